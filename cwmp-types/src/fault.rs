@@ -1,0 +1,334 @@
+//! CWMP faults as data: the fault codes, the SOAP fault envelope body and its CWMP detail.
+
+use core::fmt;
+
+/// Who a SOAP fault is attributed to (the SOAP 1.1 `faultcode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum SoapFaultCode {
+    /// The request's sender is at fault.
+    Client,
+    /// The responder is at fault.
+    Server,
+}
+
+impl SoapFaultCode {
+    /// The text written in `faultcode` (without a prefix).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Client => "Client",
+            Self::Server => "Server",
+        }
+    }
+}
+
+macro_rules! fault_codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $soap:ident, $text:literal; )*) => {
+        /// A CWMP fault code: every 8000- and 9000-series code of TR-069, plus the reserved
+        /// and vendor ranges, carried as data (never as a Rust error).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum FaultCode {
+            $( $(#[$doc])* $name, )*
+            /// 8007–8799: reserved ACS codes.
+            AcsReserved(u32),
+            /// 8800–8899: ACS vendor-specific codes.
+            AcsVendor(u32),
+            /// 9033–9799: reserved / extension CPE codes.
+            CpeExtension(u32),
+            /// 9800–9899: CPE vendor-specific codes.
+            CpeVendor(u32),
+            /// Any other number (0 is "no fault" in a TransferComplete `FaultStruct`).
+            Other(u32),
+        }
+
+        impl FaultCode {
+            /// Every named (non-range) code.
+            pub const NAMED: &'static [Self] = &[$(Self::$name),*];
+
+            /// The numeric code.
+            pub const fn code(self) -> u32 {
+                match self {
+                    $( Self::$name => $code, )*
+                    Self::AcsReserved(c) | Self::AcsVendor(c) | Self::CpeExtension(c)
+                    | Self::CpeVendor(c) | Self::Other(c) => c,
+                }
+            }
+
+            /// The code for a number; never fails.
+            pub const fn from_code(code: u32) -> Self {
+                match code {
+                    $( $code => Self::$name, )*
+                    8007..=8799 => Self::AcsReserved(code),
+                    8800..=8899 => Self::AcsVendor(code),
+                    9033..=9799 => Self::CpeExtension(code),
+                    9800..=9899 => Self::CpeVendor(code),
+                    _ => Self::Other(code),
+                }
+            }
+
+            /// The spec's meaning of the code (for vendor and reserved ranges, the range's name).
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $( Self::$name => $text, )*
+                    Self::AcsReserved(_) => "Reserved ACS fault code",
+                    Self::AcsVendor(_) => "ACS vendor fault",
+                    Self::CpeExtension(_) => "CPE extension fault",
+                    Self::CpeVendor(_) => "CPE vendor fault",
+                    Self::Other(0) => "No fault",
+                    Self::Other(_) => "Unknown fault code",
+                }
+            }
+
+            /// The SOAP `faultcode` a sender of this fault uses.
+            pub const fn soap_fault_code(self) -> SoapFaultCode {
+                match self {
+                    $( Self::$name => SoapFaultCode::$soap, )*
+                    _ => SoapFaultCode::Server,
+                }
+            }
+        }
+    };
+}
+
+fault_codes! {
+    /// 8000 Method not supported
+    AcsMethodNotSupported = 8000, Server, "Method not supported";
+    /// 8001 Request denied (no reason specified)
+    AcsRequestDenied = 8001, Server, "Request denied (no reason specified)";
+    /// 8002 Internal error
+    AcsInternalError = 8002, Server, "Internal error";
+    /// 8003 Invalid arguments
+    AcsInvalidArguments = 8003, Client, "Invalid arguments";
+    /// 8004 Resources exceeded
+    AcsResourcesExceeded = 8004, Server, "Resources exceeded";
+    /// 8005 Retry request: the CPE resends the same request
+    AcsRetryRequest = 8005, Server, "Retry request";
+    /// 8006 ACS version incompatible with CPE (1.4)
+    AcsVersionIncompatible = 8006, Server, "ACS version incompatible with CPE";
+    /// 9000 Method not supported
+    MethodNotSupported = 9000, Server, "Method not supported";
+    /// 9001 Request denied (no reason specified)
+    RequestDenied = 9001, Server, "Request denied (no reason specified)";
+    /// 9002 Internal error
+    InternalError = 9002, Server, "Internal error";
+    /// 9003 Invalid arguments
+    InvalidArguments = 9003, Client, "Invalid arguments";
+    /// 9004 Resources exceeded
+    ResourcesExceeded = 9004, Server, "Resources exceeded";
+    /// 9005 Invalid parameter name
+    InvalidParameterName = 9005, Client, "Invalid parameter name";
+    /// 9006 Invalid parameter type
+    InvalidParameterType = 9006, Client, "Invalid parameter type";
+    /// 9007 Invalid parameter value
+    InvalidParameterValue = 9007, Client, "Invalid parameter value";
+    /// 9008 Attempt to set a non-writable parameter
+    NonWritableParameter = 9008, Client, "Attempt to set a non-writable parameter";
+    /// 9009 Notification request rejected
+    NotificationRequestRejected = 9009, Server, "Notification request rejected";
+    /// 9010 File transfer failure (1.0/1.1: Download failure)
+    FileTransferFailure = 9010, Server, "File transfer failure";
+    /// 9011 Upload failure
+    UploadFailure = 9011, Server, "Upload failure";
+    /// 9012 File transfer server authentication failure
+    FileTransferAuthenticationFailure = 9012, Server, "File transfer server authentication failure";
+    /// 9013 Unsupported protocol for file transfer
+    UnsupportedTransferProtocol = 9013, Server, "Unsupported protocol for file transfer";
+    /// 9014 File transfer failure: unable to join multicast group
+    UnableToJoinMulticastGroup = 9014, Server, "File transfer failure: unable to join multicast group";
+    /// 9015 File transfer failure: unable to contact file server
+    UnableToContactFileServer = 9015, Server, "File transfer failure: unable to contact file server";
+    /// 9016 File transfer failure: unable to access file
+    UnableToAccessFile = 9016, Server, "File transfer failure: unable to access file";
+    /// 9017 File transfer failure: unable to complete download
+    UnableToCompleteDownload = 9017, Server, "File transfer failure: unable to complete download";
+    /// 9018 File transfer failure: file corrupted
+    FileCorrupted = 9018, Server, "File transfer failure: file corrupted";
+    /// 9019 File transfer failure: file authentication failure
+    FileAuthenticationFailure = 9019, Server, "File transfer failure: file authentication failure";
+    /// 9020 File transfer failure: unable to complete download within specified time windows
+    DownloadWindowExpired = 9020, Server, "File transfer failure: unable to complete download within specified time windows";
+    /// 9021 Cancelation of file transfer not permitted in current transfer state
+    CancelationNotPermitted = 9021, Client, "Cancelation of file transfer not permitted in current transfer state";
+    /// 9022 Invalid UUID format
+    InvalidUuidFormat = 9022, Client, "Invalid UUID format";
+    /// 9023 Unknown Execution Environment
+    UnknownExecutionEnvironment = 9023, Client, "Unknown Execution Environment";
+    /// 9024 Disabled Execution Environment
+    DisabledExecutionEnvironment = 9024, Client, "Disabled Execution Environment";
+    /// 9025 Deployment Unit to Execution Environment mismatch
+    DeploymentUnitEnvironmentMismatch = 9025, Client, "Deployment Unit to Execution Environment mismatch";
+    /// 9026 Duplicate Deployment Unit
+    DuplicateDeploymentUnit = 9026, Client, "Duplicate Deployment Unit";
+    /// 9027 System resources exceeded
+    SystemResourcesExceeded = 9027, Server, "System resources exceeded";
+    /// 9028 Unknown Deployment Unit
+    UnknownDeploymentUnit = 9028, Client, "Unknown Deployment Unit";
+    /// 9029 Invalid Deployment Unit state
+    InvalidDeploymentUnitState = 9029, Client, "Invalid Deployment Unit state";
+    /// 9030 Invalid DU update: downgrade not permitted
+    DowngradeNotPermitted = 9030, Client, "Invalid Deployment Unit Update - Downgrade not permitted";
+    /// 9031 Invalid DU update: version not specified
+    UpdateVersionNotSpecified = 9031, Client, "Invalid Deployment Unit Update - Version not specified";
+    /// 9032 Invalid DU update: version already exists
+    UpdateVersionExists = 9032, Client, "Invalid Deployment Unit Update - Version already exists";
+}
+
+impl FaultCode {
+    /// Whether an ACS sends this code (8000-series).
+    pub const fn is_acs_fault(self) -> bool {
+        matches!(self.code(), 8000..=8899)
+    }
+
+    /// Whether a CPE sends this code (9000-series).
+    pub const fn is_cpe_fault(self) -> bool {
+        matches!(self.code(), 9000..=9899)
+    }
+
+    /// Whether the code is in a vendor range (8800–8899, 9800–9899).
+    pub const fn is_vendor(self) -> bool {
+        matches!(self, Self::AcsVendor(_) | Self::CpeVendor(_))
+    }
+}
+
+impl From<u32> for FaultCode {
+    fn from(code: u32) -> Self {
+        Self::from_code(code)
+    }
+}
+
+impl From<FaultCode> for u32 {
+    fn from(code: FaultCode) -> Self {
+        code.code()
+    }
+}
+
+impl fmt::Display for FaultCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code(), self.description())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for FaultCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(self.code())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for FaultCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <u32 as serde::Deserialize>::deserialize(d).map(Self::from_code)
+    }
+}
+
+/// One entry of the `SetParameterValuesFault` list in a fault answering SetParameterValues.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase"))]
+#[non_exhaustive]
+pub struct SetParameterValuesFault {
+    /// The parameter that could not be set.
+    pub parameter_name: String,
+    /// Why (usually 9005–9008).
+    pub fault_code: FaultCode,
+    /// Human-readable text (may be empty).
+    pub fault_string: String,
+}
+
+impl SetParameterValuesFault {
+    /// A per-parameter fault with the code's standard text.
+    pub fn new(parameter_name: impl Into<String>, fault_code: FaultCode) -> Self {
+        Self { parameter_name: parameter_name.into(), fault_code, fault_string: fault_code.description().to_owned() }
+    }
+}
+
+/// A SOAP Fault carrying the CWMP fault detail (`detail/cwmp:Fault`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Fault {
+    /// SOAP `faultcode` (Client or Server).
+    #[cfg_attr(feature = "serde", serde(rename = "faultcode"))]
+    pub soap_fault_code: SoapFaultCode,
+    /// SOAP `faultstring`, normally `CWMP fault`.
+    #[cfg_attr(feature = "serde", serde(rename = "faultstring"))]
+    pub soap_fault_string: String,
+    /// The CWMP `FaultCode`.
+    #[cfg_attr(feature = "serde", serde(rename = "FaultCode"))]
+    pub fault_code: FaultCode,
+    /// The CWMP `FaultString` (may be empty).
+    #[cfg_attr(feature = "serde", serde(rename = "FaultString"))]
+    pub fault_string: String,
+    /// Per-parameter faults (only when answering SetParameterValues).
+    #[cfg_attr(feature = "serde", serde(rename = "SetParameterValuesFault", default))]
+    pub set_parameter_values_faults: Vec<SetParameterValuesFault>,
+}
+
+impl Fault {
+    /// A fault with the code's standard text and its conventional SOAP faultcode.
+    pub fn new(fault_code: FaultCode) -> Self {
+        Self::with_string(fault_code, fault_code.description())
+    }
+
+    /// A fault with a custom `FaultString`.
+    pub fn with_string(fault_code: FaultCode, fault_string: impl Into<String>) -> Self {
+        Self {
+            soap_fault_code: fault_code.soap_fault_code(),
+            soap_fault_string: "CWMP fault".to_owned(),
+            fault_code,
+            fault_string: fault_string.into(),
+            set_parameter_values_faults: Vec::new(),
+        }
+    }
+
+    /// A 9003 fault answering SetParameterValues, listing each failing parameter.
+    pub fn set_parameter_values(faults: Vec<SetParameterValuesFault>) -> Self {
+        let mut f = Self::new(FaultCode::InvalidArguments);
+        f.set_parameter_values_faults = faults;
+        f
+    }
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CWMP fault {}: {}", self.fault_code.code(), self.fault_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_named_code_round_trips() {
+        assert_eq!(FaultCode::NAMED.len(), 7 + 33);
+        for &c in FaultCode::NAMED {
+            assert_eq!(FaultCode::from_code(c.code()), c);
+            assert_eq!(c.to_string().split(' ').next().unwrap(), c.code().to_string());
+        }
+    }
+
+    #[test]
+    fn ranges_classify() {
+        assert_eq!(FaultCode::from_code(8123), FaultCode::AcsReserved(8123));
+        assert_eq!(FaultCode::from_code(8850), FaultCode::AcsVendor(8850));
+        assert_eq!(FaultCode::from_code(9100), FaultCode::CpeExtension(9100));
+        assert_eq!(FaultCode::from_code(9899), FaultCode::CpeVendor(9899));
+        assert_eq!(FaultCode::from_code(0), FaultCode::Other(0));
+        assert!(FaultCode::from_code(9850).is_vendor());
+        assert!(FaultCode::AcsRetryRequest.is_acs_fault());
+        assert!(!FaultCode::AcsRetryRequest.is_cpe_fault());
+        for c in [7999u32, 8000, 8006, 8007, 8799, 8800, 8899, 8900, 9000, 9032, 9033, 9799, 9800, 9899, 9900] {
+            assert_eq!(FaultCode::from_code(c).code(), c);
+        }
+    }
+
+    #[test]
+    fn soap_fault_code_split() {
+        assert_eq!(FaultCode::InvalidArguments.soap_fault_code(), SoapFaultCode::Client);
+        assert_eq!(FaultCode::InternalError.soap_fault_code(), SoapFaultCode::Server);
+        assert_eq!(Fault::new(FaultCode::InvalidParameterName).soap_fault_code, SoapFaultCode::Client);
+    }
+}

@@ -1,0 +1,1 @@
+//! Shared code of the cwmp-rs examples (transports live only here).
