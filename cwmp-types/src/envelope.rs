@@ -9,7 +9,10 @@ use crate::{CwmpNamespace, CwmpVersion, Fault, Request, Response};
 #[non_exhaustive]
 pub struct Header {
     /// `cwmp:ID`: request/response correlation (absent on some devices' messages).
-    #[cfg_attr(feature = "serde", serde(rename = "ID", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ID", skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<String>,
     /// The `mustUnderstand` of `cwmp:ID` (the XSD fixes it to 1; written as 1).
     #[cfg_attr(feature = "serde", serde(rename = "IDMustUnderstand"))]
@@ -26,11 +29,17 @@ pub struct Header {
     /// `cwmp:SupportedCWMPVersions` (1.4, CPE → ACS in the Inform).
     #[cfg_attr(
         feature = "serde",
-        serde(rename = "SupportedCWMPVersions", skip_serializing_if = "Option::is_none")
+        serde(
+            rename = "SupportedCWMPVersions",
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub supported_cwmp_versions: Option<Vec<CwmpVersion>>,
     /// `cwmp:UseCWMPVersion` (1.4, ACS → CPE in the InformResponse).
-    #[cfg_attr(feature = "serde", serde(rename = "UseCWMPVersion", skip_serializing_if = "Option::is_none"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "UseCWMPVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub use_cwmp_version: Option<CwmpVersion>,
 }
 
@@ -51,7 +60,10 @@ impl Default for Header {
 impl Header {
     /// A header with just an ID.
     pub fn with_id(id: impl Into<String>) -> Self {
-        Self { id: Some(id.into()), ..Self::default() }
+        Self {
+            id: Some(id.into()),
+            ..Self::default()
+        }
     }
 }
 
@@ -152,12 +164,20 @@ pub struct Envelope {
 impl Envelope {
     /// An envelope in the `cwmp-1-2` namespace with no header entries.
     pub fn new(body: impl Into<Body>) -> Self {
-        Self { namespace: CwmpNamespace::default(), header: Header::default(), body: body.into() }
+        Self {
+            namespace: CwmpNamespace::default(),
+            header: Header::default(),
+            body: body.into(),
+        }
     }
 
     /// An envelope with a `cwmp:ID`.
     pub fn with_id(id: impl Into<String>, body: impl Into<Body>) -> Self {
-        Self { namespace: CwmpNamespace::default(), header: Header::with_id(id), body: body.into() }
+        Self {
+            namespace: CwmpNamespace::default(),
+            header: Header::with_id(id),
+            body: body.into(),
+        }
     }
 
     /// Sets the namespace.

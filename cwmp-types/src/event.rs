@@ -56,9 +56,18 @@ const STANDARD: [(EventCode, &str); 15] = [
     (EventCode::TransferComplete, "7 TRANSFER COMPLETE"),
     (EventCode::DiagnosticsComplete, "8 DIAGNOSTICS COMPLETE"),
     (EventCode::RequestDownload, "9 REQUEST DOWNLOAD"),
-    (EventCode::AutonomousTransferComplete, "10 AUTONOMOUS TRANSFER COMPLETE"),
-    (EventCode::DuStateChangeComplete, "11 DU STATE CHANGE COMPLETE"),
-    (EventCode::AutonomousDuStateChangeComplete, "12 AUTONOMOUS DU STATE CHANGE COMPLETE"),
+    (
+        EventCode::AutonomousTransferComplete,
+        "10 AUTONOMOUS TRANSFER COMPLETE",
+    ),
+    (
+        EventCode::DuStateChangeComplete,
+        "11 DU STATE CHANGE COMPLETE",
+    ),
+    (
+        EventCode::AutonomousDuStateChangeComplete,
+        "12 AUTONOMOUS DU STATE CHANGE COMPLETE",
+    ),
     (EventCode::Wakeup, "13 WAKEUP"),
     (EventCode::Heartbeat, "14 HEARTBEAT"),
 ];
@@ -146,7 +155,10 @@ impl EventCode {
 
     /// The numeric part of a standard code.
     pub fn number(&self) -> Option<u8> {
-        STANDARD.iter().position(|(c, _)| c == self).map(|i| i as u8)
+        STANDARD
+            .iter()
+            .position(|(c, _)| c == self)
+            .map(|i| i as u8)
     }
 }
 
@@ -192,12 +204,18 @@ pub struct EventStruct {
 impl EventStruct {
     /// An event with an empty CommandKey.
     pub fn new(event_code: EventCode) -> Self {
-        Self { event_code, command_key: String::new() }
+        Self {
+            event_code,
+            command_key: String::new(),
+        }
     }
 
     /// An event with a CommandKey (for `M …` events).
     pub fn with_command_key(event_code: EventCode, command_key: impl Into<String>) -> Self {
-        Self { event_code, command_key: command_key.into() }
+        Self {
+            event_code,
+            command_key: command_key.into(),
+        }
     }
 }
 
@@ -223,9 +241,18 @@ mod tests {
         assert_eq!(EventCode::parse("M Reboot"), EventCode::m_reboot());
         assert_eq!(EventCode::parse("M X_ACME_Foo").to_string(), "M X_ACME_Foo");
         assert!(EventCode::parse("M Download").is_multiple());
-        assert_eq!(EventCode::parse("X 00D09E Thing happened"), EventCode::Vendor("00D09E Thing happened".into()));
-        assert_eq!(EventCode::parse("X 00D09E Thing").to_string(), "X 00D09E Thing");
-        assert_eq!(EventCode::parse("15 FUTURE"), EventCode::Other("15 FUTURE".into()));
+        assert_eq!(
+            EventCode::parse("X 00D09E Thing happened"),
+            EventCode::Vendor("00D09E Thing happened".into())
+        );
+        assert_eq!(
+            EventCode::parse("X 00D09E Thing").to_string(),
+            "X 00D09E Thing"
+        );
+        assert_eq!(
+            EventCode::parse("15 FUTURE"),
+            EventCode::Other("15 FUTURE".into())
+        );
         assert_eq!(EventCode::parse("  1  boot "), EventCode::Boot);
         assert_eq!(EventCode::parse(""), EventCode::Other(String::new()));
     }

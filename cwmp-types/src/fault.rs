@@ -240,7 +240,11 @@ pub struct SetParameterValuesFault {
 impl SetParameterValuesFault {
     /// A per-parameter fault with the code's standard text.
     pub fn new(parameter_name: impl Into<String>, fault_code: FaultCode) -> Self {
-        Self { parameter_name: parameter_name.into(), fault_code, fault_string: fault_code.description().to_owned() }
+        Self {
+            parameter_name: parameter_name.into(),
+            fault_code,
+            fault_string: fault_code.description().to_owned(),
+        }
     }
 }
 
@@ -293,7 +297,12 @@ impl Fault {
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CWMP fault {}: {}", self.fault_code.code(), self.fault_string)
+        write!(
+            f,
+            "CWMP fault {}: {}",
+            self.fault_code.code(),
+            self.fault_string
+        )
     }
 }
 
@@ -306,7 +315,10 @@ mod tests {
         assert_eq!(FaultCode::NAMED.len(), 7 + 33);
         for &c in FaultCode::NAMED {
             assert_eq!(FaultCode::from_code(c.code()), c);
-            assert_eq!(c.to_string().split(' ').next().unwrap(), c.code().to_string());
+            assert_eq!(
+                c.to_string().split(' ').next().unwrap(),
+                c.code().to_string()
+            );
         }
     }
 
@@ -320,15 +332,27 @@ mod tests {
         assert!(FaultCode::from_code(9850).is_vendor());
         assert!(FaultCode::AcsRetryRequest.is_acs_fault());
         assert!(!FaultCode::AcsRetryRequest.is_cpe_fault());
-        for c in [7999u32, 8000, 8006, 8007, 8799, 8800, 8899, 8900, 9000, 9032, 9033, 9799, 9800, 9899, 9900] {
+        for c in [
+            7999u32, 8000, 8006, 8007, 8799, 8800, 8899, 8900, 9000, 9032, 9033, 9799, 9800, 9899,
+            9900,
+        ] {
             assert_eq!(FaultCode::from_code(c).code(), c);
         }
     }
 
     #[test]
     fn soap_fault_code_split() {
-        assert_eq!(FaultCode::InvalidArguments.soap_fault_code(), SoapFaultCode::Client);
-        assert_eq!(FaultCode::InternalError.soap_fault_code(), SoapFaultCode::Server);
-        assert_eq!(Fault::new(FaultCode::InvalidParameterName).soap_fault_code, SoapFaultCode::Client);
+        assert_eq!(
+            FaultCode::InvalidArguments.soap_fault_code(),
+            SoapFaultCode::Client
+        );
+        assert_eq!(
+            FaultCode::InternalError.soap_fault_code(),
+            SoapFaultCode::Server
+        );
+        assert_eq!(
+            Fault::new(FaultCode::InvalidParameterName).soap_fault_code,
+            SoapFaultCode::Client
+        );
     }
 }

@@ -64,10 +64,13 @@ pub use fault::{Fault, FaultCode, SetParameterValuesFault, SoapFaultCode};
 pub use name::{ParameterName, PathKind};
 pub use rpc::*;
 pub use structs::{
-    AllQueuedTransferStruct, ArgStruct, AutonomousOpResultStruct, DeviceIdStruct, FaultStruct, InstallOpStruct,
-    OpResultStruct, Operation, OptionStruct, ParameterAttributeStruct, ParameterInfoStruct, ParameterValueStruct,
-    QueuedTransferStruct, SetParameterAttributesStruct, TimeWindowStruct, UninstallOpStruct, UpdateOpStruct,
+    AllQueuedTransferStruct, ArgStruct, AutonomousOpResultStruct, DeviceIdStruct, FaultStruct,
+    InstallOpStruct, OpResultStruct, Operation, OptionStruct, ParameterAttributeStruct,
+    ParameterInfoStruct, ParameterValueStruct, QueuedTransferStruct, SetParameterAttributesStruct,
+    TimeWindowStruct, UninstallOpStruct, UpdateOpStruct,
 };
 pub use validate::{Validate, ValidationError, ValidationErrorKind, check_len, limits};
-pub use value::{DateTime, DateTimeField, ParameterValue, ValueError, ValueType, parse_bool, parse_int};
+pub use value::{
+    DateTime, DateTimeField, ParameterValue, ValueError, ValueType, parse_bool, parse_int,
+};
 pub use version::{CwmpNamespace, CwmpVersion, ParseVersionError};

@@ -47,10 +47,15 @@ impl ParameterName {
             let ok = body.split('.').all(|seg| {
                 !seg.is_empty()
                     && (seg.starts_with('[') && seg.ends_with(']') && seg.len() > 2
-                        || seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+                        || seg
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             });
             if !ok {
-                return Err(ValidationError::invalid("ParameterName", "not a dot-separated path"));
+                return Err(ValidationError::invalid(
+                    "ParameterName",
+                    "not a dot-separated path",
+                ));
             }
         }
         Ok(Self(s))
@@ -94,7 +99,11 @@ impl ParameterName {
     /// The name with a trailing dot added if missing (for devices that report GPN objects
     /// without it).
     pub fn with_trailing_dot(&self) -> Self {
-        if self.0.is_empty() || self.0.ends_with('.') { self.clone() } else { Self(format!("{}.", self.0)) }
+        if self.0.is_empty() || self.0.ends_with('.') {
+            self.clone()
+        } else {
+            Self(format!("{}.", self.0))
+        }
     }
 }
 
@@ -141,11 +150,17 @@ mod tests {
     #[test]
     fn kinds() {
         assert_eq!(ParameterName::from_wire("").kind(), PathKind::Root);
-        assert_eq!(ParameterName::from_wire("Device.").kind(), PathKind::Partial);
+        assert_eq!(
+            ParameterName::from_wire("Device.").kind(),
+            PathKind::Partial
+        );
         assert_eq!(ParameterName::from_wire("Device.X").kind(), PathKind::Full);
         assert!(ParameterName::from_wire("Device.").covers("Device.A.B"));
         assert!(!ParameterName::from_wire("Device.A").covers("Device.AB"));
-        assert_eq!(ParameterName::from_wire("Device.IP").with_trailing_dot(), "Device.IP.");
+        assert_eq!(
+            ParameterName::from_wire("Device.IP").with_trailing_dot(),
+            "Device.IP."
+        );
     }
 
     #[test]

@@ -2,9 +2,10 @@
 
 use crate::structs::cwmp_struct;
 use crate::{
-    AllQueuedTransferStruct, ArgStruct, AutonomousOpResultStruct, DateTimeField, DeviceIdStruct, EventStruct,
-    FaultStruct, OpResultStruct, Operation, OptionStruct, ParameterAttributeStruct, ParameterInfoStruct, ParameterName,
-    ParameterValueStruct, QueuedTransferStruct, SetParameterAttributesStruct, TimeWindowStruct,
+    AllQueuedTransferStruct, ArgStruct, AutonomousOpResultStruct, DateTimeField, DeviceIdStruct,
+    EventStruct, FaultStruct, OpResultStruct, Operation, OptionStruct, ParameterAttributeStruct,
+    ParameterInfoStruct, ParameterName, ParameterValueStruct, QueuedTransferStruct,
+    SetParameterAttributesStruct, TimeWindowStruct,
 };
 
 // ---------------------------------------------------------------- CPE methods (called by the ACS)
@@ -346,7 +347,12 @@ cwmp_struct! {
 impl Inform {
     /// An Inform with MaxEnvelopes 1, Unknown Time, no retries and no parameters.
     pub fn new(device_id: DeviceIdStruct, event: Vec<EventStruct>) -> Self {
-        Self { device_id, event, max_envelopes: 1, ..Self::default() }
+        Self {
+            device_id,
+            event,
+            max_envelopes: 1,
+            ..Self::default()
+        }
     }
 
     /// Whether the Inform carries an event with this code.
@@ -356,7 +362,10 @@ impl Inform {
 
     /// The value of a parameter in `ParameterList`, if present.
     pub fn parameter(&self, name: &str) -> Option<&crate::ParameterValue> {
-        self.parameter_list.iter().find(|p| p.name == name).map(|p| &p.value)
+        self.parameter_list
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.value)
     }
 }
 
@@ -499,7 +508,10 @@ pub struct UnknownMethod {
 impl UnknownMethod {
     /// A method with the given name and raw content.
     pub fn new(name: impl Into<String>, xml: impl Into<String>) -> Self {
-        Self { name: name.into(), xml: xml.into() }
+        Self {
+            name: name.into(),
+            xml: xml.into(),
+        }
     }
 }
 
@@ -644,7 +656,9 @@ impl GetParameterValues {
         I: IntoIterator<Item = N>,
         N: Into<ParameterName>,
     {
-        Self { parameter_names: names.into_iter().map(Into::into).collect() }
+        Self {
+            parameter_names: names.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -655,21 +669,32 @@ impl GetParameterAttributes {
         I: IntoIterator<Item = N>,
         N: Into<ParameterName>,
     {
-        Self { parameter_names: names.into_iter().map(Into::into).collect() }
+        Self {
+            parameter_names: names.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
 impl GetParameterNames {
     /// Asks for the names below `path`.
     pub fn new(path: impl Into<ParameterName>, next_level: bool) -> Self {
-        Self { parameter_path: path.into(), next_level }
+        Self {
+            parameter_path: path.into(),
+            next_level,
+        }
     }
 }
 
 impl SetParameterValues {
     /// Sets these values; `parameter_key` is stored by the CPE on success.
-    pub fn new(parameter_list: Vec<ParameterValueStruct>, parameter_key: impl Into<String>) -> Self {
-        Self { parameter_list, parameter_key: parameter_key.into() }
+    pub fn new(
+        parameter_list: Vec<ParameterValueStruct>,
+        parameter_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            parameter_list,
+            parameter_key: parameter_key.into(),
+        }
     }
 }
 
@@ -697,21 +722,30 @@ impl SetParameterValuesResponse {
 impl AddObject {
     /// Adds an instance to the table `object_name` (ending in `.`).
     pub fn new(object_name: impl Into<ParameterName>, parameter_key: impl Into<String>) -> Self {
-        Self { object_name: object_name.into(), parameter_key: parameter_key.into() }
+        Self {
+            object_name: object_name.into(),
+            parameter_key: parameter_key.into(),
+        }
     }
 }
 
 impl AddObjectResponse {
     /// A response for a new instance.
     pub fn new(instance_number: u32, status: i32) -> Self {
-        Self { instance_number, status }
+        Self {
+            instance_number,
+            status,
+        }
     }
 }
 
 impl DeleteObject {
     /// Deletes the instance `object_name` (ending in `.`).
     pub fn new(object_name: impl Into<ParameterName>, parameter_key: impl Into<String>) -> Self {
-        Self { object_name: object_name.into(), parameter_key: parameter_key.into() }
+        Self {
+            object_name: object_name.into(),
+            parameter_key: parameter_key.into(),
+        }
     }
 }
 
@@ -725,42 +759,71 @@ impl DeleteObjectResponse {
 impl Reboot {
     /// A reboot with this CommandKey.
     pub fn new(command_key: impl Into<String>) -> Self {
-        Self { command_key: command_key.into() }
+        Self {
+            command_key: command_key.into(),
+        }
     }
 }
 
 impl Download {
     /// A download of `url` as `file_type` (`1 Firmware Upgrade Image`, …).
-    pub fn new(command_key: impl Into<String>, file_type: impl Into<String>, url: impl Into<String>) -> Self {
-        Self { command_key: command_key.into(), file_type: file_type.into(), url: url.into(), ..Self::default() }
+    pub fn new(
+        command_key: impl Into<String>,
+        file_type: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            command_key: command_key.into(),
+            file_type: file_type.into(),
+            url: url.into(),
+            ..Self::default()
+        }
     }
 }
 
 impl DownloadResponse {
     /// Status 1 (not yet done) with Unknown Times: completion comes in a TransferComplete.
     pub fn pending() -> Self {
-        Self { status: 1, start_time: DateTimeField::UNKNOWN, complete_time: DateTimeField::UNKNOWN }
+        Self {
+            status: 1,
+            start_time: DateTimeField::UNKNOWN,
+            complete_time: DateTimeField::UNKNOWN,
+        }
     }
 }
 
 impl Upload {
     /// An upload of `file_type` to `url`.
-    pub fn new(command_key: impl Into<String>, file_type: impl Into<String>, url: impl Into<String>) -> Self {
-        Self { command_key: command_key.into(), file_type: file_type.into(), url: url.into(), ..Self::default() }
+    pub fn new(
+        command_key: impl Into<String>,
+        file_type: impl Into<String>,
+        url: impl Into<String>,
+    ) -> Self {
+        Self {
+            command_key: command_key.into(),
+            file_type: file_type.into(),
+            url: url.into(),
+            ..Self::default()
+        }
     }
 }
 
 impl ScheduleInform {
     /// An Inform in `delay_seconds` with this CommandKey.
     pub fn new(delay_seconds: u32, command_key: impl Into<String>) -> Self {
-        Self { delay_seconds, command_key: command_key.into() }
+        Self {
+            delay_seconds,
+            command_key: command_key.into(),
+        }
     }
 }
 
 impl CancelTransfer {
     /// Cancels the transfer with this CommandKey.
     pub fn new(command_key: impl Into<String>) -> Self {
-        Self { command_key: command_key.into() }
+        Self {
+            command_key: command_key.into(),
+        }
     }
 }
 
@@ -788,13 +851,17 @@ impl GetRpcMethodsResponse {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        Self { method_list: methods.into_iter().map(Into::into).collect() }
+        Self {
+            method_list: methods.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
 impl KickedResponse {
     /// A response naming the next URL.
     pub fn new(next_url: impl Into<String>) -> Self {
-        Self { next_url: next_url.into() }
+        Self {
+            next_url: next_url.into(),
+        }
     }
 }

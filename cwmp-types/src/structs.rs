@@ -70,7 +70,10 @@ cwmp_struct! {
 impl ParameterValueStruct {
     /// A name/value pair.
     pub fn new(name: impl Into<ParameterName>, value: ParameterValue) -> Self {
-        Self { name: name.into(), value }
+        Self {
+            name: name.into(),
+            value,
+        }
     }
 }
 
@@ -87,7 +90,10 @@ cwmp_struct! {
 impl ParameterInfoStruct {
     /// An entry.
     pub fn new(name: impl Into<ParameterName>, writable: bool) -> Self {
-        Self { name: name.into(), writable }
+        Self {
+            name: name.into(),
+            writable,
+        }
     }
 }
 
@@ -110,7 +116,12 @@ cwmp_struct! {
 impl SetParameterAttributesStruct {
     /// Changes only the notification of `name`.
     pub fn notification(name: impl Into<ParameterName>, notification: i32) -> Self {
-        Self { name: name.into(), notification_change: true, notification, ..Self::default() }
+        Self {
+            name: name.into(),
+            notification_change: true,
+            notification,
+            ..Self::default()
+        }
     }
 }
 
@@ -128,8 +139,16 @@ cwmp_struct! {
 
 impl ParameterAttributeStruct {
     /// An entry.
-    pub fn new(name: impl Into<ParameterName>, notification: i32, access_list: Vec<String>) -> Self {
-        Self { name: name.into(), notification, access_list }
+    pub fn new(
+        name: impl Into<ParameterName>,
+        notification: i32,
+        access_list: Vec<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            notification,
+            access_list,
+        }
     }
 }
 
@@ -154,11 +173,17 @@ impl Default for FaultStruct {
 impl FaultStruct {
     /// Code 0, empty string: the transfer succeeded.
     pub fn success() -> Self {
-        Self { fault_code: FaultCode::Other(0), fault_string: String::new() }
+        Self {
+            fault_code: FaultCode::Other(0),
+            fault_string: String::new(),
+        }
     }
     /// A failure with the code's standard text.
     pub fn failure(fault_code: FaultCode) -> Self {
-        Self { fault_code, fault_string: fault_code.description().to_owned() }
+        Self {
+            fault_code,
+            fault_string: fault_code.description().to_owned(),
+        }
     }
     /// Whether this reports success (code 0).
     pub fn is_success(&self) -> bool {

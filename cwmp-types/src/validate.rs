@@ -38,11 +38,17 @@ impl fmt::Display for ValidationErrorKind {
 impl ValidationError {
     /// A too-long error.
     pub fn too_long(field: &'static str, max: usize) -> Self {
-        Self { field, kind: ValidationErrorKind::TooLong { max } }
+        Self {
+            field,
+            kind: ValidationErrorKind::TooLong { max },
+        }
     }
     /// A rule error.
     pub fn invalid(field: &'static str, why: &'static str) -> Self {
-        Self { field, kind: ValidationErrorKind::Invalid(why) }
+        Self {
+            field,
+            kind: ValidationErrorKind::Invalid(why),
+        }
     }
 }
 

@@ -127,7 +127,10 @@ pub struct ParameterValue {
 impl ParameterValue {
     /// A value with an explicit type.
     pub fn new(text: impl Into<String>, value_type: ValueType) -> Self {
-        Self { text: text.into(), value_type }
+        Self {
+            text: text.into(),
+            value_type,
+        }
     }
     /// An `xsd:string`.
     pub fn string(s: impl Into<String>) -> Self {
@@ -172,7 +175,8 @@ impl ParameterValue {
 
     /// The text with surrounding XML whitespace removed (what numbers, booleans and dates use).
     pub fn trimmed(&self) -> &str {
-        self.text.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'))
+        self.text
+            .trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'))
     }
     /// As a boolean: `1`/`0`/`true`/`false` in any case.
     pub fn as_bool(&self) -> Result<bool, ValueError> {
@@ -267,7 +271,9 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
+        let n = (chunk[0] as u32) << 16
+            | (*chunk.get(1).unwrap_or(&0) as u32) << 8
+            | *chunk.get(2).unwrap_or(&0) as u32;
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(B64[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -381,7 +387,10 @@ impl DateTime {
     /// Seconds since the Unix epoch (a time without zone is taken as UTC).
     pub fn to_unix(&self) -> i64 {
         let days = days_from_civil(i64::from(self.year), self.month, self.day);
-        days * 86_400 + i64::from(self.hour) * 3600 + i64::from(self.minute) * 60 + i64::from(self.second)
+        days * 86_400
+            + i64::from(self.hour) * 3600
+            + i64::from(self.minute) * 60
+            + i64::from(self.second)
             - i64::from(self.offset_minutes.unwrap_or(0)) * 60
     }
 }
@@ -419,7 +428,12 @@ impl core::str::FromStr for DateTime {
             }
             Ok(part.iter().fold(0u32, |a, &d| a * 10 + u32::from(d - b'0')))
         };
-        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't') || b[13] != b':' || b[16] != b':'
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't')
+            || b[13] != b':'
+            || b[16] != b':'
         {
             return Err(ValueError::InvalidDateTime);
         }
@@ -462,12 +476,29 @@ impl core::str::FromStr for DateTime {
                 if h > 14 || m > 59 {
                     return Err(ValueError::InvalidDateTime);
                 }
-                Some(if *sign == b'-' { -(h * 60 + m) } else { h * 60 + m })
+                Some(if *sign == b'-' {
+                    -(h * 60 + m)
+                } else {
+                    h * 60 + m
+                })
             }
             _ => return Err(ValueError::InvalidDateTime),
         };
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-        let mdays = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+        let mdays = [
+            31,
+            if leap { 29 } else { 28 },
+            31,
+            30,
+            31,
+            30,
+            31,
+            31,
+            30,
+            31,
+            30,
+            31,
+        ];
         if year == 0
             || !(1..=12).contains(&month)
             || day == 0
@@ -502,14 +533,23 @@ impl fmt::Display for DateTime {
         )?;
         if self.fraction_digits > 0 {
             let digits = format!("{:09}", self.nanosecond);
-            write!(f, ".{}", &digits[..usize::from(self.fraction_digits.min(9))])?;
+            write!(
+                f,
+                ".{}",
+                &digits[..usize::from(self.fraction_digits.min(9))]
+            )?;
         }
         match self.offset_minutes {
             None => Ok(()),
             Some(0) => f.write_str("Z"),
             Some(m) => {
                 let sign = if m < 0 { '-' } else { '+' };
-                write!(f, "{sign}{:02}:{:02}", m.unsigned_abs() / 60, m.unsigned_abs() % 60)
+                write!(
+                    f,
+                    "{sign}{:02}:{:02}",
+                    m.unsigned_abs() / 60,
+                    m.unsigned_abs() % 60
+                )
             }
         }
     }
@@ -602,7 +642,14 @@ mod tests {
 
     #[test]
     fn booleans_all_forms() {
-        for (t, v) in [("1", true), ("0", false), ("true", true), ("FALSE", false), ("True", true), (" 1\n", true)] {
+        for (t, v) in [
+            ("1", true),
+            ("0", false),
+            ("true", true),
+            ("FALSE", false),
+            ("True", true),
+            (" 1\n", true),
+        ] {
             assert_eq!(parse_bool(t), Ok(v), "{t}");
         }
         for t in ["30", "", "yes", "2"] {
@@ -613,13 +660,28 @@ mod tests {
     #[test]
     fn integers_range_and_garbage() {
         assert_eq!(ParameterValue::string("4294967295").as_u32(), Ok(u32::MAX));
-        assert_eq!(ParameterValue::string("4294967296").as_u32(), Err(ValueError::OutOfRange));
-        assert_eq!(ParameterValue::string("-1").as_u32(), Err(ValueError::OutOfRange));
+        assert_eq!(
+            ParameterValue::string("4294967296").as_u32(),
+            Err(ValueError::OutOfRange)
+        );
+        assert_eq!(
+            ParameterValue::string("-1").as_u32(),
+            Err(ValueError::OutOfRange)
+        );
         assert_eq!(ParameterValue::string("-2147483648").as_i32(), Ok(i32::MIN));
-        assert_eq!(ParameterValue::string("12a").as_i32(), Err(ValueError::InvalidInteger));
+        assert_eq!(
+            ParameterValue::string("12a").as_i32(),
+            Err(ValueError::InvalidInteger)
+        );
         assert_eq!(ParameterValue::string(" +007 ").as_i64(), Ok(7));
-        assert_eq!(ParameterValue::string("18446744073709551615").as_u64(), Ok(u64::MAX));
-        assert_eq!(ParameterValue::string("").as_u64(), Err(ValueError::InvalidInteger));
+        assert_eq!(
+            ParameterValue::string("18446744073709551615").as_u64(),
+            Ok(u64::MAX)
+        );
+        assert_eq!(
+            ParameterValue::string("").as_u64(),
+            Err(ValueError::InvalidInteger)
+        );
     }
 
     #[test]
@@ -638,18 +700,42 @@ mod tests {
             let d: DateTime = t.parse().unwrap_or_else(|e| panic!("{t}: {e}"));
             assert_eq!(d.to_string(), t);
         }
-        assert!("0001-01-01T00:00:00Z".parse::<DateTime>().unwrap().is_unknown());
-        for t in ["2019-03-05T11:54::14", "2019-02-29T00:00:00Z", "2019-13-01T00:00:00Z", "x", "2019-01-01T00:00:00.Z"] {
-            assert_eq!(t.parse::<DateTime>(), Err(ValueError::InvalidDateTime), "{t}");
+        assert!(
+            "0001-01-01T00:00:00Z"
+                .parse::<DateTime>()
+                .unwrap()
+                .is_unknown()
+        );
+        for t in [
+            "2019-03-05T11:54::14",
+            "2019-02-29T00:00:00Z",
+            "2019-13-01T00:00:00Z",
+            "x",
+            "2019-01-01T00:00:00.Z",
+        ] {
+            assert_eq!(
+                t.parse::<DateTime>(),
+                Err(ValueError::InvalidDateTime),
+                "{t}"
+            );
         }
-        assert_eq!(DateTimeField::parse("2019-03-05T11:54::14"), DateTimeField::Invalid("2019-03-05T11:54::14".into()));
+        assert_eq!(
+            DateTimeField::parse("2019-03-05T11:54::14"),
+            DateTimeField::Invalid("2019-03-05T11:54::14".into())
+        );
     }
 
     #[test]
     fn unix_conversion() {
         let d: DateTime = "2024-02-29T12:34:56Z".parse().unwrap();
         assert_eq!(DateTime::from_unix(d.to_unix()), d);
-        assert_eq!("1970-01-01T01:00:00+01:00".parse::<DateTime>().unwrap().to_unix(), 0);
+        assert_eq!(
+            "1970-01-01T01:00:00+01:00"
+                .parse::<DateTime>()
+                .unwrap()
+                .to_unix(),
+            0
+        );
     }
 
     #[test]
@@ -660,15 +746,34 @@ mod tests {
             let h = ParameterValue::hex_binary(data);
             assert_eq!(h.as_hex_binary().unwrap(), data);
         }
-        assert_eq!(ParameterValue::new("Zm9v\n YmE=", ValueType::Base64).as_base64().unwrap(), b"fooba");
-        assert_eq!(ParameterValue::new("Zm=v", ValueType::Base64).as_base64(), Err(ValueError::InvalidBase64));
-        assert_eq!(ParameterValue::new("abc", ValueType::HexBinary).as_hex_binary(), Err(ValueError::InvalidHex));
+        assert_eq!(
+            ParameterValue::new("Zm9v\n YmE=", ValueType::Base64)
+                .as_base64()
+                .unwrap(),
+            b"fooba"
+        );
+        assert_eq!(
+            ParameterValue::new("Zm=v", ValueType::Base64).as_base64(),
+            Err(ValueError::InvalidBase64)
+        );
+        assert_eq!(
+            ParameterValue::new("abc", ValueType::HexBinary).as_hex_binary(),
+            Err(ValueError::InvalidHex)
+        );
     }
 
     #[test]
     fn check_by_type() {
-        assert!(ParameterValue::new("30", ValueType::Boolean).check().is_err());
-        assert!(ParameterValue::new("anything", ValueType::Other("X_Vendor".into())).check().is_ok());
+        assert!(
+            ParameterValue::new("30", ValueType::Boolean)
+                .check()
+                .is_err()
+        );
+        assert!(
+            ParameterValue::new("anything", ValueType::Other("X_Vendor".into()))
+                .check()
+                .is_ok()
+        );
         assert_eq!(ValueType::from_name("base64Binary"), ValueType::Base64);
     }
 }

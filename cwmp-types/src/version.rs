@@ -50,7 +50,9 @@ impl CwmpVersion {
     /// Parses a comma-separated `SupportedCWMPVersions` list, tolerating
     /// whitespace and skipping entries that are not `major.minor`.
     pub fn parse_list(text: &str) -> Vec<Self> {
-        text.split(',').filter_map(|v| v.trim().parse().ok()).collect()
+        text.split(',')
+            .filter_map(|v| v.trim().parse().ok())
+            .collect()
     }
 
     /// Formats a list as `SupportedCWMPVersions` text: `1.0,1.1,1.2`.
@@ -134,7 +136,13 @@ pub enum CwmpNamespace {
 
 impl CwmpNamespace {
     /// Every namespace, oldest first.
-    pub const ALL: [Self; 5] = [Self::Cwmp1_0, Self::Cwmp1_1, Self::Cwmp1_2, Self::Cwmp1_3, Self::Cwmp1_4];
+    pub const ALL: [Self; 5] = [
+        Self::Cwmp1_0,
+        Self::Cwmp1_1,
+        Self::Cwmp1_2,
+        Self::Cwmp1_3,
+        Self::Cwmp1_4,
+    ];
 
     /// The URN text.
     pub const fn uri(self) -> &'static str {
@@ -178,14 +186,27 @@ mod tests {
     #[test]
     fn version_list_parses_with_spaces_and_junk() {
         let v = CwmpVersion::parse_list("1.0, 1.1,1.2 ,x,1.4");
-        assert_eq!(v, vec![CwmpVersion::V1_0, CwmpVersion::V1_1, CwmpVersion::V1_2, CwmpVersion::V1_4]);
+        assert_eq!(
+            v,
+            vec![
+                CwmpVersion::V1_0,
+                CwmpVersion::V1_1,
+                CwmpVersion::V1_2,
+                CwmpVersion::V1_4
+            ]
+        );
         assert_eq!(CwmpVersion::format_list(&v), "1.0,1.1,1.2,1.4");
     }
 
     #[test]
     fn max_common_picks_highest_shared() {
         let acs = [CwmpVersion::V1_0, CwmpVersion::V1_2, CwmpVersion::V1_3];
-        let cpe = [CwmpVersion::V1_0, CwmpVersion::V1_1, CwmpVersion::V1_2, CwmpVersion::V1_4];
+        let cpe = [
+            CwmpVersion::V1_0,
+            CwmpVersion::V1_1,
+            CwmpVersion::V1_2,
+            CwmpVersion::V1_4,
+        ];
         assert_eq!(CwmpVersion::max_common(&acs, &cpe), Some(CwmpVersion::V1_2));
         assert_eq!(CwmpVersion::max_common(&acs[2..], &cpe[3..]), None);
     }

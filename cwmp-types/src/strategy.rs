@@ -1,0 +1,1 @@
+//! proptest strategies for every message type (feature `proptest`).
