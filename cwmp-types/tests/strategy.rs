@@ -75,7 +75,7 @@ proptest! {
     #[test]
     fn event_codes_round_trip_through_wire_text(code in strategy::event_code()) {
         let text = code.to_string();
-        prop_assert_eq!(EventCode::parse(&text), code.clone());
+        prop_assert_eq!(&EventCode::parse(&text), &code);
         prop_assert_eq!(text.trim(), text.as_str());
         prop_assert!(!text.is_empty());
     }
@@ -96,7 +96,7 @@ proptest! {
     fn date_time_fields_round_trip(f in strategy::date_time_field()) {
         let text = f.to_string();
         prop_assert_eq!(text.trim(), text.as_str());
-        prop_assert_eq!(DateTimeField::parse(&text), f.clone());
+        prop_assert_eq!(&DateTimeField::parse(&text), &f);
         if let DateTimeField::Invalid(s) = &f {
             prop_assert!(!s.is_empty());
             prop_assert!(s.parse::<DateTime>().is_err());
@@ -105,7 +105,7 @@ proptest! {
 
     #[test]
     fn value_types_round_trip_by_name(t in strategy::value_type()) {
-        prop_assert_eq!(ValueType::from_name(t.name()), t.clone());
+        prop_assert_eq!(&ValueType::from_name(t.name()), &t);
         if let ValueType::Other(name) = &t {
             let first = name.chars().next().unwrap();
             prop_assert!(first.is_ascii_alphabetic() || first == '_');
