@@ -125,6 +125,35 @@ impl Body {
             Self::Fault(_) => "Fault",
         }
     }
+
+    /// The request, if this is one.
+    pub fn request(&self) -> Option<&Request> {
+        match self {
+            Self::Request(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The response, if this is one.
+    pub fn response(&self) -> Option<&Response> {
+        match self {
+            Self::Response(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The fault, if this is one.
+    pub fn fault(&self) -> Option<&Fault> {
+        match self {
+            Self::Fault(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a SOAP fault.
+    pub fn is_fault(&self) -> bool {
+        matches!(self, Self::Fault(_))
+    }
 }
 
 impl From<Request> for Body {
@@ -184,6 +213,36 @@ impl Envelope {
     #[must_use]
     pub fn in_namespace(mut self, namespace: CwmpNamespace) -> Self {
         self.namespace = namespace;
+        self
+    }
+
+    /// Sets the `HoldRequests` header entry (ACS → CPE).
+    #[must_use]
+    pub fn hold_requests(mut self, hold: bool) -> Self {
+        self.header.hold_requests = Some(hold);
+        self
+    }
+
+    /// Sets the `SessionTimeout` header entry, in seconds (CPE → ACS, 1.3).
+    #[must_use]
+    pub fn session_timeout(mut self, seconds: u32) -> Self {
+        self.header.session_timeout = Some(seconds);
+        self
+    }
+
+    /// Sets the `SupportedCWMPVersions` header entry (CPE → ACS in the Inform, 1.4).
+    #[must_use]
+    pub fn supported_versions(mut self, versions: impl IntoIterator<Item = CwmpVersion>) -> Self {
+        self.header.supported_cwmp_versions = Some(versions.into_iter().collect());
+        self
+    }
+
+    /// Sets the `UseCWMPVersion` header entry (ACS → CPE in the InformResponse, 1.4) and the
+    /// namespace that version uses.
+    #[must_use]
+    pub fn use_version(mut self, version: CwmpVersion) -> Self {
+        self.header.use_cwmp_version = Some(version);
+        self.namespace = version.namespace();
         self
     }
 

@@ -39,11 +39,16 @@ impl ParameterName {
     /// `_`, `-`, or an alias in brackets, optionally ending in `.`; at most 256 characters.
     pub fn new(s: impl Into<String>) -> Result<Self, ValidationError> {
         let s = s.into();
-        if s.chars().count() > Self::MAX_LEN {
-            return Err(ValidationError::too_long("ParameterName", Self::MAX_LEN));
-        }
+        Self::check(&s, "ParameterName")?;
+        Ok(Self(s))
+    }
+
+    /// Checks `s` against the rules of [`ParameterName::new`], reporting problems under
+    /// `field` (the spec's argument name: `Name`, `ObjectName`, `ParameterPath`, …).
+    pub(crate) fn check(s: &str, field: &'static str) -> Result<(), ValidationError> {
+        crate::check_len(field, s, Self::MAX_LEN)?;
         if !s.is_empty() {
-            let body = s.strip_suffix('.').unwrap_or(&s);
+            let body = s.strip_suffix('.').unwrap_or(s);
             let ok = body.split('.').all(|seg| {
                 !seg.is_empty()
                     && (seg.starts_with('[') && seg.ends_with(']') && seg.len() > 2
@@ -52,13 +57,10 @@ impl ParameterName {
                             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
             });
             if !ok {
-                return Err(ValidationError::invalid(
-                    "ParameterName",
-                    "not a dot-separated path",
-                ));
+                return Err(ValidationError::invalid(field, "not a dot-separated path"));
             }
         }
-        Ok(Self(s))
+        Ok(())
     }
 
     /// The text.

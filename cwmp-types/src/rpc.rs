@@ -3,9 +3,9 @@
 use crate::structs::cwmp_struct;
 use crate::{
     AllQueuedTransferStruct, ArgStruct, AutonomousOpResultStruct, DateTimeField, DeviceIdStruct,
-    EventStruct, FaultStruct, OpResultStruct, Operation, OptionStruct, ParameterAttributeStruct,
-    ParameterInfoStruct, ParameterName, ParameterValueStruct, QueuedTransferStruct,
-    SetParameterAttributesStruct, TimeWindowStruct,
+    EventStruct, FaultCode, FaultStruct, OpResultStruct, Operation, OptionStruct,
+    ParameterAttributeStruct, ParameterInfoStruct, ParameterName, ParameterValue,
+    ParameterValueStruct, QueuedTransferStruct, SetParameterAttributesStruct, TimeWindowStruct,
 };
 
 // ---------------------------------------------------------------- CPE methods (called by the ACS)
@@ -360,8 +360,30 @@ impl Inform {
         self.event.iter().any(|e| &e.event_code == code)
     }
 
+    /// Sets `CurrentTime`.
+    #[must_use]
+    pub fn with_current_time(mut self, time: impl Into<DateTimeField>) -> Self {
+        self.current_time = time.into();
+        self
+    }
+
+    /// Sets `RetryCount`.
+    #[must_use]
+    pub fn with_retry_count(mut self, retry_count: u32) -> Self {
+        self.retry_count = retry_count;
+        self
+    }
+
+    /// Appends a parameter to `ParameterList`.
+    #[must_use]
+    pub fn with_parameter(mut self, name: impl Into<ParameterName>, value: ParameterValue) -> Self {
+        self.parameter_list
+            .push(ParameterValueStruct::new(name, value));
+        self
+    }
+
     /// The value of a parameter in `ParameterList`, if present.
-    pub fn parameter(&self, name: &str) -> Option<&crate::ParameterValue> {
+    pub fn parameter(&self, name: &str) -> Option<&ParameterValue> {
         self.parameter_list
             .iter()
             .find(|p| p.name == name)
@@ -369,11 +391,19 @@ impl Inform {
     }
 }
 
-cwmp_struct! {
-    /// `InformResponse`
-    pub struct InformResponse {
-        /// `MaxEnvelopes` (always 1)
-        pub max_envelopes: u32,
+/// `InformResponse`. Its [`Default`] is `MaxEnvelopes` 1, the only value the spec allows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "PascalCase", default))]
+#[non_exhaustive]
+pub struct InformResponse {
+    /// `MaxEnvelopes` (always 1)
+    pub max_envelopes: u32,
+}
+
+impl Default for InformResponse {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
@@ -862,6 +892,232 @@ impl KickedResponse {
     pub fn new(next_url: impl Into<String>) -> Self {
         Self {
             next_url: next_url.into(),
+        }
+    }
+}
+
+impl TransferComplete {
+    /// A successful transfer (`FaultCode` 0).
+    pub fn success(
+        command_key: impl Into<String>,
+        start_time: impl Into<DateTimeField>,
+        complete_time: impl Into<DateTimeField>,
+    ) -> Self {
+        Self::new(
+            command_key,
+            FaultStruct::success(),
+            start_time,
+            complete_time,
+        )
+    }
+
+    /// A failed transfer with the code's standard text.
+    pub fn failure(
+        command_key: impl Into<String>,
+        fault_code: FaultCode,
+        start_time: impl Into<DateTimeField>,
+        complete_time: impl Into<DateTimeField>,
+    ) -> Self {
+        Self::new(
+            command_key,
+            FaultStruct::failure(fault_code),
+            start_time,
+            complete_time,
+        )
+    }
+}
+
+impl DownloadResponse {
+    /// Status 0: the download was done and applied between these times.
+    pub fn completed(
+        start_time: impl Into<DateTimeField>,
+        complete_time: impl Into<DateTimeField>,
+    ) -> Self {
+        Self {
+            status: 0,
+            start_time: start_time.into(),
+            complete_time: complete_time.into(),
+        }
+    }
+}
+
+impl UploadResponse {
+    /// Status 1 (not yet done) with Unknown Times: completion comes in a TransferComplete.
+    pub fn pending() -> Self {
+        Self {
+            status: 1,
+            start_time: DateTimeField::UNKNOWN,
+            complete_time: DateTimeField::UNKNOWN,
+        }
+    }
+
+    /// Status 0: the upload was done between these times.
+    pub fn completed(
+        start_time: impl Into<DateTimeField>,
+        complete_time: impl Into<DateTimeField>,
+    ) -> Self {
+        Self {
+            status: 0,
+            start_time: start_time.into(),
+            complete_time: complete_time.into(),
+        }
+    }
+}
+
+impl ScheduleDownload {
+    /// A download of `url` as `file_type` within these time windows (1 or 2).
+    pub fn new(
+        command_key: impl Into<String>,
+        file_type: impl Into<String>,
+        url: impl Into<String>,
+        time_window_list: Vec<TimeWindowStruct>,
+    ) -> Self {
+        Self {
+            command_key: command_key.into(),
+            file_type: file_type.into(),
+            url: url.into(),
+            time_window_list,
+            ..Self::default()
+        }
+    }
+}
+
+impl SetParameterAttributes {
+    /// Applies these attribute changes.
+    pub fn new(parameter_list: Vec<SetParameterAttributesStruct>) -> Self {
+        Self { parameter_list }
+    }
+}
+
+impl GetParameterAttributesResponse {
+    /// A response with these entries.
+    pub fn new(parameter_list: Vec<ParameterAttributeStruct>) -> Self {
+        Self { parameter_list }
+    }
+}
+
+impl GetQueuedTransfersResponse {
+    /// A response listing these transfers.
+    pub fn new(transfer_list: Vec<QueuedTransferStruct>) -> Self {
+        Self { transfer_list }
+    }
+}
+
+impl GetAllQueuedTransfersResponse {
+    /// A response listing these transfers.
+    pub fn new(transfer_list: Vec<AllQueuedTransferStruct>) -> Self {
+        Self { transfer_list }
+    }
+}
+
+impl SetVouchers {
+    /// Sends these vouchers (base64 text each).
+    pub fn new<I, S>(vouchers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self {
+            voucher_list: vouchers.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl GetOptions {
+    /// Asks for one option (empty: all).
+    pub fn new(option_name: impl Into<String>) -> Self {
+        Self {
+            option_name: option_name.into(),
+        }
+    }
+}
+
+impl GetOptionsResponse {
+    /// A response with these options.
+    pub fn new(option_list: Vec<OptionStruct>) -> Self {
+        Self { option_list }
+    }
+}
+
+impl ChangeDuState {
+    /// Applies these operations; completion is reported with this CommandKey.
+    pub fn new(operations: Vec<Operation>, command_key: impl Into<String>) -> Self {
+        Self {
+            operations,
+            command_key: command_key.into(),
+        }
+    }
+}
+
+impl DuStateChangeComplete {
+    /// Reports these results (in the order of the ChangeDUState operations).
+    pub fn new(results: Vec<OpResultStruct>, command_key: impl Into<String>) -> Self {
+        Self {
+            results,
+            command_key: command_key.into(),
+        }
+    }
+}
+
+impl AutonomousDuStateChangeComplete {
+    /// Reports these results.
+    pub fn new(results: Vec<AutonomousOpResultStruct>) -> Self {
+        Self { results }
+    }
+}
+
+impl AutonomousTransferComplete {
+    /// A report of an autonomous transfer of `transfer_url` as `file_type`.
+    pub fn new(
+        transfer_url: impl Into<String>,
+        is_download: bool,
+        file_type: impl Into<String>,
+        fault_struct: FaultStruct,
+        start_time: impl Into<DateTimeField>,
+        complete_time: impl Into<DateTimeField>,
+    ) -> Self {
+        Self {
+            transfer_url: transfer_url.into(),
+            is_download,
+            file_type: file_type.into(),
+            fault_struct,
+            start_time: start_time.into(),
+            complete_time: complete_time.into(),
+            ..Self::default()
+        }
+    }
+}
+
+impl RequestDownload {
+    /// Asks for a file of this type, with no arguments.
+    pub fn new(file_type: impl Into<String>) -> Self {
+        Self {
+            file_type: file_type.into(),
+            file_type_arg: Vec::new(),
+        }
+    }
+
+    /// Adds a `FileTypeArg` entry.
+    #[must_use]
+    pub fn with_arg(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.file_type_arg.push(ArgStruct::new(name, value));
+        self
+    }
+}
+
+impl Kicked {
+    /// A Kicked call with its four arguments.
+    pub fn new(
+        command: impl Into<String>,
+        referer: impl Into<String>,
+        arg: impl Into<String>,
+        next: impl Into<String>,
+    ) -> Self {
+        Self {
+            command: command.into(),
+            referer: referer.into(),
+            arg: arg.into(),
+            next: next.into(),
         }
     }
 }

@@ -201,6 +201,16 @@ cwmp_struct! {
     }
 }
 
+impl QueuedTransferStruct {
+    /// An entry for the transfer with this CommandKey in `state` (1, 2 or 3).
+    pub fn new(command_key: impl Into<String>, state: i32) -> Self {
+        Self {
+            command_key: command_key.into(),
+            state,
+        }
+    }
+}
+
 cwmp_struct! {
     /// `AllQueuedTransferStruct`
     pub struct AllQueuedTransferStruct {
@@ -235,6 +245,20 @@ cwmp_struct! {
     }
 }
 
+impl TimeWindowStruct {
+    /// A window from `window_start` to `window_end` seconds after the request, in `window_mode`
+    /// (`1 At Any Time`, …), with no user message and `MaxRetries` −1 (the CPE decides).
+    pub fn new(window_start: u32, window_end: u32, window_mode: impl Into<String>) -> Self {
+        Self {
+            window_start,
+            window_end,
+            window_mode: window_mode.into(),
+            user_message: String::new(),
+            max_retries: -1,
+        }
+    }
+}
+
 cwmp_struct! {
     /// `ArgStruct`: a RequestDownload `FileTypeArg` entry
     pub struct ArgStruct {
@@ -242,6 +266,16 @@ cwmp_struct! {
         pub name: String,
         /// `Value` string(256)
         pub value: String,
+    }
+}
+
+impl ArgStruct {
+    /// A name/value argument.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
     }
 }
 
@@ -284,6 +318,16 @@ cwmp_struct! {
     }
 }
 
+impl InstallOpStruct {
+    /// Installs the deployment unit at `url` (no UUID, credentials or environment).
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            ..Self::default()
+        }
+    }
+}
+
 cwmp_struct! {
     /// `UpdateOpStruct` of ChangeDUState. Empty optional strings are omitted on the wire.
     pub struct UpdateOpStruct {
@@ -302,6 +346,17 @@ cwmp_struct! {
     }
 }
 
+impl UpdateOpStruct {
+    /// Updates the deployment unit `uuid` from `url` (either may be empty, see the spec).
+    pub fn new(uuid: impl Into<String>, url: impl Into<String>) -> Self {
+        Self {
+            uuid: uuid.into(),
+            url: url.into(),
+            ..Self::default()
+        }
+    }
+}
+
 cwmp_struct! {
     /// `UninstallOpStruct` of ChangeDUState. Empty optional strings are omitted on the wire.
     pub struct UninstallOpStruct {
@@ -312,6 +367,16 @@ cwmp_struct! {
         pub version: String,
         /// `ExecutionEnvRef` (optional)
         pub execution_env_ref: String,
+    }
+}
+
+impl UninstallOpStruct {
+    /// Uninstalls every version of the deployment unit `uuid`.
+    pub fn new(uuid: impl Into<String>) -> Self {
+        Self {
+            uuid: uuid.into(),
+            ..Self::default()
+        }
     }
 }
 
@@ -356,6 +421,23 @@ cwmp_struct! {
     }
 }
 
+impl OpResultStruct {
+    /// The result for deployment unit `uuid`, now in `current_state` (`Installed`,
+    /// `Uninstalled` or `Failed`), with `fault` (code 0 on success).
+    pub fn new(
+        uuid: impl Into<String>,
+        current_state: impl Into<String>,
+        fault: FaultStruct,
+    ) -> Self {
+        Self {
+            uuid: uuid.into(),
+            current_state: current_state.into(),
+            fault,
+            ..Self::default()
+        }
+    }
+}
+
 cwmp_struct! {
     /// `AutonOpResultStruct` of AutonomousDUStateChangeComplete
     pub struct AutonomousOpResultStruct {
@@ -364,5 +446,33 @@ cwmp_struct! {
         pub result: OpResultStruct,
         /// `OperationPerformed`: `Install`, `Update`, `Uninstall` or vendor
         pub operation_performed: String,
+    }
+}
+
+impl AutonomousOpResultStruct {
+    /// A result with the operation that was performed (`Install`, `Update`, `Uninstall`).
+    pub fn new(result: OpResultStruct, operation_performed: impl Into<String>) -> Self {
+        Self {
+            result,
+            operation_performed: operation_performed.into(),
+        }
+    }
+}
+
+impl From<InstallOpStruct> for Operation {
+    fn from(op: InstallOpStruct) -> Self {
+        Self::Install(op)
+    }
+}
+
+impl From<UpdateOpStruct> for Operation {
+    fn from(op: UpdateOpStruct) -> Self {
+        Self::Update(op)
+    }
+}
+
+impl From<UninstallOpStruct> for Operation {
+    fn from(op: UninstallOpStruct) -> Self {
+        Self::Uninstall(op)
     }
 }

@@ -24,6 +24,23 @@ pub enum ValidationErrorKind {
     },
     /// Breaks a pattern or rule.
     Invalid(&'static str),
+    /// A list holds more items than the spec allows.
+    TooMany {
+        /// The maximum number of items.
+        max: usize,
+    },
+    /// A list holds fewer items than the spec requires.
+    TooFew {
+        /// The minimum number of items.
+        min: usize,
+    },
+    /// A number outside the range the spec allows.
+    OutOfRange {
+        /// The smallest allowed value.
+        min: i64,
+        /// The largest allowed value.
+        max: i64,
+    },
 }
 
 impl fmt::Display for ValidationErrorKind {
@@ -31,6 +48,9 @@ impl fmt::Display for ValidationErrorKind {
         match self {
             Self::TooLong { max } => write!(f, "longer than {max} characters"),
             Self::Invalid(why) => f.write_str(why),
+            Self::TooMany { max } => write!(f, "more than {max} items"),
+            Self::TooFew { min } => write!(f, "fewer than {min} items"),
+            Self::OutOfRange { min, max } => write!(f, "not in {min}..={max}"),
         }
     }
 }
@@ -48,6 +68,27 @@ impl ValidationError {
         Self {
             field,
             kind: ValidationErrorKind::Invalid(why),
+        }
+    }
+    /// A too-many-items error.
+    pub fn too_many(field: &'static str, max: usize) -> Self {
+        Self {
+            field,
+            kind: ValidationErrorKind::TooMany { max },
+        }
+    }
+    /// A too-few-items error.
+    pub fn too_few(field: &'static str, min: usize) -> Self {
+        Self {
+            field,
+            kind: ValidationErrorKind::TooFew { min },
+        }
+    }
+    /// A number-out-of-range error.
+    pub fn out_of_range(field: &'static str, min: i64, max: i64) -> Self {
+        Self {
+            field,
+            kind: ValidationErrorKind::OutOfRange { min, max },
         }
     }
 }
@@ -80,6 +121,26 @@ pub mod limits {
     pub const FILE_TYPE_ARGS: usize = 16;
     /// `Referer` of Kicked
     pub const KICKED_REFERER: usize = 64;
+    /// `Command` of Kicked
+    pub const KICKED_COMMAND: usize = 32;
+    /// `Arg` of Kicked
+    pub const KICKED_ARG: usize = 256;
+    /// `Next` of Kicked and `NextURL` of KickedResponse
+    pub const KICKED_NEXT: usize = 1024;
+    /// `FaultString` of a `FaultStruct`
+    pub const FAULT_STRING: usize = 256;
+    /// `Name` of an `ArgStruct`
+    pub const ARG_NAME: usize = 64;
+    /// `Value` of an `ArgStruct`
+    pub const ARG_VALUE: usize = 256;
+    /// `OptionName` of GetOptions and `OptionStruct`
+    pub const OPTION_NAME: usize = 64;
+    /// Windows in a ScheduleDownload `TimeWindowList` (at least 1)
+    pub const TIME_WINDOWS: usize = 2;
+    /// Largest `Notification` attribute value (0–6)
+    pub const NOTIFICATION_MAX: i32 = 6;
+    /// Characters of an `OUI` (exactly)
+    pub const OUI: usize = 6;
 }
 
 /// Checks a string field against a maximum length in characters.
@@ -90,6 +151,8 @@ pub fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), Val
         Ok(())
     }
 }
+
+mod impls;
 
 /// Types whose fields can be checked against the spec's limits before sending.
 pub trait Validate {
