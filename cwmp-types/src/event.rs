@@ -256,4 +256,75 @@ mod tests {
         assert_eq!(EventCode::parse("  1  boot "), EventCode::Boot);
         assert_eq!(EventCode::parse(""), EventCode::Other(String::new()));
     }
+
+    #[test]
+    fn every_code_kind_round_trips_through_wire_text() {
+        let codes = EventCode::standard().chain([
+            EventCode::m_reboot(),
+            EventCode::m_schedule_inform(),
+            EventCode::m_download(),
+            EventCode::m_upload(),
+            EventCode::m_schedule_download(),
+            EventCode::m_change_du_state(),
+            EventCode::Method("X_ACME_Frobnicate".into()),
+            EventCode::Vendor("00D09E Thing happened".into()),
+            EventCode::Vendor("ACME something".into()),
+            EventCode::Other("15 FUTURE EVENT".into()),
+            EventCode::Other("BOOT".into()),
+        ]);
+        for code in codes {
+            let text = code.to_string();
+            assert_eq!(EventCode::parse(&text), code, "{text}");
+            assert_eq!(EventCode::from(text.as_str()), code);
+        }
+        assert_eq!(
+            EventCode::m_change_du_state().to_string(),
+            "M ChangeDUState"
+        );
+        assert_eq!(EventCode::Heartbeat.as_str(), "14 HEARTBEAT");
+        assert_eq!(EventCode::m_reboot().number(), None);
+    }
+
+    #[test]
+    fn single_and_multiple() {
+        for code in EventCode::standard() {
+            assert!(code.is_single() && !code.is_multiple(), "{code}");
+        }
+        assert!(EventCode::Method("X_ACME_Foo".into()).is_multiple());
+        assert!(EventCode::Vendor("00D09E x".into()).is_single());
+    }
+
+    #[test]
+    fn lenient_parsing() {
+        // Case, whitespace runs, surrounding whitespace (pretty-printed bodies).
+        assert_eq!(
+            EventCode::parse("\n  4 value   change\t"),
+            EventCode::ValueChange
+        );
+        assert_eq!(
+            EventCode::parse("M  X_ACME_Foo "),
+            EventCode::Method("X_ACME_Foo".into())
+        );
+        // `M` with a method name containing spaces is not a method event.
+        assert_eq!(
+            EventCode::parse("M two words"),
+            EventCode::Other("M two words".into())
+        );
+        assert_eq!(EventCode::parse("M "), EventCode::Other("M ".into()));
+        assert_eq!(EventCode::parse("X "), EventCode::Other("X ".into()));
+        // Lower-case `m`/`x` prefixes are not the spec's patterns.
+        assert_eq!(
+            EventCode::parse("m Reboot"),
+            EventCode::Other("m Reboot".into())
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text parses without panicking, and what it parses to survives its own wire text.
+        #[test]
+        fn parse_is_stable_through_display(text in "\\PC{0,30}|[0-9]{1,2} [A-Za-z ]{0,20}|[MX] .{0,12}") {
+            let code = EventCode::parse(&text);
+            proptest::prop_assert_eq!(EventCode::parse(&code.to_string()), code);
+        }
+    }
 }

@@ -341,6 +341,76 @@ mod tests {
     }
 
     #[test]
+    fn every_code_round_trips_through_wire_text() {
+        // Named codes, every range boundary and a few far-away numbers.
+        let mut numbers: Vec<u32> = FaultCode::NAMED.iter().map(|c| c.code()).collect();
+        numbers.extend([
+            0,
+            1,
+            7999,
+            8007,
+            8799,
+            8800,
+            8899,
+            8900,
+            8999,
+            9033,
+            9799,
+            9800,
+            9899,
+            9900,
+            u32::MAX,
+        ]);
+        for n in numbers {
+            let code = FaultCode::from_code(n);
+            let wire = code.code().to_string();
+            assert_eq!(FaultCode::from_code(wire.parse().unwrap()), code);
+            assert_eq!(u32::from(code), n);
+            assert_eq!(FaultCode::from(n), code);
+            assert!(!code.description().is_empty());
+        }
+        assert_eq!(FaultCode::from_code(0).description(), "No fault");
+        assert_eq!(
+            FaultCode::MethodNotSupported.to_string(),
+            "9000 Method not supported"
+        );
+    }
+
+    #[test]
+    fn named_codes_cover_8000_to_8006_and_9000_to_9032() {
+        for n in (8000..=8006).chain(9000..=9032) {
+            assert!(FaultCode::NAMED.contains(&FaultCode::from_code(n)), "{n}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_number_is_a_code(n in proptest::prelude::any::<u32>()) {
+            let code = FaultCode::from_code(n);
+            proptest::prop_assert_eq!(code.code(), n);
+            proptest::prop_assert_eq!(code.is_acs_fault(), (8000..=8899).contains(&n));
+            proptest::prop_assert_eq!(code.is_cpe_fault(), (9000..=9899).contains(&n));
+        }
+    }
+
+    #[test]
+    fn fault_helpers() {
+        let f = Fault::new(FaultCode::MethodNotSupported);
+        assert_eq!(
+            (f.soap_fault_code, f.soap_fault_string.as_str()),
+            (SoapFaultCode::Server, "CWMP fault")
+        );
+        assert_eq!(f.fault_string, "Method not supported");
+        let f = Fault::set_parameter_values(vec![SetParameterValuesFault::new(
+            "Device.A",
+            FaultCode::NonWritableParameter,
+        )]);
+        assert_eq!(f.fault_code, FaultCode::InvalidArguments);
+        assert_eq!(f.soap_fault_code, SoapFaultCode::Client);
+        assert_eq!(f.to_string(), "CWMP fault 9003: Invalid arguments");
+    }
+
+    #[test]
     fn soap_fault_code_split() {
         assert_eq!(
             FaultCode::InvalidArguments.soap_fault_code(),

@@ -255,14 +255,18 @@ pub fn parse_bool(text: &str) -> Result<bool, ValueError> {
 }
 
 /// Parses a decimal integer, telling "not a number" from "out of range". A leading `+` is
-/// accepted; leading zeros are accepted.
+/// accepted; leading zeros are accepted; `-0` is zero for every type (as in XML Schema).
 pub fn parse_int<T: core::str::FromStr>(text: &str) -> Result<T, ValueError> {
     let t = text.trim();
     let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ValueError::InvalidInteger);
     }
-    let t = t.strip_prefix('+').unwrap_or(t);
+    let t = if digits.bytes().all(|b| b == b'0') {
+        "0"
+    } else {
+        t.strip_prefix('+').unwrap_or(t)
+    };
     t.parse().map_err(|_| ValueError::OutOfRange)
 }
 
@@ -760,6 +764,251 @@ mod tests {
             ParameterValue::new("abc", ValueType::HexBinary).as_hex_binary(),
             Err(ValueError::InvalidHex)
         );
+    }
+
+    #[test]
+    fn booleans_in_any_case() {
+        for (t, v) in [
+            ("TRUE", true),
+            ("tRuE", true),
+            ("FaLsE", false),
+            ("false", false),
+            ("\t0 ", false),
+        ] {
+            assert_eq!(
+                ParameterValue::new(t, ValueType::Boolean).as_bool(),
+                Ok(v),
+                "{t}"
+            );
+        }
+        // Writable `30` (microcell getnames.txt), and near misses.
+        for t in ["30", "tru", "truee", "01", "-1", "y", "on", "1 0"] {
+            assert_eq!(
+                ParameterValue::new(t, ValueType::Boolean).as_bool(),
+                Err(ValueError::InvalidBoolean),
+                "{t}"
+            );
+        }
+        assert_eq!(ParameterValue::boolean(true).text, "1");
+        assert_eq!(ParameterValue::boolean(false).text, "0");
+    }
+
+    #[test]
+    fn integers_every_type_and_edge() {
+        assert_eq!(ParameterValue::int(i32::MIN).as_i32(), Ok(i32::MIN));
+        assert_eq!(ParameterValue::long(i64::MIN).as_i64(), Ok(i64::MIN));
+        assert_eq!(
+            ParameterValue::unsigned_long(u64::MAX).as_u64(),
+            Ok(u64::MAX)
+        );
+        assert_eq!(
+            ParameterValue::string("2147483648").as_i32(),
+            Err(ValueError::OutOfRange)
+        );
+        assert_eq!(
+            ParameterValue::string("-9223372036854775809").as_i64(),
+            Err(ValueError::OutOfRange)
+        );
+        assert_eq!(
+            ParameterValue::string("18446744073709551616").as_u64(),
+            Err(ValueError::OutOfRange)
+        );
+        assert_eq!(ParameterValue::string("-0").as_u32(), Ok(0));
+        assert_eq!(ParameterValue::string(" 300\n").as_u32(), Ok(300));
+        for t in ["1e3", "0x10", "1.0", "+", "-", "+-5", "1 2", "\u{663}", "١"] {
+            assert_eq!(
+                ParameterValue::string(t).as_i64(),
+                Err(ValueError::InvalidInteger),
+                "{t}"
+            );
+        }
+        // The text itself is kept as received.
+        assert_eq!(ParameterValue::string(" 300\n").text, " 300\n");
+    }
+
+    #[test]
+    fn date_time_quirks() {
+        // Unknown Time without its `Z`, relative-to-boot times, lower-case separators.
+        let d: DateTime = "0001-01-01T00:00:00".parse().unwrap();
+        assert!(d.is_unknown());
+        assert_eq!(d.offset_minutes, None);
+        assert_eq!(d.to_string(), "0001-01-01T00:00:00");
+        let d: DateTime = "2024-01-31t12:00:00z".parse().unwrap();
+        assert_eq!(d.offset_minutes, Some(0));
+        assert_eq!(d.to_string(), "2024-01-31T12:00:00Z");
+        // Offsets up to ±14:00, and their instant.
+        for (t, minutes) in [
+            ("2015-10-05T02:23:01+14:00", 840),
+            ("2015-10-05T02:23:01-14:00", -840),
+            ("2015-10-05T02:23:01+05:30", 330),
+            ("2015-10-05T02:23:01-00:30", -30),
+        ] {
+            let d: DateTime = t.parse().unwrap();
+            assert_eq!(d.offset_minutes, Some(minutes), "{t}");
+            assert_eq!(d.to_string(), t);
+        }
+        assert_eq!(
+            "2015-10-05T02:23:01-00:00"
+                .parse::<DateTime>()
+                .unwrap()
+                .offset_minutes,
+            Some(0)
+        );
+        // Fractions: milliseconds, microseconds, nanoseconds; more digits are truncated.
+        let d: DateTime = "2015-10-05T02:23:01.337Z".parse().unwrap();
+        assert_eq!((d.nanosecond, d.fraction_digits), (337_000_000, 3));
+        let d: DateTime = "2015-10-05T02:23:01.000Z".parse().unwrap();
+        assert_eq!(d.to_string(), "2015-10-05T02:23:01.000Z");
+        let d: DateTime = "2015-10-05T02:23:01.123456789Z".parse().unwrap();
+        assert_eq!(d.nanosecond, 123_456_789);
+        let d: DateTime = "2015-10-05T02:23:01.1234567891".parse().unwrap();
+        assert_eq!((d.nanosecond, d.fraction_digits), (123_456_789, 9));
+        // Surrounding whitespace (pretty-printed bodies), end of day, leap second, leap day.
+        assert!(" 2015-10-05T02:23:01Z\n".parse::<DateTime>().is_ok());
+        assert!("2015-10-05T24:00:00Z".parse::<DateTime>().is_ok());
+        assert!("2016-12-31T23:59:60Z".parse::<DateTime>().is_ok());
+        assert!("2000-02-29T00:00:00Z".parse::<DateTime>().is_ok());
+        for bad in [
+            "",
+            " ",
+            "2015-10-05",
+            "2015-10-05T02:23",
+            "2015-10-05T02:23:01+15:00",
+            "2015-10-05T02:23:01+01:60",
+            "2015-10-05T02:23:01+0100",
+            "2015-10-05T02:23:01 Z",
+            "2015-10-05T24:00:01Z",
+            "2015-10-05T23:60:00Z",
+            "2015-10-05T02:23:61Z",
+            "1900-02-29T00:00:00Z",
+            "2015-04-31T00:00:00Z",
+            "2015-1-05T02:23:01Z",
+            "+2015-10-05T02:23:01Z",
+            "2015-10-05T02:23:01ZZ",
+            "2015-10-05T02:23:01.",
+            "2015-10-05T02:23:01.5x",
+            "２０１５-10-05T02:23:01Z",
+            "2015-10-05T02:23:0é",
+        ] {
+            assert_eq!(
+                bad.parse::<DateTime>(),
+                Err(ValueError::InvalidDateTime),
+                "{bad}"
+            );
+            assert_eq!(
+                ParameterValue::new(bad, ValueType::DateTime).check(),
+                Err(ValueError::InvalidDateTime)
+            );
+        }
+    }
+
+    #[test]
+    fn garbage_date_times_are_kept() {
+        for garbage in [
+            "2019-03-05T11:54::14",
+            "",
+            "unknown",
+            "2015-10-05T02:23:01 Z",
+        ] {
+            let f = DateTimeField::parse(garbage);
+            assert_eq!(f, DateTimeField::Invalid(garbage.to_owned()));
+            assert_eq!(f.valid(), None);
+            assert_eq!(f.to_string(), garbage);
+        }
+        assert_eq!(
+            DateTimeField::parse("0001-01-01T00:00:00Z"),
+            DateTimeField::UNKNOWN
+        );
+        assert_eq!(DateTimeField::default(), DateTimeField::UNKNOWN);
+    }
+
+    #[test]
+    fn types_by_name() {
+        for t in [
+            ValueType::String,
+            ValueType::Int,
+            ValueType::UnsignedInt,
+            ValueType::Long,
+            ValueType::UnsignedLong,
+            ValueType::Boolean,
+            ValueType::DateTime,
+            ValueType::Base64,
+            ValueType::HexBinary,
+            ValueType::Other("X_ACME_Type".into()),
+        ] {
+            assert_eq!(ValueType::from_name(t.name()), t);
+        }
+        // A missing xsi:type means string (QUIRKS 11).
+        assert_eq!(ValueType::default(), ValueType::String);
+        assert_eq!(ParameterValue::default().value_type, ValueType::String);
+    }
+
+    #[test]
+    fn base64_and_hex_lenient_forms() {
+        assert_eq!(
+            ParameterValue::new("ABCDEF0a", ValueType::HexBinary).as_hex_binary(),
+            Ok(vec![0xab, 0xcd, 0xef, 0x0a])
+        );
+        assert_eq!(
+            ParameterValue::new(" 0A\n", ValueType::HexBinary).as_hex_binary(),
+            Ok(vec![0x0a])
+        );
+        for bad in ["0G", "é0", "0x0A"] {
+            assert_eq!(
+                ParameterValue::new(bad, ValueType::HexBinary).as_hex_binary(),
+                Err(ValueError::InvalidHex),
+                "{bad}"
+            );
+        }
+        for bad in ["Zm9", "Zm9v=", "====", "Zg==Zg==", "Zm9v\u{e9}"] {
+            assert_eq!(
+                ParameterValue::new(bad, ValueType::Base64).as_base64(),
+                Err(ValueError::InvalidBase64),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            ParameterValue::new("", ValueType::Base64).as_base64(),
+            Ok(vec![])
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn accessors_never_panic(text in "\\PC{0,40}") {
+            let v = ParameterValue::string(text.as_str());
+            let _ = (v.as_bool(), v.as_i32(), v.as_u32(), v.as_i64(), v.as_u64());
+            let _ = (v.as_date_time(), v.as_base64(), v.as_hex_binary());
+            // Garbage is kept verbatim; a valid value survives its own display form.
+            let f = DateTimeField::parse(&text);
+            match &f {
+                DateTimeField::Valid(d) => {
+                    proptest::prop_assert_eq!(DateTimeField::parse(&d.to_string()), f.clone());
+                }
+                DateTimeField::Invalid(kept) => proptest::prop_assert_eq!(kept, &text),
+            }
+        }
+
+        #[test]
+        fn date_times_from_unix_round_trip(secs in -62_135_596_800i64..253_402_300_800) {
+            let d = DateTime::from_unix(secs);
+            proptest::prop_assert_eq!(d.to_unix(), secs);
+            proptest::prop_assert_eq!(d.to_string().parse::<DateTime>(), Ok(d));
+        }
+
+        #[test]
+        fn numbers_round_trip(a in proptest::prelude::any::<i64>(), b in proptest::prelude::any::<u64>()) {
+            proptest::prop_assert_eq!(ParameterValue::long(a).as_i64(), Ok(a));
+            proptest::prop_assert_eq!(ParameterValue::unsigned_long(b).as_u64(), Ok(b));
+            proptest::prop_assert_eq!(ParameterValue::int(a as i32).as_i32(), Ok(a as i32));
+            proptest::prop_assert_eq!(ParameterValue::unsigned_int(b as u32).as_u32(), Ok(b as u32));
+        }
+
+        #[test]
+        fn bytes_round_trip(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            proptest::prop_assert_eq!(ParameterValue::base64(&bytes).as_base64(), Ok(bytes.clone()));
+            proptest::prop_assert_eq!(ParameterValue::hex_binary(&bytes).as_hex_binary(), Ok(bytes));
+        }
     }
 
     #[test]
