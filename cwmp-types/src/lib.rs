@@ -20,6 +20,11 @@
 //! );
 //! let envelope = Envelope::with_id("1", inform);
 //! assert_eq!(envelope.body.method_name(), "Inform");
+//! assert_eq!(envelope.validate(), Ok(()));
+//!
+//! // Sending is strict: the spec's limits are checked before anything goes on the wire.
+//! let err = Reboot::new("a-command-key-longer-than-32-chars").validate().unwrap_err();
+//! assert_eq!(err.field, "CommandKey");
 //!
 //! let gpv = GetParameterValues::new(["Device.DeviceInfo."]);
 //! assert!(gpv.parameter_names[0].is_partial());

@@ -155,6 +155,13 @@ pub fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), Val
 mod impls;
 
 /// Types whose fields can be checked against the spec's limits before sending.
+///
+/// Implemented by every request, response, struct, [`Fault`](crate::Fault), [`Header`](crate::Header),
+/// [`Body`](crate::Body) and [`Envelope`](crate::Envelope): string lengths (`CommandKey` 32,
+/// `URL` 256 or 1024, names 256, …), list sizes (64 events per Inform, 16 queued transfers,
+/// 1–2 time windows, …), number ranges (`Notification` 0–6, `Status` 0–1, …) and patterns
+/// (`OUI`, UUIDs, event codes, file types, parameter paths). Errors name the spec's argument.
+/// Decoders never call it: receiving is lenient.
 pub trait Validate {
     /// Checks every field; the first problem found is returned.
     fn validate(&self) -> Result<(), ValidationError>;
