@@ -31,7 +31,8 @@ impl<'a> Parser<'a, '_> {
         if root.local() != "Envelope" {
             return Err(Self::err(DecodeErrorKind::NotSoapEnvelope, root.offset));
         }
-        self.expect_soap_ns(&root, DecodeErrorKind::NotSoapEnvelope)?;
+        let ns = self.ns(&root);
+        self.expect_soap_ns(&root, ns, DecodeErrorKind::NotSoapEnvelope)?;
         let mut seen = Seen {
             envelope: root.declared_cwmp(),
             ..Seen::default()
@@ -42,11 +43,13 @@ impl<'a> Parser<'a, '_> {
         while let Some(c) = self.child_of(&root)? {
             match c.local() {
                 "Header" => {
-                    self.expect_soap_ns(&c, DecodeErrorKind::UnexpectedNamespace)?;
+                    let ns = self.ns(&c);
+                    self.expect_soap_ns(&c, ns, DecodeErrorKind::UnexpectedNamespace)?;
                     saw_id |= self.header(c, &mut header, &mut seen)?;
                 }
                 "Body" => {
-                    self.expect_soap_ns(&c, DecodeErrorKind::UnexpectedNamespace)?;
+                    let ns = self.ns(&c);
+                    self.expect_soap_ns(&c, ns, DecodeErrorKind::UnexpectedNamespace)?;
                     if body.is_some() {
                         return Err(Self::err(DecodeErrorKind::InvalidBody, c.offset));
                     }
@@ -77,12 +80,12 @@ impl<'a> Parser<'a, '_> {
 
     /// A SOAP element (`Envelope`, `Header`, `Body`, `Fault`) outside the SOAP namespace:
     /// an error with `strict_namespaces`, else a warning.
-    fn expect_soap_ns(&mut self, e: &Elem<'a>, strict_kind: DecodeErrorKind) -> Result<()> {
-        if e.ns == Ns::SoapEnv {
+    fn expect_soap_ns(&mut self, e: &Elem<'a>, ns: Ns, strict_kind: DecodeErrorKind) -> Result<()> {
+        if ns == Ns::SoapEnv {
             return Ok(());
         }
         if self.opts.strict_namespaces {
-            let kind = if e.ns == Ns::Unbound {
+            let kind = if ns == Ns::Unbound {
                 DecodeErrorKind::UnboundPrefix
             } else {
                 strict_kind
@@ -95,8 +98,8 @@ impl<'a> Parser<'a, '_> {
 
     /// A header entry or method outside every cwmp namespace: an error with
     /// `strict_namespaces`; else a warning, except for unqualified names (common and harmless).
-    fn expect_cwmp_ns(&mut self, e: &Elem<'a>) -> Result<()> {
-        match e.ns {
+    fn expect_cwmp_ns(&mut self, e: &Elem<'a>, ns: Ns) -> Result<()> {
+        match ns {
             Ns::Cwmp(_) => Ok(()),
             Ns::Unbound if self.opts.strict_namespaces => {
                 Err(Self::err(DecodeErrorKind::UnboundPrefix, e.offset))
@@ -134,7 +137,8 @@ impl<'a> Parser<'a, '_> {
         }
         let mut saw_id = false;
         while let Some(c) = self.child_of(&h)? {
-            if let Ns::Cwmp(n) = c.ns {
+            let ns = self.ns(&c);
+            if let Ns::Cwmp(n) = ns {
                 seen.header.get_or_insert(n);
             }
             let mu = self.must_understand(&c)?;
@@ -145,7 +149,7 @@ impl<'a> Parser<'a, '_> {
                     | "SessionTimeout"
                     | "SupportedCWMPVersions"
                     | "UseCWMPVersion"
-            ) && (matches!(c.ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
+            ) && (matches!(ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
             if !known {
                 if mu == Some(true) {
                     return Err(Self::err(DecodeErrorKind::MustUnderstand, c.offset));
@@ -154,7 +158,7 @@ impl<'a> Parser<'a, '_> {
                 self.skip(c)?;
                 continue;
             }
-            self.expect_cwmp_ns(&c)?;
+            self.expect_cwmp_ns(&c, ns)?;
             match c.local() {
                 "ID" => {
                     header.id = Some(self.string(c)?);
@@ -196,13 +200,13 @@ impl<'a> Parser<'a, '_> {
         let Some(m) = self.child_of(&b)? else {
             return Err(Self::err(DecodeErrorKind::InvalidBody, b.offset));
         };
-        let body = if m.local() == "Fault" && (m.ns == Ns::SoapEnv || !matches!(m.ns, Ns::Cwmp(_)))
-        {
-            self.expect_soap_ns(&m, DecodeErrorKind::UnexpectedNamespace)?;
+        let ns = self.ns(&m);
+        let body = if m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_)) {
+            self.expect_soap_ns(&m, ns, DecodeErrorKind::UnexpectedNamespace)?;
             Body::Fault(self.fault(m)?)
         } else {
-            self.expect_cwmp_ns(&m)?;
-            if let Ns::Cwmp(n) = m.ns {
+            self.expect_cwmp_ns(&m, ns)?;
+            if let Ns::Cwmp(n) = ns {
                 seen.method = Some(n);
             } else if let Some(n) = m.declared_cwmp() {
                 seen.method = Some(n);

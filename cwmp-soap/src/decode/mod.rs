@@ -18,6 +18,7 @@
 //!   requires); numbers, booleans and dateTimes are trimmed.
 //! - The declared `arrayType` count is only compared with the items found.
 
+mod attrs;
 mod charset;
 mod envelope;
 mod reader;

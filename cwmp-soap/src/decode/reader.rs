@@ -6,13 +6,13 @@ use std::borrow::Cow;
 use cwmp_types::{
     CwmpNamespace, DateTimeField, FaultCode, ParameterName, ValueError, parse_bool, parse_int,
 };
-use quick_xml::XmlVersion;
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{NamespaceError, ResolveResult};
 use quick_xml::reader::NsReader;
 
+use super::attrs::{self, AttrError, Attrs};
 use crate::{DecodeError, DecodeErrorKind, DecodeOptions, Warning, WarningKind, ns};
 
 pub(super) type Result<T> = core::result::Result<T, DecodeError>;
@@ -58,8 +58,6 @@ impl Ns {
 pub(super) struct Elem<'a> {
     /// The tag.
     pub(super) start: BytesStart<'a>,
-    /// The namespace of its name.
-    pub(super) ns: Ns,
     /// `<x/>`: no content and no end tag follow.
     pub(super) empty: bool,
     /// Offset of its `<`.
@@ -74,23 +72,21 @@ impl Elem<'_> {
         self.start.local_name().into_inner()
     }
 
-    /// The value of the first attribute with this local name, whatever its prefix.
+    /// The value of the first attribute with this local name, whatever its prefix
+    /// (namespace declarations excluded), references replaced.
     pub(super) fn attr(&self, local: &str) -> Result<Option<Cow<'_, str>>> {
-        for a in self.start.attributes().with_checks(false) {
-            let a = a.map_err(|_| DecodeError::new(DecodeErrorKind::MalformedXml, self.offset))?;
-            if a.key.local_name().into_inner() == local && a.key.as_namespace_binding().is_none() {
-                let v = a
-                    .normalized_value(XmlVersion::Implicit1_0)
-                    .map_err(|e| match e {
-                        XmlError::Escape(EscapeError::UnrecognizedEntity(..)) => {
-                            DecodeError::new(DecodeErrorKind::UnknownEntity, self.offset)
-                        }
-                        XmlError::Escape(EscapeError::InvalidCharRef(_)) => {
-                            DecodeError::new(DecodeErrorKind::InvalidCharRef, self.offset)
-                        }
-                        _ => DecodeError::new(DecodeErrorKind::MalformedXml, self.offset),
-                    })?;
-                return Ok(Some(v));
+        let malformed = |e| {
+            let kind = match e {
+                AttrError::Syntax => DecodeErrorKind::MalformedXml,
+                AttrError::UnknownEntity => DecodeErrorKind::UnknownEntity,
+                AttrError::InvalidCharRef => DecodeErrorKind::InvalidCharRef,
+            };
+            DecodeError::new(kind, self.offset)
+        };
+        for a in Attrs::new(self.start.attributes_raw()) {
+            let (name, value) = a.map_err(malformed)?;
+            if attrs::local(name) == local && !attrs::is_xmlns(name) {
+                return attrs::unescape(value).map(Some).map_err(malformed);
             }
         }
         Ok(None)
@@ -98,12 +94,10 @@ impl Elem<'_> {
 
     /// The cwmp namespace bound by an `xmlns`/`xmlns:*` attribute on this element, if any.
     pub(super) fn declared_cwmp(&self) -> Option<CwmpNamespace> {
-        self.start
-            .attributes()
-            .with_checks(false)
-            .filter_map(core::result::Result::ok)
-            .filter(|a| a.key.as_namespace_binding().is_some())
-            .find_map(|a| CwmpNamespace::from_uri(a.value.as_bytes()))
+        Attrs::new(self.start.attributes_raw())
+            .map_while(core::result::Result::ok)
+            .filter(|(name, _)| attrs::is_xmlns(name))
+            .find_map(|(_, v)| CwmpNamespace::from_uri(v.as_bytes()))
     }
 }
 
@@ -162,6 +156,13 @@ impl<'a, 'o> Parser<'a, 'o> {
         self.text
     }
 
+    /// The namespace of `e`'s name. Must be called before reading past `e`'s start tag
+    /// (the reader's namespace scope is the one of the last start tag read).
+    pub(super) fn ns(&self, e: &Elem<'a>) -> Ns {
+        let (res, _) = self.reader.resolver().resolve_element(e.start.name());
+        Ns::classify(&res)
+    }
+
     pub(super) fn err(kind: DecodeErrorKind, offset: u64) -> DecodeError {
         DecodeError::new(kind, offset)
     }
@@ -179,8 +180,10 @@ impl<'a, 'o> Parser<'a, 'o> {
     pub(super) fn event(&mut self) -> Result<Ev<'a>> {
         loop {
             let pos = self.reader.buffer_position();
-            let (ns, ev) = match self.reader.read_resolved_event() {
-                Ok((res, ev)) => (Ns::classify(&res), ev),
+            // Names are not resolved here: most elements are matched by local name only,
+            // and `Parser::ns` resolves the few that need it.
+            let ev = match self.reader.read_event() {
+                Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e)),
             };
             return Ok(match ev {
@@ -192,7 +195,6 @@ impl<'a, 'o> Parser<'a, 'o> {
                     self.check_attributes(&start, pos)?;
                     Ev::Start(Elem {
                         start,
-                        ns,
                         empty: false,
                         offset: pos,
                         content_start: self.reader.buffer_position(),
@@ -206,7 +208,6 @@ impl<'a, 'o> Parser<'a, 'o> {
                     let end = self.reader.buffer_position();
                     Ev::Start(Elem {
                         start,
-                        ns,
                         empty: true,
                         offset: pos,
                         content_start: end,
@@ -229,11 +230,12 @@ impl<'a, 'o> Parser<'a, 'o> {
     }
 
     fn check_attributes(&self, start: &BytesStart<'_>, pos: u64) -> Result<()> {
-        if start.attributes_raw().bytes().all(is_xml_ws) {
+        let raw = start.attributes_raw();
+        if raw.bytes().all(is_xml_ws) {
             return Ok(());
         }
         let mut n = 0usize;
-        for a in start.attributes().with_checks(false) {
+        for a in Attrs::new(raw) {
             if a.is_err() {
                 return Err(Self::err(DecodeErrorKind::MalformedXml, pos));
             }
