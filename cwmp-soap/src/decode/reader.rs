@@ -69,7 +69,12 @@ pub(super) struct Elem<'a> {
 impl Elem<'_> {
     /// The local name.
     pub(super) fn local(&self) -> &str {
-        self.start.local_name().into_inner()
+        // Names are short: a plain loop beats a memchr call here.
+        let name = self.start.name().into_inner();
+        match name.bytes().position(|b| b == b':') {
+            Some(i) => &name[i + 1..],
+            None => name,
+        }
     }
 
     /// The value of the first attribute with this local name, whatever its prefix
@@ -107,7 +112,7 @@ pub(super) enum Ev<'a> {
     Start(Elem<'a>),
     /// An end tag, at this offset.
     End(u64),
-    /// Character data (line ends normalised).
+    /// Character data, as written.
     Text(Cow<'a, str>),
     /// A CDATA section's content.
     CData(Cow<'a, str>),
@@ -217,8 +222,8 @@ impl<'a, 'o> Parser<'a, 'o> {
                     self.depth = self.depth.saturating_sub(1);
                     Ev::End(pos)
                 }
-                Event::Text(t) => Ev::Text(t.xml10_content()),
-                Event::CData(c) => Ev::CData(c.xml10_content()),
+                Event::Text(t) => Ev::Text(t.into_inner()),
+                Event::CData(c) => Ev::CData(c.into_inner()),
                 Event::GeneralRef(r) => Ev::Ref(r.into_inner(), pos),
                 Event::DocType(_) => {
                     return Err(Self::err(DecodeErrorKind::DoctypeForbidden, pos));
@@ -402,12 +407,14 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
         let mut acc: Cow<'a, str> = Cow::Borrowed("");
         let mut high: Option<(u32, u64)> = None;
+        let mut control = false;
         loop {
             match self.event()? {
                 Ev::Text(t) | Ev::CData(t) => {
                     if let Some((_, at)) = high.take() {
                         return Err(Self::err(DecodeErrorKind::InvalidCharRef, at));
                     }
+                    let t = normalize(t, &mut control);
                     if acc.is_empty() {
                         acc = t;
                     } else {
@@ -417,6 +424,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Ev::Ref(name, off) => {
                     let mut s = acc.into_owned();
                     self.push_ref(&name, off, &mut s, &mut high)?;
+                    control |= s.ends_with(|c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r'));
                     acc = Cow::Owned(s);
                 }
                 Ev::Start(child) => self.unknown(child)?,
@@ -430,10 +438,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         if let Some((_, at)) = high {
             return Err(Self::err(DecodeErrorKind::InvalidCharRef, at));
         }
-        if acc
-            .bytes()
-            .any(|b| b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
-        {
+        if control {
             self.warn(WarningKind::InvalidXmlChar, elem.offset, elem.local());
         }
         Ok(acc)
@@ -595,6 +600,26 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
         }
     }
+}
+
+/// Character data with XML line-end normalisation (`\r\n` and `\r` become `\n`),
+/// borrowed when there is nothing to change; sets `control` when the text holds control
+/// characters XML forbids (they are kept). One pass over the bytes.
+fn normalize<'a>(t: Cow<'a, str>, control: &mut bool) -> Cow<'a, str> {
+    let mut cr = false;
+    for b in t.bytes() {
+        if b < 0x20 {
+            match b {
+                b'\t' | b'\n' => {}
+                b'\r' => cr = true,
+                _ => *control = true,
+            }
+        }
+    }
+    if !cr {
+        return t;
+    }
+    Cow::Owned(t.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// The count in an `arrayType` value such as `cwmp:ParameterValueStruct[0008]`.
