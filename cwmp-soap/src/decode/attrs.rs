@@ -102,7 +102,11 @@ impl<'s> Iterator for Attrs<'s> {
 
 /// The local part of a qualified name.
 pub(super) fn local(qname: &str) -> &str {
-    qname.rsplit_once(':').map_or(qname, |(_, l)| l)
+    // Names are short: a plain loop beats a memchr call here.
+    match qname.bytes().position(|b| b == b':') {
+        Some(i) => &qname[i + 1..],
+        None => qname,
+    }
 }
 
 /// Whether the name declares a namespace (`xmlns` or `xmlns:p`).

@@ -191,47 +191,54 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e)),
             };
-            return Ok(match ev {
-                Event::Start(start) => {
-                    self.depth += 1;
-                    if self.depth > self.opts.max_depth {
-                        return Err(Self::err(DecodeErrorKind::TooDeep, pos));
-                    }
-                    self.check_attributes(&start, pos)?;
-                    Ev::Start(Elem {
-                        start,
-                        empty: false,
-                        offset: pos,
-                        content_start: self.reader.buffer_position(),
-                    })
-                }
-                Event::Empty(start) => {
-                    if self.depth + 1 > self.opts.max_depth {
-                        return Err(Self::err(DecodeErrorKind::TooDeep, pos));
-                    }
-                    self.check_attributes(&start, pos)?;
-                    let end = self.reader.buffer_position();
-                    Ev::Start(Elem {
-                        start,
-                        empty: true,
-                        offset: pos,
-                        content_start: end,
-                    })
-                }
-                Event::End(_) => {
-                    self.depth = self.depth.saturating_sub(1);
-                    Ev::End(pos)
-                }
-                Event::Text(t) => Ev::Text(t.into_inner()),
-                Event::CData(c) => Ev::CData(c.into_inner()),
-                Event::GeneralRef(r) => Ev::Ref(r.into_inner(), pos),
-                Event::DocType(_) => {
-                    return Err(Self::err(DecodeErrorKind::DoctypeForbidden, pos));
-                }
-                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => continue,
-                Event::Eof => Ev::Eof,
-            });
+            if let Some(ev) = self.convert(pos, ev)? {
+                return Ok(ev);
+            }
         }
+    }
+
+    /// Applies the limits to a reader event read at `pos`; `None` for events that do not
+    /// matter (comments, processing instructions, the XML declaration).
+    fn convert(&mut self, pos: u64, ev: Event<'a>) -> Result<Option<Ev<'a>>> {
+        Ok(Some(match ev {
+            Event::Start(start) => {
+                self.depth += 1;
+                if self.depth > self.opts.max_depth {
+                    return Err(Self::err(DecodeErrorKind::TooDeep, pos));
+                }
+                self.check_attributes(&start, pos)?;
+                Ev::Start(Elem {
+                    start,
+                    empty: false,
+                    offset: pos,
+                    content_start: self.reader.buffer_position(),
+                })
+            }
+            Event::Empty(start) => {
+                if self.depth + 1 > self.opts.max_depth {
+                    return Err(Self::err(DecodeErrorKind::TooDeep, pos));
+                }
+                self.check_attributes(&start, pos)?;
+                Ev::Start(Elem {
+                    start,
+                    empty: true,
+                    offset: pos,
+                    content_start: self.reader.buffer_position(),
+                })
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                Ev::End(pos)
+            }
+            Event::Text(t) => Ev::Text(t.into_inner()),
+            Event::CData(c) => Ev::CData(c.into_inner()),
+            Event::GeneralRef(r) => Ev::Ref(r.into_inner(), pos),
+            Event::DocType(_) => {
+                return Err(Self::err(DecodeErrorKind::DoctypeForbidden, pos));
+            }
+            Event::Comment(_) | Event::PI(_) | Event::Decl(_) => return Ok(None),
+            Event::Eof => Ev::Eof,
+        }))
     }
 
     fn check_attributes(&self, start: &BytesStart<'_>, pos: u64) -> Result<()> {
@@ -405,11 +412,56 @@ impl<'a, 'o> Parser<'a, 'o> {
         if elem.empty {
             return Ok(Cow::Borrowed(""));
         }
-        let mut acc: Cow<'a, str> = Cow::Borrowed("");
+        // Fast path for the usual leaf: no text or one plain text node, then the end tag.
+        let pos = self.reader.buffer_position();
+        let first = match self.reader.read_event() {
+            Ok(Event::End(_)) => {
+                self.depth = self.depth.saturating_sub(1);
+                return Ok(Cow::Borrowed(""));
+            }
+            Ok(Event::Text(t)) => {
+                let mut control = false;
+                let t = normalize(t.into_inner(), &mut control);
+                let pos = self.reader.buffer_position();
+                match self.reader.read_event() {
+                    Ok(Event::End(_)) if !control && t.len() <= self.opts.max_text_len => {
+                        self.depth = self.depth.saturating_sub(1);
+                        return Ok(t);
+                    }
+                    Ok(ev) => return self.text_slow(elem, t, control, pos, ev),
+                    Err(e) => return Err(self.xml_error(e)),
+                }
+            }
+            Ok(ev) => ev,
+            Err(e) => return Err(self.xml_error(e)),
+        };
+        self.text_slow(elem, Cow::Borrowed(""), false, pos, first)
+    }
+
+    /// [`Parser::text`] from its second event on: `acc` holds the text so far and `first`
+    /// (read at `pos`) is the next event to handle.
+    fn text_slow(
+        &mut self,
+        elem: &Elem<'a>,
+        mut acc: Cow<'a, str>,
+        mut control: bool,
+        pos: u64,
+        first: Event<'a>,
+    ) -> Result<Cow<'a, str>> {
         let mut high: Option<(u32, u64)> = None;
-        let mut control = false;
+        let mut next = self.convert(pos, first)?;
         loop {
-            match self.event()? {
+            if acc.len() > self.opts.max_text_len {
+                return Err(Self::err(DecodeErrorKind::TextTooLong, elem.offset));
+            }
+            let ev = match next.take() {
+                Some(ev) => ev,
+                None => match self.event()? {
+                    Ev::End(_) => break,
+                    ev => ev,
+                },
+            };
+            match ev {
                 Ev::Text(t) | Ev::CData(t) => {
                     if let Some((_, at)) = high.take() {
                         return Err(Self::err(DecodeErrorKind::InvalidCharRef, at));
@@ -431,9 +483,9 @@ impl<'a, 'o> Parser<'a, 'o> {
                 Ev::End(_) => break,
                 Ev::Eof => return Err(self.eof()),
             }
-            if acc.len() > self.opts.max_text_len {
-                return Err(Self::err(DecodeErrorKind::TextTooLong, elem.offset));
-            }
+        }
+        if acc.len() > self.opts.max_text_len {
+            return Err(Self::err(DecodeErrorKind::TextTooLong, elem.offset));
         }
         if let Some((_, at)) = high {
             return Err(Self::err(DecodeErrorKind::InvalidCharRef, at));

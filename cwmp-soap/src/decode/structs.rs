@@ -4,6 +4,7 @@ use std::collections::HashSet;
 
 use cwmp_types::*;
 
+use super::attrs;
 use super::reader::{Elem, Parser, Result, read_struct, trim_xml};
 use crate::WarningKind;
 
@@ -39,10 +40,7 @@ impl<'a> Parser<'a, '_> {
     /// numbers, booleans and dates are trimmed, other text is kept as sent.
     pub(super) fn value(&mut self, e: Elem<'a>) -> Result<ParameterValue> {
         let ty = match e.attr("type")? {
-            Some(t) => {
-                let t = trim_xml(&t);
-                ValueType::from_name(t.rsplit_once(':').map_or(t, |(_, l)| l))
-            }
+            Some(t) => ValueType::from_name(attrs::local(trim_xml(&t))),
             None => {
                 self.warn(WarningKind::MissingValueType, e.offset, "");
                 ValueType::String
