@@ -146,8 +146,12 @@ impl<'a> Parser<'a, '_> {
     }
 
     /// `FaultStruct` (TransferComplete) or `DeploymentUnitFaultStruct` (`Fault` of an
-    /// `OpResultStruct`, whose children some stacks wrap in a `FaultStruct` element).
+    /// `OpResultStruct`, whose children some stacks wrap in one `FaultStruct` element).
     pub(super) fn fault_struct(&mut self, e: Elem<'a>) -> Result<FaultStruct> {
+        self.fault_struct_in(e, true)
+    }
+
+    fn fault_struct_in(&mut self, e: Elem<'a>, may_wrap: bool) -> Result<FaultStruct> {
         let mut v = FaultStruct::default();
         let mut code = false;
         while let Some(c) = self.child_of(&e)? {
@@ -157,8 +161,9 @@ impl<'a> Parser<'a, '_> {
                     code = true;
                 }
                 "FaultString" => v.fault_string = self.string(c)?,
-                "FaultStruct" => {
-                    v = self.fault_struct(c)?;
+                // One level of wrapping only: no recursion driven by the input.
+                "FaultStruct" if may_wrap => {
+                    v = self.fault_struct_in(c, false)?;
                     code = true;
                 }
                 _ => self.unknown(c)?,
