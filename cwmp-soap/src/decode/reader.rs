@@ -295,12 +295,23 @@ impl<'a, 'o> Parser<'a, 'o> {
             return Ok(None);
         }
         loop {
-            match self.event()? {
-                Ev::Start(e) => return Ok(Some(e)),
-                Ev::End(_) => return Ok(None),
-                Ev::Text(_) | Ev::CData(_) => {}
-                Ev::Ref(name, off) => self.check_ref(&name, off)?,
-                Ev::Eof => return Err(self.eof()),
+            let pos = self.reader.buffer_position();
+            // The common events are handled here directly; the rest go through `convert`.
+            let ev = match self.reader.read_event() {
+                Ok(Event::End(_)) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    return Ok(None);
+                }
+                Ok(Event::Text(_)) => continue,
+                Ok(ev) => ev,
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            match self.convert(pos, ev)? {
+                Some(Ev::Start(e)) => return Ok(Some(e)),
+                Some(Ev::End(_)) => return Ok(None),
+                Some(Ev::Text(_) | Ev::CData(_)) | None => {}
+                Some(Ev::Ref(name, off)) => self.check_ref(&name, off)?,
+                Some(Ev::Eof) => return Err(self.eof()),
             }
         }
     }
