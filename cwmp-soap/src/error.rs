@@ -46,6 +46,9 @@ pub enum DecodeErrorKind {
     TrailingContent,
     /// A namespace prefix used but not declared.
     UnboundPrefix,
+    /// With `strict_namespaces`: a SOAP element or a CWMP header entry or method in an
+    /// unexpected namespace.
+    UnexpectedNamespace,
 }
 
 impl DecodeErrorKind {
@@ -72,6 +75,7 @@ impl DecodeErrorKind {
             Self::TooManyAttributes => "more attributes than the configured limit",
             Self::TrailingContent => "content after the root element",
             Self::UnboundPrefix => "undeclared namespace prefix",
+            Self::UnexpectedNamespace => "element in an unexpected namespace",
         }
     }
 
@@ -198,6 +202,13 @@ pub enum WarningKind {
     CharsetConverted,
     /// Characters XML forbids were found in text and kept.
     InvalidXmlChar,
+    /// No `urn:dslforum-org:cwmp-1-x` namespace was found; `cwmp-1-2` was assumed.
+    MissingCwmpNamespace,
+    /// A SOAP `faultcode` other than Client/Server (or Sender/Receiver); Server was assumed.
+    UnknownFaultCode,
+    /// A header value could not be read (e.g. `UseCWMPVersion` not `major.minor`) and was
+    /// ignored.
+    InvalidHeaderValue,
 }
 
 impl WarningKind {
@@ -220,6 +231,9 @@ impl WarningKind {
             Self::NoMoreRequests => "deprecated NoMoreRequests header",
             Self::CharsetConverted => "text converted from a non-UTF-8 charset",
             Self::InvalidXmlChar => "character not allowed in XML",
+            Self::MissingCwmpNamespace => "no cwmp namespace found, cwmp-1-2 assumed",
+            Self::UnknownFaultCode => "unknown SOAP faultcode, Server assumed",
+            Self::InvalidHeaderValue => "unreadable header value ignored",
         }
     }
 }

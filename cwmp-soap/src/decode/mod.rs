@@ -1,0 +1,85 @@
+//! The decoder: a hand-written pull parser over quick-xml's `NsReader`.
+//!
+//! The SOAP envelope is recognised by namespace URI (any prefix); header entries, the method
+//! element and everything inside it are matched by local name, so qualified, unqualified and
+//! default-namespace forms all decode. What had to be guessed, repaired or dropped is
+//! reported as a [`Warning`]; only input that cannot be read as a CWMP message is an error.
+//!
+//! Decisions worth knowing:
+//! - `cwmp:ID` without `mustUnderstand` decodes with `id_must_understand == false`.
+//! - A missing required element leaves the field's default and gives
+//!   [`WarningKind::MissingElement`](crate::WarningKind::MissingElement); a missing `Value`
+//!   gives an empty string and [`WarningKind::MissingValue`](crate::WarningKind::MissingValue).
+//! - Numbers: an empty numeric element or text that is not a number is 0 with a warning
+//!   (devices send `<FileSize>foo</FileSize>`); a number out of the field's range
+//!   (`4294967296` for an `unsignedInt`) is a [`DecodeErrorKind::InvalidNumber`] error.
+//!   Booleans that are not 1/0/true/false are `false` with a warning.
+//! - String fields and string `Value`s keep their text exactly (line ends normalised as XML
+//!   requires); numbers, booleans and dateTimes are trimmed.
+//! - The declared `arrayType` count is only compared with the items found.
+
+mod attrs;
+mod charset;
+mod envelope;
+mod reader;
+mod rpc;
+mod structs;
+
+use cwmp_types::Envelope;
+
+use crate::{DecodeError, DecodeErrorKind, DecodeOptions, Warning, WarningKind};
+
+/// A decoded envelope and what the decoder had to guess or drop to get it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Decoded {
+    /// The message.
+    pub envelope: Envelope,
+    /// Repairs and guesses, in input order.
+    pub warnings: Vec<Warning>,
+}
+
+/// Decodes one envelope with the default options.
+pub fn decode(input: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_with(input, &DecodeOptions::default())
+}
+
+/// Decodes one envelope.
+///
+/// The charset is `options.charset` if set (from the HTTP `Content-Type`), else a UTF-8 BOM,
+/// else the XML declaration's `encoding`, else UTF-8. Errors carry the byte offset into
+/// `input` where the problem was found.
+pub fn decode_with(input: &[u8], options: &DecodeOptions) -> Result<Decoded, DecodeError> {
+    if input.len() > options.max_envelope_bytes {
+        return Err(DecodeError::new(
+            DecodeErrorKind::TooLarge,
+            options.max_envelope_bytes as u64,
+        ));
+    }
+    let text = charset::to_utf8(input, options.charset)?;
+    // XML forbids NUL anywhere; `contains` is a fast memchr scan.
+    if text.text.as_bytes().contains(&0) {
+        let p = text.text.bytes().position(|b| b == 0).unwrap_or_default();
+        return Err(DecodeError::new(
+            DecodeErrorKind::MalformedXml,
+            text.map_offset(p as u64),
+        ));
+    }
+    let mut parser = reader::Parser::new(&text.text, options);
+    let result = parser.document();
+    let mut warnings = parser.warnings;
+    match result {
+        Ok(envelope) => {
+            if text.latin1 {
+                warnings.insert(
+                    0,
+                    Warning::new(WarningKind::CharsetConverted, 0, "ISO-8859-1"),
+                );
+            }
+            let mut offsets: Vec<&mut u64> = warnings.iter_mut().map(|w| &mut w.offset).collect();
+            text.map_offsets(&mut offsets);
+            Ok(Decoded { envelope, warnings })
+        }
+        Err(e) => Err(DecodeError::new(e.kind, text.map_offset(e.offset))),
+    }
+}
