@@ -2,7 +2,7 @@
 //! XML with the right method element, and the decoder reads back exactly the same envelope
 //! without warnings.
 
-use cwmp_soap::{BooleanStyle, EncodeOptions, decode, encode, encode_with};
+use cwmp_soap::{BooleanStyle, EncodeOptions, WarningKind, decode, encode, encode_with};
 use cwmp_types::*;
 use quick_xml::NsReader;
 use quick_xml::events::Event;
@@ -406,8 +406,18 @@ fn every_message_round_trips_through_the_decoder() {
             panic!("{e}: {}", String::from_utf8_lossy(&out));
         });
         assert_eq!(decoded.envelope, env, "{}", String::from_utf8_lossy(&out));
+        // A message without an ID, and the garbage dateTime the samples carry on purpose,
+        // are reported as such; nothing else is guessed.
+        let unexpected: Vec<_> = decoded
+            .warnings
+            .iter()
+            .filter(|w| !(env.header.id.is_none() && w.kind == WarningKind::MissingId))
+            .filter(|w| {
+                w.context != "2019-03-05T11:54::14" || w.kind != WarningKind::InvalidDateTime
+            })
+            .collect();
         assert!(
-            decoded.warnings.is_empty(),
+            unexpected.is_empty(),
             "{:?}\n{}",
             decoded.warnings,
             String::from_utf8_lossy(&out)
