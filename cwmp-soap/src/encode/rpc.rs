@@ -534,10 +534,15 @@ fn operation(w: &mut Writer<'_>, op: &Operation) -> Result<(), EncodeError> {
     Ok(())
 }
 
-/// Bytes per `ParameterValueStruct` besides its name and value text.
+/// Bytes per `ParameterValueStruct` besides its name and value text (with the longest
+/// built-in type name; a vendor type adds its own length).
 const PVS_OVERHEAD: usize =
-    "<ParameterValueStruct><Name></Name><Value xsi:type=\"xsd:unsignedInt\"></Value></ParameterValueStruct>"
+    "<ParameterValueStruct><Name></Name><Value xsi:type=\"xsd:unsignedLong\"></Value></ParameterValueStruct>"
         .len();
+
+/// Bytes per `ParameterInfoStruct` besides its name (booleans as words).
+const INFO_OVERHEAD: usize =
+    "<ParameterInfoStruct><Name></Name><Writable>false</Writable></ParameterInfoStruct>".len();
 
 /// An estimate of the encoded size (slightly above for typical messages), so the buffer
 /// is reserved once.
@@ -545,7 +550,13 @@ pub(super) fn size_hint(body: &Body) -> usize {
     const ENVELOPE: usize = 640;
     let pvs = |list: &[ParameterValueStruct]| -> usize {
         list.iter()
-            .map(|p| PVS_OVERHEAD + p.name.as_str().len() + p.value.text.len())
+            .map(|p| {
+                let vendor = match &p.value.value_type {
+                    ValueType::Other(name) => name.len(),
+                    _ => 0,
+                };
+                PVS_OVERHEAD + p.name.as_str().len() + p.value.text.len() + vendor
+            })
             .sum()
     };
     let names =
@@ -568,7 +579,7 @@ pub(super) fn size_hint(body: &Body) -> usize {
             Body::Response(Response::GetParameterNames(m)) => m
                 .parameter_list
                 .iter()
-                .map(|p| p.name.as_str().len() + 70)
+                .map(|p| p.name.as_str().len() + INFO_OVERHEAD)
                 .sum(),
             Body::Response(Response::GetParameterAttributes(m)) => m
                 .parameter_list

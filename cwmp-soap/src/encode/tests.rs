@@ -581,3 +581,106 @@ fn appends_to_the_callers_buffer() {
     encode(&env, &mut out).expect("encodes");
     assert_eq!(out.len(), 6 + 2 * once);
 }
+
+#[test]
+fn the_size_estimate_avoids_regrowth_for_list_messages() {
+    let pvs: Vec<_> = (0..500)
+        .map(|i| {
+            ParameterValueStruct::new(
+                format!("Device.IP.Interface.{i}.Stats.BytesSent"),
+                ParameterValue::unsigned_long(i * 1_000_003),
+            )
+        })
+        .collect();
+    let names: Vec<_> = pvs
+        .iter()
+        .map(|p| ParameterInfoStruct::new(p.name.clone(), true))
+        .collect();
+    for env in [
+        Envelope::with_id("1", GetParameterValuesResponse::new(pvs.clone())),
+        Envelope::with_id("1", SetParameterValues::new(pvs, "k")),
+        Envelope::with_id("1", GetParameterNamesResponse::new(names)),
+    ] {
+        let hint = super::rpc::size_hint(&env.body);
+        let mut out = Vec::new();
+        encode(&env, &mut out).expect("encodes");
+        assert!(out.len() <= hint, "{} > {hint}", out.len());
+        assert!(hint < out.len() * 2, "{hint} is far above {}", out.len());
+    }
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+    use quick_xml::events::Event;
+
+    /// Reads back the text of the single `CommandKey` element.
+    fn command_key_text(xml: &[u8]) -> String {
+        let xml = std::str::from_utf8(xml).expect("UTF-8");
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut inside = false;
+        let mut text = String::new();
+        loop {
+            match reader.read_event().expect("well-formed") {
+                Event::Start(e) if e.name().as_ref() == "CommandKey" => inside = true,
+                Event::End(e) if e.name().as_ref() == "CommandKey" => return text,
+                Event::Text(t) if inside => text.push_str(&t.xml10_content()),
+                Event::GeneralRef(r) if inside => match r.resolve_char_ref().expect("ref") {
+                    Some(c) => text.push(c),
+                    None => text.push_str(match &*r {
+                        "lt" => "<",
+                        "gt" => ">",
+                        "amp" => "&",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("entity {other}"),
+                    }),
+                },
+                Event::Eof => panic!("no CommandKey"),
+                _ => {}
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn escaped_text_reads_back_exactly(s in "\\PC*|[\\t\\n\\r <>&\"'a\u{e9}\u{FFFD}]*") {
+            let env = Envelope::new(Reboot::new(s.clone()));
+            let mut out = Vec::new();
+            encode(&env, &mut out).expect("encodes");
+            prop_assert_eq!(command_key_text(&out), s);
+        }
+
+        #[test]
+        fn date_times_are_written_as_display(
+            year in 0u16..=u16::MAX,
+            month in 0u8..=99,
+            day in 0u8..=99,
+            hour in 0u8..=99,
+            minute in 0u8..=99,
+            second in 0u8..=99,
+            nanosecond in 0u32..=u32::MAX,
+            fraction_digits in 0u8..=12,
+            offset in proptest::option::of(-1000i16..=1000),
+        ) {
+            let mut d = DateTime::UNKNOWN;
+            d.year = year;
+            d.month = month;
+            d.day = day;
+            d.hour = hour;
+            d.minute = minute;
+            d.second = second;
+            d.nanosecond = nanosecond;
+            d.fraction_digits = fraction_digits;
+            d.offset_minutes = offset;
+            let env = Envelope::new(download_response(
+                DateTimeField::Valid(d),
+                DateTimeField::UNKNOWN,
+            ));
+            let mut out = Vec::new();
+            encode(&env, &mut out).expect("encodes");
+            let want = format!("<StartTime>{d}</StartTime>");
+            prop_assert!(String::from_utf8(out).expect("UTF-8").contains(&want));
+        }
+    }
+}
