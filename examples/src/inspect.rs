@@ -92,9 +92,7 @@ fn decode(input: &[u8], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
         }
     };
     for w in &decoded.warnings {
-        let (line, col) =
-            cwmp_soap::DecodeError::new(cwmp_soap::DecodeErrorKind::MalformedXml, w.offset)
-                .line_col(input);
+        let (line, col) = line_col(input, w.offset);
         let mut text = format!(
             "warning at byte {} (line {line}, column {col}): {}",
             w.offset,
@@ -141,6 +139,20 @@ fn encode(input: &[u8], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
         .and_then(|()| stdout.write_all(b"\n"))
         .and_then(|()| stdout.flush());
     finish(written, EXIT_OK, stderr)
+}
+
+/// The 1-based line and column (in bytes) of a byte offset, as `DecodeError::line_col`.
+fn line_col(input: &[u8], offset: u64) -> (usize, usize) {
+    let end = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(input.len());
+    let before = &input[..end];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    (line, end - line_start + 1)
 }
 
 /// The byte offset of a 1-based line and column as serde_json counts them (column 0 means
@@ -200,6 +212,15 @@ mod tests {
         assert_eq!(byte_offset(s, 3, 0), 7);
         assert_eq!(byte_offset(s, 9, 9), s.len());
         assert_eq!(byte_offset(s, 2, 99), s.len());
+    }
+
+    #[test]
+    fn line_and_column_of_offsets() {
+        let s = b"ab\ncde\nf";
+        assert_eq!(line_col(s, 0), (1, 1));
+        assert_eq!(line_col(s, 4), (2, 2));
+        assert_eq!(line_col(s, 7), (3, 1));
+        assert_eq!(line_col(s, 999), (3, 2));
     }
 
     #[test]
