@@ -256,4 +256,11 @@ pub enum EncodeError {
         /// The field.
         field: &'static str,
     },
+    /// A vendor `Value` type (`ValueType::Other`) is not an XML name without a colon, so it
+    /// cannot be written as `xsi:type="xsd:NAME"`.
+    #[error("value type {name:?} is not an XML name")]
+    InvalidValueType {
+        /// The type name.
+        name: String,
+    },
 }

@@ -97,6 +97,8 @@ pub enum BooleanStyle {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct EncodeOptions {
-    /// How booleans (`NextLevel`, `Writable`, boolean `Value`s, …) are written.
+    /// How the boolean fields (`NextLevel`, `Writable`, `NotificationChange`,
+    /// `AccessListChange`, `IsDownload`, `Resolved`, `HoldRequests`) are written. The text of
+    /// an `xsd:boolean` `Value` is the application's and is written as given.
     pub booleans: BooleanStyle,
 }
