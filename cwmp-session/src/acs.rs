@@ -359,7 +359,7 @@ impl AcsSession {
                                 since: self.since,
                             }
                         };
-                        self.owed = None;
+                        self.answer_owed_on_end();
                         self.end(reason);
                     }
                 }
@@ -456,15 +456,14 @@ impl AcsSession {
         self.finish = true;
     }
 
-    /// Ends the session now (answering a pending POST with `204`).
+    /// Ends the session now (a pending POST gets fault 8002 if it was a CPE request, else
+    /// an empty `204`).
     pub fn abort(&mut self, now: SystemTime) {
         self.advance(now);
         if self.phase == Phase::Ended {
             return;
         }
-        if self.owed.take().is_some() {
-            self.send(204, Bytes::new(), true);
-        }
+        self.answer_owed_on_end();
         self.end(EndReason::Aborted);
     }
 
@@ -626,6 +625,22 @@ impl AcsSession {
         }
         self.end_reason = Some(reason.clone());
         self.event(Event::SessionEnded(reason));
+    }
+
+    /// The session ends while the CPE still waits for an answer: a CPE request gets fault
+    /// 8002 (Internal error), anything else an empty 204.
+    fn answer_owed_on_end(&mut self) {
+        match self.owed.take() {
+            Some(Owed::CpeReply { id, .. }) => {
+                let env = self.envelope(id, Fault::new(FaultCode::AcsInternalError).into());
+                match encode(&env) {
+                    Ok(b) => self.send(200, b, true),
+                    Err(_) => self.send(204, Bytes::new(), true),
+                }
+            }
+            Some(_) => self.send(204, Bytes::new(), true),
+            None => {}
+        }
     }
 
     fn on_post(&mut self, request: IncomingRequest<'_>) {
