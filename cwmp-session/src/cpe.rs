@@ -1237,15 +1237,10 @@ impl CpeSession {
             self.queue.set_retry_count(0);
             self.retry_at = None;
         }
-        // Events that arrived during the session (or were not delivered because the Inform
-        // was full) make the next session due.
-        if !self.queue.inform_events().is_empty() && a.kind == SessionKind::Regular {
-            let only_value_change = self
-                .queue
-                .events()
-                .all(|e| e.event_code == EventCode::ValueChange);
-            self.want(only_value_change);
-        }
+        // Events and requests that arrived during the session already made the next one
+        // due; what is merely left over (a request the ACS faulted, events beyond the 64 of
+        // one Inform) rides along with the next session instead of forcing one at once,
+        // which would loop against an ACS that keeps faulting.
         self.outputs
             .push_back(Output::Event(Event::SessionEnded(SessionEnd {
                 kind: a.kind,
