@@ -3,6 +3,39 @@
 //! One `CpeSession` lives as long as the management client: it owns the [`EventQueue`],
 //! the retry state, the Periodic Inform, Heartbeat and ScheduleInform timers, and the
 //! session that is running, if any. See the crate docs for the run loop.
+//!
+//! # Transport outcomes
+//!
+//! | outcome | what happens |
+//! |---|---|
+//! | `200` with an envelope | the session goes on (InformResponse, a response to a CPE request, or an ACS request for the application) |
+//! | `204`, or `200` with an empty body | the ACS has nothing more: the session ends successfully (or, if that response released HoldRequests, the held-back CPE requests are sent first) |
+//! | `401` | the same message again with [`SendReason::Authenticate`]; the transport adds `Authorization` from the challenge; [`Config::max_auth_attempts`] `401`s in a row fail the session |
+//! | `301`/`302`/`303`/`307`/`308` with `Location` | the same message again to that URL, which is kept for the rest of the session; more than [`Config::max_redirects`] per session fail it |
+//! | any other status | the session fails |
+//! | [`Input::TransportFailed`] | the session fails |
+//! | no response within [`Config::response_timeout`] | the session fails |
+//! | a body that does not decode | the session fails |
+//! | a fault to the Inform | the session fails (8006 also lowers the version for the next attempt) |
+//! | fault 8005 to a CPE request | the same request again, at most [`Config::max_request_retries`] times, then it waits for the next session |
+//! | another fault to a CPE request | it waits for the next session (8000 and 8003 drop it) |
+//! | an ACS message that breaks the session rules | the session fails ([`Failure::ProtocolViolation`]) |
+//!
+//! A failed regular session keeps every undelivered event, increments the retry count and
+//! schedules the retry per [`RetryPolicy`]; a successful one resets the count.
+//!
+//! # Version negotiation (TR-069 Amd 5 §3.5; SPEC §10)
+//!
+//! * The Inform uses the namespace of the highest configured version; with 1.4 it carries
+//!   `SupportedCWMPVersions` (every configured version up to it).
+//! * `UseCWMPVersion` in the InformResponse picks the session version; a version this CPE
+//!   does not support fails the session.
+//! * Without it (a pre-1.4 ACS), an answer in an older namespace selects that version if
+//!   supported (else the session fails); an answer in the same namespace to a 1.4 Inform
+//!   means the highest configured version below 1.4 of that namespace (1.3).
+//! * Fault 8006 to the Inform: the session fails, and later attempts offer the highest
+//!   configured version of an older namespace (1.4 → 1.1 → 1.0), without
+//!   `SupportedCWMPVersions`, until [`CpeSession::set_acs_url`] or a restart.
 
 use core::time::Duration;
 use std::borrow::Cow;

@@ -322,12 +322,12 @@ impl Pair {
             self.acs = Some(AcsSession::new(self.acs_config.clone(), sys));
         }
         let acs = self.acs.as_mut().unwrap();
-        acs.handle_input(acs::Input::HttpRequest {
-            now: sys,
-            request: IncomingRequest::new(&req.body)
-                .with_content_type(req.content_type.unwrap_or("text/xml")),
-        })
-        .expect("acs input");
+        let mut request = IncomingRequest::new(&req.body);
+        if let Some(ct) = req.content_type {
+            request = request.with_content_type(ct);
+        }
+        acs.handle_input(acs::Input::HttpRequest { now: sys, request })
+            .expect("acs input");
         self.drain_acs().expect("the ACS answers every POST")
     }
 
