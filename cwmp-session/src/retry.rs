@@ -17,9 +17,26 @@ pub const MAX_RETRY_EXPONENT: u32 = 10;
 /// `CWMPRetryMinimumWaitInterval` and `CWMPRetryIntervalMultiplier`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "RetryPolicyRepr"))]
 pub struct RetryPolicy {
     minimum_wait_interval: u32,
     interval_multiplier: u32,
+}
+
+/// Unchecked serde form; deserializing goes through [`RetryPolicy::new`]'s range checks.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct RetryPolicyRepr {
+    minimum_wait_interval: u32,
+    interval_multiplier: u32,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<RetryPolicyRepr> for RetryPolicy {
+    type Error = SessionError;
+    fn try_from(r: RetryPolicyRepr) -> Result<Self, SessionError> {
+        Self::new(r.minimum_wait_interval, r.interval_multiplier)
+    }
 }
 
 impl Default for RetryPolicy {
@@ -212,6 +229,23 @@ mod tests {
         let mid = p.wait(2, u64::MAX / 2);
         assert!(mid > Duration::from_millis(14_999) && mid < Duration::from_millis(15_001));
         assert_eq!(p.wait(0, 12345), Duration::ZERO);
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn deserializing_checks_ranges() {
+        let p: RetryPolicy =
+            serde_json::from_str(r#"{"minimum_wait_interval":7,"interval_multiplier":1500}"#)
+                .unwrap();
+        assert_eq!(p, RetryPolicy::new(7, 1500).unwrap());
+        let json = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<RetryPolicy>(&json).unwrap(), p);
+        assert!(
+            serde_json::from_str::<RetryPolicy>(
+                r#"{"minimum_wait_interval":0,"interval_multiplier":2000}"#
+            )
+            .is_err()
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::{Misuse, SessionError};
 /// `ManagementServer.PeriodicInform{Enable,Interval,Time}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "PeriodicInformRepr"))]
 pub struct PeriodicInform {
     enable: bool,
     interval: u32,
@@ -58,6 +59,7 @@ impl PeriodicInform {
 /// `ManagementServer.HeartbeatPolicy.{Enable,ReportingInterval,InitiationTime}` (Annex O).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "HeartbeatPolicyRepr"))]
 pub struct HeartbeatPolicy {
     enable: bool,
     reporting_interval: u32,
@@ -101,6 +103,39 @@ impl HeartbeatPolicy {
     /// `InitiationTime`.
     pub fn initiation_time(&self) -> DateTime {
         self.initiation_time
+    }
+}
+
+/// Unchecked serde forms; deserializing goes through the constructors' range checks.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct PeriodicInformRepr {
+    enable: bool,
+    interval: u32,
+    time: DateTime,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PeriodicInformRepr> for PeriodicInform {
+    type Error = SessionError;
+    fn try_from(r: PeriodicInformRepr) -> Result<Self, SessionError> {
+        Self::new(r.enable, r.interval, r.time)
+    }
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+struct HeartbeatPolicyRepr {
+    enable: bool,
+    reporting_interval: u32,
+    initiation_time: DateTime,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<HeartbeatPolicyRepr> for HeartbeatPolicy {
+    type Error = SessionError;
+    fn try_from(r: HeartbeatPolicyRepr) -> Result<Self, SessionError> {
+        Self::new(r.enable, r.reporting_interval, r.initiation_time)
     }
 }
 
