@@ -1055,9 +1055,13 @@ impl CpeSession {
                     Some(v) => ours.contains(&v).then_some(v).ok_or(v),
                     None => {
                         let ns = env.namespace.base_version().namespace().base_version();
-                        if ns < sent.namespace().base_version() {
+                        let sent_ns = sent.namespace().base_version();
+                        if ns < sent_ns {
                             // The ACS answered in an older namespace: use that version.
                             ours.contains(&ns).then_some(ns).ok_or(ns)
+                        } else if ns > sent_ns {
+                            // A newer namespace than offered: not a version we offered.
+                            Err(ns)
                         } else if sent >= CwmpVersion::V1_4 {
                             // A pre-1.4 ACS ignores SupportedCWMPVersions and answers in
                             // the shared 1-2 namespace: the highest pre-1.4 version of it.

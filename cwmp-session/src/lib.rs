@@ -73,7 +73,7 @@
 //! // 1. First start: the queue holds 0 BOOTSTRAP and 1 BOOT, so a session is due at once.
 //! let mut cpe = CpeSession::new(config, now, EventQueue::bootstrap());
 //! let mut sessions = 0;
-//! while sessions < 1 {
+//! loop {
 //!     // 2. Drain the outputs.
 //!     while let Some(output) = cpe.poll_output() {
 //!         match output {
@@ -110,6 +110,9 @@
 //!             }
 //!             _ => {} // other events: see cpe::Event
 //!         }
+//!     }
+//!     if sessions == 1 {
+//!         break; // (for this example)
 //!     }
 //!     // 3. Sleep until the next deadline (or an application event), then tell the machine.
 //!     if let Some(deadline) = cpe.poll_timeout() {
