@@ -1099,3 +1099,57 @@ impl PumpUntil for Pair {
         }
     }
 }
+
+#[test]
+fn quirk_acs_request_without_cwmp_id() {
+    let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
+    with_params(&mut p);
+    p.acs_app
+        .scripts
+        .push_back(vec![gpv(&["Device.DeviceInfo.UpTime"])]);
+    p.net.push_back(Net::Pass);
+    // The GPV reaches the CPE without its cwmp:ID.
+    p.net.push_back(Net::Rewrite(|status, body| {
+        let mut env = decode(&body);
+        env.header.id = None;
+        (status, encode(&env))
+    }));
+    p.run_sessions(1);
+    assert_eq!(p.cpe_app.ends[0].result, Ok(()));
+    // The CPE answers without an ID; the ACS matches the response anyway.
+    assert_eq!(decode(&p.posts[2].body).header.id, None);
+    assert_eq!(p.acs_app.responses.len(), 1);
+    assert!(p
+        .acs_app
+        .diagnostics
+        .iter()
+        .any(|d| d.message == "response without cwmp:ID"));
+}
+
+#[test]
+fn change_du_state_then_du_state_change_complete() {
+    let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
+    let mut cds = ChangeDuState::default();
+    cds.command_key = "du-1".into();
+    p.acs_app.scripts.push_back(vec![cds.clone().into()]);
+    p.cpe_app.fault_next.clear();
+    p.run_sessions(1);
+    // This application does not implement ChangeDUState: 9000, nothing deferred.
+    assert!(p.cpe_app.deferred.is_empty());
+    assert_eq!(p.acs_app.faults[0].1.fault_code, FaultCode::MethodNotSupported);
+
+    // One that does: the DUStateChangeComplete follows in the next session.
+    let mut p = Pair::new(Pair::config(), EventQueue::new());
+    let mut done = DuStateChangeComplete::default();
+    done.command_key = "du-1".into();
+    p.cpe
+        .queue_request(p.now, CpeRequest::DuStateChangeComplete(done))
+        .unwrap();
+    p.run_sessions(1);
+    assert_eq!(
+        event_codes(p.last_inform()),
+        ["11 DU STATE CHANGE COMPLETE", "M ChangeDUState/du-1"]
+    );
+    assert_eq!(p.posted(), ["Inform", "DUStateChangeComplete", "empty"]);
+    assert!(p.cpe.event_queue().is_empty());
+}
