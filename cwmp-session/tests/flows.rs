@@ -1119,11 +1119,12 @@ fn quirk_acs_request_without_cwmp_id() {
     // The CPE answers without an ID; the ACS matches the response anyway.
     assert_eq!(decode(&p.posts[2].body).header.id, None);
     assert_eq!(p.acs_app.responses.len(), 1);
-    assert!(p
-        .acs_app
-        .diagnostics
-        .iter()
-        .any(|d| d.message == "response without cwmp:ID"));
+    assert!(
+        p.acs_app
+            .diagnostics
+            .iter()
+            .any(|d| d.message == "response without cwmp:ID")
+    );
 }
 
 #[test]
@@ -1131,12 +1132,15 @@ fn change_du_state_then_du_state_change_complete() {
     let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
     let mut cds = ChangeDuState::default();
     cds.command_key = "du-1".into();
-    p.acs_app.scripts.push_back(vec![cds.clone().into()]);
+    p.acs_app.scripts.push_back(vec![cds.into()]);
     p.cpe_app.fault_next.clear();
     p.run_sessions(1);
     // This application does not implement ChangeDUState: 9000, nothing deferred.
     assert!(p.cpe_app.deferred.is_empty());
-    assert_eq!(p.acs_app.faults[0].1.fault_code, FaultCode::MethodNotSupported);
+    assert_eq!(
+        p.acs_app.faults[0].1.fault_code,
+        FaultCode::MethodNotSupported
+    );
 
     // One that does: the DUStateChangeComplete follows in the next session.
     let mut p = Pair::new(Pair::config(), EventQueue::new());
