@@ -1,0 +1,1030 @@
+//! The ACS side: [`AcsSession`] serves one CWMP session of one CPE.
+//!
+//! The caller keys sessions by whatever it likes (a cookie, the TCP connection, the
+//! device id) and creates a new `AcsSession` for every POST that carries an Inform (some
+//! CPEs present the previous session's cookie with their next Inform). See the crate docs
+//! for the run loop.
+//!
+//! # Time
+//!
+//! The ACS side takes the caller's wall clock as [`SystemTime`] (never reading it itself),
+//! because its state is serializable (feature `serde`) and may continue on another node of
+//! a cluster, where a process-local `Instant` means nothing. Serialize a session only after
+//! draining [`AcsSession::poll_output`]: pending outputs are not serialized.
+
+use core::time::Duration;
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use cwmp_soap::{Charset, DecodeOptions, EncodeError};
+use cwmp_types::{
+    Body, Caller, CwmpNamespace, CwmpVersion, DeviceIdStruct, Envelope, Fault, FaultCode, Inform,
+    InformResponse, Request, Response,
+};
+
+use crate::http::{CONTENT_TYPE_XML, HttpResponse, IncomingRequest, is_empty_body};
+use crate::{Limit, Misuse, Reply, RpcHandle, SessionError};
+
+/// The ACS methods a CPE may call, as listed when GetRPCMethods is auto-answered.
+pub const ACS_METHODS: &[&str] = &[
+    "Inform",
+    "GetRPCMethods",
+    "TransferComplete",
+    "AutonomousTransferComplete",
+    "DUStateChangeComplete",
+    "AutonomousDUStateChangeComplete",
+    "RequestDownload",
+    "Kicked",
+];
+
+/// ACS settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Config {
+    /// The CWMP versions this ACS supports (default 1.0–1.4).
+    pub versions: Vec<CwmpVersion>,
+    /// How long the session waits for the CPE's next POST, or for the application, before
+    /// it ends as timed out (default 60 s).
+    pub session_timeout: Duration,
+    /// Answer CPE requests without the application: TransferComplete,
+    /// AutonomousTransferComplete, DUStateChangeComplete, AutonomousDUStateChangeComplete
+    /// and RequestDownload with their empty responses, GetRPCMethods with [`ACS_METHODS`],
+    /// unknown methods with fault 8000. Kicked still goes to the application (it needs a
+    /// NextURL). The application still sees every request as an event. Default `false`.
+    pub auto_answer_cpe_requests: bool,
+    /// Most requests the application may queue (default 1024).
+    pub max_queued_requests: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            versions: CwmpVersion::ALL.to_vec(),
+            session_timeout: Duration::from_secs(60),
+            auto_answer_cpe_requests: false,
+            max_queued_requests: 1024,
+        }
+    }
+}
+
+/// What a session is waiting for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Step {
+    /// The Inform (the session's first POST).
+    Inform,
+    /// The CPE's next POST (a CPE request or its empty POST).
+    CpeMessage,
+    /// The CPE's response to this method.
+    CpeResponse(String),
+    /// The application's answer to the CPE's request of this method
+    /// ([`AcsSession::respond`]).
+    ApplicationReply(String),
+    /// The application's next request or [`AcsSession::finish`].
+    ApplicationRequests,
+    /// A possible POST after a `204` that released HoldRequests (the CPE may still send the
+    /// requests it held back); a timeout here ends the session as completed.
+    CpeAfterHold,
+}
+
+/// Which step a session waits for, and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Waiting {
+    /// The step.
+    pub step: Step,
+    /// Since when.
+    pub since: SystemTime,
+}
+
+/// How the session ended.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum EndReason {
+    /// Completed normally (204 after the CPE's empty POST).
+    Completed,
+    /// An empty POST without a session (answered 204, as GenieACS does).
+    NoSession,
+    /// The CPE offered no CWMP version this ACS supports (answered fault 8006).
+    VersionIncompatible,
+    /// Nothing happened within [`Config::session_timeout`].
+    TimedOut {
+        /// What the session was waiting for.
+        step: Step,
+        /// Since when.
+        since: SystemTime,
+    },
+    /// The CPE broke the protocol (answered 400).
+    ProtocolViolation(Cow<'static, str>),
+    /// The application aborted the session.
+    Aborted,
+}
+
+/// Why a queued request produced no response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RpcFailure {
+    /// The CPE answered with another method's response (kept here).
+    MismatchedResponse(Response),
+    /// The request could not be encoded.
+    Unencodable(EncodeError),
+    /// The session ended before the request was sent; queue it in the next session.
+    NotSent,
+    /// The session ended while the request was outstanding.
+    Unanswered,
+}
+
+/// What a [`Diagnostic`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DiagnosticKind {
+    /// A known device quirk, tolerated (QUIRKS.md §HTTP / session).
+    Quirk,
+    /// A protocol violation (the session may have ended because of it).
+    Violation,
+}
+
+/// A note about the CPE's behaviour, for logs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Diagnostic {
+    /// Quirk or violation.
+    pub kind: DiagnosticKind,
+    /// What happened.
+    pub message: &'static str,
+    /// Detail (an id, a method name, a decode error), may be empty.
+    pub detail: String,
+}
+
+/// Something the application must know or do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// The session's Inform. The InformResponse is sent when the outputs are drained, so the
+    /// application may call [`AcsSession::set_hold_requests`] and queue requests first.
+    Inform {
+        /// The Inform.
+        inform: Box<Inform>,
+        /// The session's CWMP version.
+        version: CwmpVersion,
+    },
+    /// The CPE sent a request (TransferComplete, …). Answer it with
+    /// [`AcsSession::respond`] unless `answered` (auto-answer is on).
+    CpeRequest {
+        /// Pass it to `respond`.
+        handle: RpcHandle,
+        /// The request.
+        request: Request,
+        /// Whether the session already answered it.
+        answered: bool,
+    },
+    /// The CPE answered a queued request.
+    RpcResponse {
+        /// The handle `queue_request` returned.
+        handle: RpcHandle,
+        /// The response.
+        response: Response,
+    },
+    /// The CPE answered a queued request with a fault.
+    RpcFault {
+        /// The handle `queue_request` returned.
+        handle: RpcHandle,
+        /// The fault.
+        fault: Fault,
+    },
+    /// A queued request produced no response.
+    RpcFailed {
+        /// The handle `queue_request` returned.
+        handle: RpcHandle,
+        /// Why.
+        reason: RpcFailure,
+    },
+    /// The CPE waits for the next request: call [`AcsSession::queue_request`] or
+    /// [`AcsSession::finish`].
+    AwaitingRequests,
+    /// A quirk or violation worth logging.
+    Diagnostic(Diagnostic),
+    /// The session is over.
+    SessionEnded(EndReason),
+}
+
+/// What the caller must do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Output {
+    /// Send this HTTP response to the CPE's last POST.
+    SendHttp(HttpResponse),
+    /// Tell the application.
+    Event(Event),
+}
+
+/// Things that happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Input<'a> {
+    /// A POST of this session arrived.
+    HttpRequest {
+        /// The caller's wall clock.
+        now: SystemTime,
+        /// The request.
+        request: IncomingRequest<'a>,
+    },
+    /// Time passed (call at [`AcsSession::poll_timeout`]; early or repeated calls are harmless).
+    Timeout(SystemTime),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+enum Phase {
+    AwaitInform,
+    Active,
+    /// 204 sent after HoldRequests was released without a later empty POST.
+    MaybeDone,
+    Ended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+struct Outstanding {
+    handle: RpcHandle,
+    id: String,
+    method: String,
+}
+
+/// The HTTP response the session owes for the last POST, built when the outputs drain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+enum Owed {
+    InformResponse {
+        id: Option<String>,
+    },
+    NextRequest,
+    CpeReply {
+        handle: RpcHandle,
+        id: Option<String>,
+        method: String,
+    },
+}
+
+/// The ACS side of one CWMP session.
+///
+/// * Inputs: [`handle_input`](Self::handle_input) (each POST of the session, and time).
+/// * Commands: [`queue_request`](Self::queue_request), [`respond`](Self::respond),
+///   [`set_hold_requests`](Self::set_hold_requests), [`finish`](Self::finish),
+///   [`abort`](Self::abort).
+/// * Outputs: after every input or command, call [`poll_output`](Self::poll_output) until
+///   it returns `None` (handling events as they come: the HTTP response is built after the
+///   events before it), then read [`poll_timeout`](Self::poll_timeout).
+/// * Getters: [`waiting_for`](Self::waiting_for), [`is_ended`](Self::is_ended), …
+///
+/// Time comes only from the caller and must not go backwards (an earlier time is treated as
+/// the latest one seen).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AcsSession {
+    config: Config,
+    phase: Phase,
+    end_reason: Option<EndReason>,
+    device_id: Option<DeviceIdStruct>,
+    version: CwmpVersion,
+    namespace: CwmpNamespace,
+    use_version_header: bool,
+    hold: bool,
+    hold_sent: bool,
+    cpe_done: bool,
+    finish: bool,
+    announced_awaiting: bool,
+    queue: VecDeque<(RpcHandle, Request)>,
+    outstanding: Option<Outstanding>,
+    owed: Option<Owed>,
+    next_id: u64,
+    next_handle: u64,
+    now: SystemTime,
+    step: Step,
+    since: SystemTime,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    outputs: VecDeque<Output>,
+}
+
+impl AcsSession {
+    /// A session waiting for its Inform.
+    pub fn new(config: Config, now: SystemTime) -> Self {
+        Self {
+            config,
+            phase: Phase::AwaitInform,
+            end_reason: None,
+            device_id: None,
+            version: CwmpVersion::V1_2,
+            namespace: CwmpNamespace::Cwmp1_2,
+            use_version_header: false,
+            hold: false,
+            hold_sent: false,
+            cpe_done: false,
+            finish: false,
+            announced_awaiting: false,
+            queue: VecDeque::new(),
+            outstanding: None,
+            owed: None,
+            next_id: 1,
+            next_handle: 0,
+            now,
+            step: Step::Inform,
+            since: now,
+            outputs: VecDeque::new(),
+        }
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    /// Feeds a POST of this session, or the passage of time.
+    ///
+    /// Errors only on misuse: a POST while the response to the previous one is still owed.
+    pub fn handle_input(&mut self, input: Input<'_>) -> Result<(), SessionError> {
+        match input {
+            Input::Timeout(now) => {
+                self.advance(now);
+                if self.phase != Phase::Ended {
+                    let deadline = self.deadline();
+                    if self.now >= deadline {
+                        let reason = if self.phase == Phase::MaybeDone {
+                            EndReason::Completed
+                        } else {
+                            EndReason::TimedOut {
+                                step: self.step.clone(),
+                                since: self.since,
+                            }
+                        };
+                        self.answer_owed_on_end();
+                        self.end(reason);
+                    }
+                }
+                Ok(())
+            }
+            Input::HttpRequest { now, request } => {
+                self.advance(now);
+                if self.owed.is_some() {
+                    return Err(Misuse::ResponsePending.into());
+                }
+                self.on_post(request);
+                Ok(())
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    /// Queues a request for the CPE; requests go out one at a time after the CPE's empty
+    /// POST, each with a fresh `cwmp:ID`.
+    pub fn queue_request(
+        &mut self,
+        now: SystemTime,
+        request: impl Into<Request>,
+    ) -> Result<RpcHandle, SessionError> {
+        self.advance(now);
+        let request = request.into();
+        if self.phase == Phase::Ended {
+            return Err(Misuse::NoSession.into());
+        }
+        if request.caller() == Caller::Cpe {
+            return Err(Misuse::WrongDirection(request.method_name().to_owned()).into());
+        }
+        if self.queue.len() >= self.config.max_queued_requests {
+            return Err(Limit::RequestQueueFull.into());
+        }
+        let handle = self.handle();
+        self.queue.push_back((handle, request));
+        self.announced_awaiting = false;
+        Ok(handle)
+    }
+
+    /// Answers the CPE request `handle` (a response of the same method, or a fault).
+    pub fn respond(
+        &mut self,
+        now: SystemTime,
+        handle: RpcHandle,
+        reply: impl Into<Reply>,
+    ) -> Result<(), SessionError> {
+        self.advance(now);
+        let Some(Owed::CpeReply {
+            handle: h,
+            id,
+            method,
+        }) = &self.owed
+        else {
+            return Err(Misuse::UnknownHandle.into());
+        };
+        if *h != handle {
+            return Err(Misuse::UnknownHandle.into());
+        }
+        let reply = reply.into();
+        let body: Body = match reply {
+            Reply::Response(r) => {
+                if r.request_name() != method {
+                    return Err(Misuse::WrongResponse {
+                        expected: method.clone(),
+                        got: r.method_name().to_owned(),
+                    }
+                    .into());
+                }
+                r.into()
+            }
+            Reply::Fault(f) => f.into(),
+        };
+        let env = self.envelope(id.clone(), body);
+        let bytes = encode(&env)?;
+        self.owed = None;
+        self.mark_sent();
+        self.send(200, bytes, false);
+        self.wait(Step::CpeMessage);
+        Ok(())
+    }
+
+    /// Sets `HoldRequests` on the envelopes sent from now on (`true`: the CPE must not send
+    /// requests; `false`: it may again, even after its empty POST).
+    pub fn set_hold_requests(&mut self, hold: bool) {
+        self.hold = hold;
+    }
+
+    /// No more requests will be queued: the session ends with `204` once the queue is sent.
+    pub fn finish(&mut self, now: SystemTime) {
+        self.advance(now);
+        self.finish = true;
+    }
+
+    /// Ends the session now (a pending POST gets fault 8002 if it was a CPE request, else
+    /// an empty `204`).
+    pub fn abort(&mut self, now: SystemTime) {
+        self.advance(now);
+        if self.phase == Phase::Ended {
+            return;
+        }
+        self.answer_owed_on_end();
+        self.end(EndReason::Aborted);
+    }
+
+    // ------------------------------------------------------------------ outputs
+
+    /// The next thing to do, if any. The response to the last POST is built once the
+    /// events before it are drained.
+    #[must_use]
+    pub fn poll_output(&mut self) -> Option<Output> {
+        if let Some(o) = self.outputs.pop_front() {
+            return Some(o);
+        }
+        self.produce_owed();
+        self.outputs.pop_front()
+    }
+
+    /// When to call `handle_input(Input::Timeout(..))` next (the session timeout).
+    #[must_use]
+    pub fn poll_timeout(&self) -> Option<SystemTime> {
+        (self.phase != Phase::Ended).then(|| self.deadline())
+    }
+
+    // ------------------------------------------------------------------ getters
+
+    /// What the session waits for and since when (`None` once ended).
+    pub fn waiting_for(&self) -> Option<Waiting> {
+        (self.phase != Phase::Ended).then(|| Waiting {
+            step: self.step.clone(),
+            since: self.since,
+        })
+    }
+
+    /// Whether the session is over.
+    pub fn is_ended(&self) -> bool {
+        self.phase == Phase::Ended
+    }
+
+    /// Why the session ended.
+    pub fn end_reason(&self) -> Option<&EndReason> {
+        self.end_reason.as_ref()
+    }
+
+    /// The CPE's DeviceId (after the Inform).
+    pub fn device_id(&self) -> Option<&DeviceIdStruct> {
+        self.device_id.as_ref()
+    }
+
+    /// The session's CWMP version (after the Inform).
+    pub fn version(&self) -> Option<CwmpVersion> {
+        (self.phase != Phase::AwaitInform).then_some(self.version)
+    }
+
+    /// Requests queued and not yet sent.
+    pub fn queued_requests(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    fn deadline(&self) -> SystemTime {
+        self.since
+            .checked_add(self.config.session_timeout)
+            .unwrap_or(self.since)
+    }
+
+    fn advance(&mut self, now: SystemTime) {
+        if now > self.now {
+            self.now = now;
+        }
+    }
+
+    fn handle(&mut self) -> RpcHandle {
+        let h = RpcHandle::new(self.next_handle);
+        self.next_handle += 1;
+        h
+    }
+
+    fn wait(&mut self, step: Step) {
+        self.step = step;
+        self.since = self.now;
+    }
+
+    fn event(&mut self, e: Event) {
+        self.outputs.push_back(Output::Event(e));
+    }
+
+    fn diagnostic(&mut self, kind: DiagnosticKind, message: &'static str, detail: String) {
+        self.event(Event::Diagnostic(Diagnostic {
+            kind,
+            message,
+            detail,
+        }));
+    }
+
+    fn send(&mut self, status: u16, body: Bytes, session_ended: bool) {
+        let content_type = if body.is_empty() {
+            None
+        } else if status == 200 {
+            Some(CONTENT_TYPE_XML)
+        } else {
+            Some("text/plain; charset=utf-8")
+        };
+        self.outputs.push_back(Output::SendHttp(HttpResponse {
+            status,
+            body,
+            content_type,
+            session_ended,
+        }));
+    }
+
+    /// An envelope was sent: track what the CPE now believes about HoldRequests.
+    fn mark_sent(&mut self) {
+        self.mark_hold(self.hold);
+    }
+
+    fn mark_hold(&mut self, hold: bool) {
+        if self.hold_sent && !hold {
+            self.cpe_done = false;
+        }
+        self.hold_sent = hold;
+    }
+
+    fn envelope(&self, id: Option<String>, body: Body) -> Envelope {
+        let mut env = Envelope::new(body).in_namespace(self.namespace);
+        env.header.id = id;
+        if self.hold {
+            env.header.hold_requests = Some(true);
+        }
+        env
+    }
+
+    fn violation(&mut self, message: &'static str, detail: String) {
+        self.diagnostic(DiagnosticKind::Violation, message, detail);
+        self.send(400, Bytes::from_static(message.as_bytes()), true);
+        self.end(EndReason::ProtocolViolation(Cow::Borrowed(message)));
+    }
+
+    fn end(&mut self, reason: EndReason) {
+        if self.phase == Phase::Ended {
+            return;
+        }
+        self.phase = Phase::Ended;
+        if let Some(o) = self.outstanding.take() {
+            self.event(Event::RpcFailed {
+                handle: o.handle,
+                reason: RpcFailure::Unanswered,
+            });
+        }
+        while let Some((handle, _)) = self.queue.pop_front() {
+            self.event(Event::RpcFailed {
+                handle,
+                reason: RpcFailure::NotSent,
+            });
+        }
+        self.end_reason = Some(reason.clone());
+        self.event(Event::SessionEnded(reason));
+    }
+
+    /// The session ends while the CPE still waits for an answer: a CPE request gets fault
+    /// 8002 (Internal error), anything else an empty 204.
+    fn answer_owed_on_end(&mut self) {
+        match self.owed.take() {
+            Some(Owed::CpeReply { id, .. }) => {
+                let env = self.envelope(id, Fault::new(FaultCode::AcsInternalError).into());
+                match encode(&env) {
+                    Ok(b) => self.send(200, b, true),
+                    Err(_) => self.send(204, Bytes::new(), true),
+                }
+            }
+            Some(_) => self.send(204, Bytes::new(), true),
+            None => {}
+        }
+    }
+
+    fn on_post(&mut self, request: IncomingRequest<'_>) {
+        if self.phase == Phase::Ended {
+            if is_empty_body(request.body) {
+                self.send(204, Bytes::new(), true);
+            } else {
+                self.diagnostic(
+                    DiagnosticKind::Violation,
+                    "POST to an ended session",
+                    String::new(),
+                );
+                self.send(400, Bytes::from_static(b"session ended"), true);
+            }
+            return;
+        }
+        if is_empty_body(request.body) {
+            if !request.body.is_empty() || request.content_type.is_some() {
+                self.diagnostic(
+                    DiagnosticKind::Quirk,
+                    "empty POST with a Content-Type or whitespace body",
+                    request.content_type.unwrap_or_default().to_owned(),
+                );
+            }
+            self.on_empty_post();
+            return;
+        }
+        let mut opts = DecodeOptions::default();
+        if let Some(ct) = request.content_type {
+            opts.charset = Charset::from_content_type(ct);
+        }
+        let env = match cwmp_soap::decode_with(request.body, &opts) {
+            Ok(d) => d.envelope,
+            Err(e) => {
+                self.violation("undecodable body", e.to_string());
+                return;
+            }
+        };
+        match (self.phase, env.body) {
+            (Phase::AwaitInform, Body::Request(Request::Inform(inform))) => {
+                self.on_inform(env.namespace, env.header, inform);
+            }
+            (Phase::AwaitInform, _) => {
+                self.violation(
+                    "the first message of a session must be an Inform",
+                    String::new(),
+                );
+            }
+            (_, Body::Request(Request::Inform(_))) => {
+                self.violation(
+                    "second Inform in one session (start a new AcsSession on every Inform)",
+                    String::new(),
+                );
+            }
+            (Phase::MaybeDone | Phase::Active, Body::Request(request)) => {
+                self.on_cpe_request(env.header.id, request);
+            }
+            (Phase::Active, body @ (Body::Response(_) | Body::Fault(_))) => {
+                self.on_cpe_response(env.header.id, body);
+            }
+            (_, _) => {
+                self.violation("a response or fault to no request", String::new());
+            }
+        }
+    }
+
+    fn on_empty_post(&mut self) {
+        match self.phase {
+            Phase::AwaitInform => {
+                self.send(204, Bytes::new(), true);
+                self.end(EndReason::NoSession);
+            }
+            Phase::MaybeDone => {
+                self.send(204, Bytes::new(), true);
+                self.end(EndReason::Completed);
+            }
+            Phase::Active => {
+                if let Some(o) = &self.outstanding {
+                    let detail = o.method.clone();
+                    self.violation("empty POST instead of a response", detail);
+                    return;
+                }
+                if !self.hold_sent {
+                    self.cpe_done = true;
+                }
+                self.owed = Some(Owed::NextRequest);
+                self.wait(Step::ApplicationRequests);
+            }
+            Phase::Ended => {}
+        }
+    }
+
+    fn on_inform(&mut self, namespace: CwmpNamespace, header: cwmp_types::Header, inform: Inform) {
+        let ours = &self.config.versions;
+        let version = match &header.supported_cwmp_versions {
+            Some(theirs) => match CwmpVersion::max_common(ours, theirs) {
+                Some(v) => {
+                    self.use_version_header = true;
+                    v
+                }
+                None => {
+                    self.namespace = namespace;
+                    let env = self.envelope(
+                        header.id.clone(),
+                        Fault::new(FaultCode::AcsVersionIncompatible).into(),
+                    );
+                    match encode(&env) {
+                        Ok(b) => self.send(200, b, true),
+                        Err(_) => self.send(400, Bytes::new(), true),
+                    }
+                    self.device_id = Some(inform.device_id);
+                    self.end(EndReason::VersionIncompatible);
+                    return;
+                }
+            },
+            None => {
+                let implied = implied_version(namespace, &header);
+                if ours.contains(&implied) {
+                    implied
+                } else {
+                    ours.iter()
+                        .copied()
+                        .filter(|v| *v <= implied)
+                        .max()
+                        .or_else(|| ours.iter().copied().min())
+                        .unwrap_or(implied)
+                }
+            }
+        };
+        // Echo the CPE's namespace when it belongs to the chosen version's family (some
+        // CPEs use cwmp-1-3/1-4), else use the version's own.
+        self.namespace = if namespace.base_version().namespace() == version.namespace() {
+            namespace
+        } else {
+            version.namespace()
+        };
+        self.version = version;
+        if header.no_more_requests.is_some() {
+            self.diagnostic(
+                DiagnosticKind::Quirk,
+                "deprecated NoMoreRequests header",
+                String::new(),
+            );
+        }
+        if inform.max_envelopes != 1 {
+            self.diagnostic(
+                DiagnosticKind::Quirk,
+                "MaxEnvelopes other than 1 (ignored)",
+                inform.max_envelopes.to_string(),
+            );
+        }
+        if header.id.is_none() {
+            self.diagnostic(
+                DiagnosticKind::Quirk,
+                "Inform without cwmp:ID",
+                String::new(),
+            );
+        }
+        self.device_id = Some(inform.device_id.clone());
+        self.phase = Phase::Active;
+        self.owed = Some(Owed::InformResponse { id: header.id });
+        self.wait(Step::CpeMessage);
+        self.event(Event::Inform {
+            inform: Box::new(inform),
+            version,
+        });
+    }
+
+    fn on_cpe_request(&mut self, id: Option<String>, request: Request) {
+        if let Some(o) = &self.outstanding {
+            let detail = o.method.clone();
+            self.violation("a CPE request while an ACS request is outstanding", detail);
+            return;
+        }
+        if self.hold_sent {
+            self.violation(
+                "a CPE request while HoldRequests is set",
+                request.method_name().to_owned(),
+            );
+            return;
+        }
+        if self.cpe_done {
+            self.violation(
+                "a CPE request after the CPE's empty POST",
+                request.method_name().to_owned(),
+            );
+            return;
+        }
+        self.phase = Phase::Active;
+        let handle = self.handle();
+        let method = request.method_name().to_owned();
+        // Methods the ACS never serves get 8000 at once.
+        let auto = if request.caller() == Caller::Acs {
+            Some(Reply::fault(FaultCode::AcsMethodNotSupported))
+        } else if self.config.auto_answer_cpe_requests {
+            auto_answer(&request)
+        } else {
+            None
+        };
+        let answered = auto.is_some();
+        self.event(Event::CpeRequest {
+            handle,
+            request,
+            answered,
+        });
+        match auto {
+            Some(reply) => {
+                let body: Body = match reply {
+                    Reply::Response(r) => r.into(),
+                    Reply::Fault(f) => f.into(),
+                };
+                let env = self.envelope(id, body);
+                match encode(&env) {
+                    Ok(b) => {
+                        self.mark_sent();
+                        self.send(200, b, false);
+                        self.wait(Step::CpeMessage);
+                    }
+                    Err(_) => self.violation("cannot encode the answer", method),
+                }
+            }
+            None => {
+                self.owed = Some(Owed::CpeReply {
+                    handle,
+                    id,
+                    method: method.clone(),
+                });
+                self.wait(Step::ApplicationReply(method));
+            }
+        }
+    }
+
+    fn on_cpe_response(&mut self, id: Option<String>, body: Body) {
+        let Some(o) = self.outstanding.take() else {
+            self.violation("a response or fault to no request", String::new());
+            return;
+        };
+        match &id {
+            None => self.diagnostic(
+                DiagnosticKind::Quirk,
+                "response without cwmp:ID",
+                o.method.clone(),
+            ),
+            Some(i) if *i != o.id => self.diagnostic(
+                DiagnosticKind::Quirk,
+                "response cwmp:ID differs from the request's",
+                format!("sent {}, got {i}", o.id),
+            ),
+            Some(_) => {}
+        }
+        match body {
+            Body::Response(r) if r.request_name() == o.method => {
+                self.event(Event::RpcResponse {
+                    handle: o.handle,
+                    response: r,
+                });
+            }
+            Body::Response(r) => {
+                self.diagnostic(
+                    DiagnosticKind::Violation,
+                    "response names another method than the request",
+                    format!("sent {}, got {}", o.method, r.method_name()),
+                );
+                self.event(Event::RpcFailed {
+                    handle: o.handle,
+                    reason: RpcFailure::MismatchedResponse(r),
+                });
+            }
+            Body::Fault(fault) => self.event(Event::RpcFault {
+                handle: o.handle,
+                fault,
+            }),
+            _ => {}
+        }
+        self.owed = Some(Owed::NextRequest);
+        self.wait(Step::ApplicationRequests);
+    }
+
+    fn produce_owed(&mut self) {
+        match self.owed.clone() {
+            None | Some(Owed::CpeReply { .. }) => {}
+            Some(Owed::InformResponse { id }) => {
+                let mut env = self.envelope(id, InformResponse::new().into());
+                if self.use_version_header {
+                    env.header.use_cwmp_version = Some(self.version);
+                }
+                match encode(&env) {
+                    Ok(b) => {
+                        self.owed = None;
+                        self.mark_sent();
+                        self.send(200, b, false);
+                        self.wait(Step::CpeMessage);
+                    }
+                    Err(e) => {
+                        self.owed = None;
+                        self.violation("cannot encode the InformResponse", e.to_string());
+                    }
+                }
+            }
+            Some(Owed::NextRequest) => {
+                while let Some((handle, request)) = self.queue.pop_front() {
+                    let id = self.next_id.to_string();
+                    self.next_id += 1;
+                    let method = request.method_name().to_owned();
+                    let env = self.envelope(Some(id.clone()), request.into());
+                    match encode(&env) {
+                        Ok(b) => {
+                            self.owed = None;
+                            self.mark_sent();
+                            self.outstanding = Some(Outstanding {
+                                handle,
+                                id,
+                                method: method.clone(),
+                            });
+                            self.send(200, b, false);
+                            self.wait(Step::CpeResponse(method));
+                            return;
+                        }
+                        Err(e) => self.event(Event::RpcFailed {
+                            handle,
+                            reason: RpcFailure::Unencodable(e),
+                        }),
+                    }
+                }
+                if self.finish {
+                    self.owed = None;
+                    // An empty response counts as HoldRequests false.
+                    self.mark_hold(false);
+                    if self.cpe_done {
+                        self.send(204, Bytes::new(), true);
+                        self.end(EndReason::Completed);
+                    } else {
+                        // HoldRequests was released by this 204: the CPE may still send
+                        // the requests it held back.
+                        self.send(204, Bytes::new(), false);
+                        self.phase = Phase::MaybeDone;
+                        self.wait(Step::CpeAfterHold);
+                    }
+                } else if !self.announced_awaiting {
+                    self.announced_awaiting = true;
+                    self.event(Event::AwaitingRequests);
+                }
+            }
+        }
+    }
+}
+
+/// The version an Inform's envelope implies without SupportedCWMPVersions (1-2 with a
+/// SessionTimeout header means 1.3; cwmp-1-3/1-4 namespaces as GenieACS maps them).
+fn implied_version(namespace: CwmpNamespace, header: &cwmp_types::Header) -> CwmpVersion {
+    match namespace {
+        CwmpNamespace::Cwmp1_2 if header.session_timeout.is_some() => CwmpVersion::V1_3,
+        ns => ns.base_version(),
+    }
+}
+
+fn auto_answer(request: &Request) -> Option<Reply> {
+    use cwmp_types::{
+        AutonomousDuStateChangeCompleteResponse, AutonomousTransferCompleteResponse,
+        DuStateChangeCompleteResponse, GetRpcMethodsResponse, RequestDownloadResponse,
+        TransferCompleteResponse,
+    };
+    Some(match request {
+        Request::TransferComplete(_) => Reply::response(TransferCompleteResponse::default()),
+        Request::AutonomousTransferComplete(_) => {
+            Reply::response(AutonomousTransferCompleteResponse::default())
+        }
+        Request::DuStateChangeComplete(_) => {
+            Reply::response(DuStateChangeCompleteResponse::default())
+        }
+        Request::AutonomousDuStateChangeComplete(_) => {
+            Reply::response(AutonomousDuStateChangeCompleteResponse::default())
+        }
+        Request::RequestDownload(_) => Reply::response(RequestDownloadResponse::default()),
+        Request::GetRpcMethods(_) => {
+            Reply::response(GetRpcMethodsResponse::new(ACS_METHODS.iter().copied()))
+        }
+        Request::Unknown(_) => Reply::fault(FaultCode::AcsMethodNotSupported),
+        _ => return None,
+    })
+}
+
+fn encode(env: &Envelope) -> Result<Bytes, EncodeError> {
+    let mut out = Vec::with_capacity(512);
+    cwmp_soap::encode(env, &mut out)?;
+    Ok(Bytes::from(out))
+}
