@@ -4,3 +4,4 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![deny(missing_debug_implementations)]
+pub mod connreq;
