@@ -5,12 +5,14 @@
 //!   CPE authenticating to its ACS), and as a server issue stateless nonces and verify an
 //!   `Authorization` header against the caller's clock.
 //! * [`basic`]: HTTP Basic (meant for use over TLS).
+//! * [`udp`]: UDP Connection Request (Annex G): build, parse, verify with replay protection.
 //!
 //! Nothing here reads a clock or a random source: the time (unix seconds) and the random bytes
 //! (nonces, cnonces) come from the caller. Secrets are compared in constant time.
 
 pub mod basic;
 pub mod digest;
+pub mod udp;
 
 /// A username and password pair.
 #[derive(Clone, PartialEq, Eq)]
