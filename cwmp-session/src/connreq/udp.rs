@@ -322,7 +322,7 @@ mod tests {
             );
         }
         let i = d.find("sig=").unwrap() + 4;
-        let mut t = d.clone().into_bytes();
+        let mut t = d.into_bytes();
         t[i] = if t[i] == b'0' { b'1' } else { b'0' };
         assert_eq!(
             UdpVerifier::new().verify(&t, &creds(), 1000, 30),
