@@ -6,6 +6,7 @@
 //!   `Authorization` header against the caller's clock.
 //! * [`basic`]: HTTP Basic (meant for use over TLS).
 //! * [`udp`]: UDP Connection Request (Annex G): build, parse, verify with replay protection.
+//! * [`xmpp`]: XMPP Connection Request (Annex K): the IQ stanza, its replies, JID and credential checks.
 //!
 //! Nothing here reads a clock or a random source: the time (unix seconds) and the random bytes
 //! (nonces, cnonces) come from the caller. Secrets are compared in constant time.
@@ -13,6 +14,7 @@
 pub mod basic;
 pub mod digest;
 pub mod udp;
+pub mod xmpp;
 
 /// A username and password pair.
 #[derive(Clone, PartialEq, Eq)]
