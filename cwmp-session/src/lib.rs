@@ -208,6 +208,7 @@
 #![deny(missing_debug_implementations)]
 
 pub mod acs;
+pub mod connreq;
 pub mod cpe;
 mod error;
 mod handle;
