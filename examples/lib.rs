@@ -1,5 +1,7 @@
 //! Shared code of the cwmp-rs examples (transports live only here).
 #![forbid(unsafe_code)]
 
+#[path = "src/http.rs"]
+pub mod http;
 #[path = "src/tree.rs"]
 pub mod tree;
