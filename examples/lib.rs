@@ -3,5 +3,7 @@
 
 #[path = "src/http.rs"]
 pub mod http;
+#[path = "src/transport.rs"]
+pub mod transport;
 #[path = "src/tree.rs"]
 pub mod tree;
