@@ -86,6 +86,18 @@ impl DeviceIdentity {
     }
 }
 
+impl DeviceIdentity {
+    /// The Inform's DeviceId.
+    pub fn into_device_id(self) -> cwmp_types::DeviceIdStruct {
+        cwmp_types::DeviceIdStruct::new(
+            self.manufacturer,
+            self.oui,
+            self.product_class,
+            self.serial_number,
+        )
+    }
+}
+
 /// The in-memory parameter tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParameterTree {
