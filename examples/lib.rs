@@ -5,6 +5,8 @@
 pub mod device;
 #[path = "src/http.rs"]
 pub mod http;
+#[path = "src/support.rs"]
+pub mod support;
 #[path = "src/transport.rs"]
 pub mod transport;
 #[path = "src/tree.rs"]
