@@ -1,6 +1,8 @@
 //! Shared code of the cwmp-rs examples (transports live only here).
 #![forbid(unsafe_code)]
 
+#[path = "src/crlisten.rs"]
+pub mod crlisten;
 #[path = "src/device.rs"]
 pub mod device;
 #[path = "src/http.rs"]

@@ -159,3 +159,39 @@ async fn expect_100_continue_and_unsupported_coding() {
         "the 415 never reached the handler"
     );
 }
+
+#[tokio::test]
+async fn connection_request_listener_challenges_accepts_and_rate_limits() {
+    use cwmp_examples::crlisten::{Verifier, listen};
+    use cwmp_examples::transport::get;
+    use hyper::header::WWW_AUTHENTICATE;
+
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let url: hyper::Uri = format!("http://{}/cr", listener.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    // Accepts one fixed credential; the agent plugs cwmp_session::connreq's digest check in.
+    let verifier: Verifier = Arc::new(|r: &IncomingRequest| {
+        match r.headers.get("authorization").and_then(|v| v.to_str().ok()) {
+            Some("Token ok") => Ok(()),
+            _ => Err(Reply::status(StatusCode::UNAUTHORIZED)
+                .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Token"))),
+        }
+    });
+    let mut rx = listen(listener, verifier);
+    let (st, h) = get(&url, None).await.unwrap();
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    assert_eq!(h.get(WWW_AUTHENTICATE).unwrap(), "Token");
+    assert!(rx.try_recv().is_err(), "no session for a rejected request");
+    let (st, _) = get(&url, Some("Token ok")).await.unwrap();
+    assert_eq!(st, StatusCode::OK);
+    let (st, _) = get(&url, Some("Token ok")).await.unwrap();
+    assert_eq!(st, StatusCode::SERVICE_UNAVAILABLE, "one already waiting");
+    rx.recv().await.unwrap();
+    let (st, _) = get(&url, Some("Token ok")).await.unwrap();
+    assert_eq!(
+        st,
+        StatusCode::OK,
+        "accepted again once the first was taken"
+    );
+}
