@@ -7,6 +7,8 @@ pub mod crlisten;
 pub mod device;
 #[path = "src/http.rs"]
 pub mod http;
+#[path = "src/policy.rs"]
+pub mod policy;
 #[path = "src/support.rs"]
 pub mod support;
 #[path = "src/transport.rs"]
