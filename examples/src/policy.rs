@@ -1,0 +1,254 @@
+//! The example ACS's provisioning policy: what it asks of each device, session by session.
+//! This is application logic on top of AcsSession (which does the protocol); it only decides
+//! which RPCs to queue and checks the answers.
+//!
+//! Scenario: `0 BOOTSTRAP` → GetParameterValues `Device.DeviceInfo.`, SetParameterValues of
+//! PeriodicInformInterval, AddObject `Device.IP.Interface.` then SetParameterValues on the new
+//! instance, GetParameterNames, Download → (`7 TRANSFER COMPLETE` + TransferComplete) →
+//! Reboot → (`1 BOOT` + `M Reboot`) → a Connection Request → (`6 CONNECTION REQUEST`) → done.
+
+use cwmp_types::{
+    AddObject, Download, EventCode, Fault, GetParameterNames, GetParameterValues, Inform,
+    ParameterValue, ParameterValueStruct, Reboot, Request, Response, SetParameterValues,
+    TransferComplete,
+};
+
+use crate::tree::IP_INTERFACE_TABLE;
+
+/// Where a device is in the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Not seen yet (waits for `0 BOOTSTRAP`).
+    New,
+    /// Provisioning RPCs sent; waits for the TransferComplete of the Download.
+    Downloading,
+    /// Reboot sent; waits for `1 BOOT` + `M Reboot`.
+    Rebooting,
+    /// Rebooted; the ACS sends a Connection Request and waits for `6 CONNECTION REQUEST`.
+    ConnectionRequest,
+    /// Scenario complete.
+    Done,
+}
+
+/// CommandKey of the scenario's Download.
+pub const DOWNLOAD_KEY: &str = "demo-download";
+/// CommandKey of the scenario's Reboot.
+pub const REBOOT_KEY: &str = "demo-reboot";
+
+/// The per-device policy state.
+#[derive(Debug, Clone)]
+pub struct Provisioning {
+    /// Current stage.
+    pub stage: Stage,
+    /// PeriodicInformInterval the ACS sets (seconds).
+    pub periodic_interval: u32,
+    /// Download URL handed to the CPE.
+    pub download_url: String,
+    /// Instance created by AddObject.
+    pub instance: Option<u32>,
+    /// Everything that went wrong (unexpected faults or events).
+    pub problems: Vec<String>,
+}
+
+impl Provisioning {
+    /// A policy for a new device.
+    pub fn new(periodic_interval: u32, download_url: impl Into<String>) -> Self {
+        Self {
+            stage: Stage::New,
+            periodic_interval,
+            download_url: download_url.into(),
+            instance: None,
+            problems: Vec::new(),
+        }
+    }
+
+    /// Called with each Inform; returns the RPCs to queue for this session.
+    pub fn on_inform(&mut self, inform: &Inform) -> Vec<Request> {
+        let has = |c: &EventCode| inform.has_event(c);
+        match self.stage {
+            Stage::New if has(&EventCode::Bootstrap) => {
+                self.stage = Stage::Downloading;
+                let spv = SetParameterValues::new(
+                    vec![ParameterValueStruct::new(
+                        "Device.ManagementServer.PeriodicInformInterval",
+                        ParameterValue::unsigned_int(self.periodic_interval),
+                    )],
+                    "demo-1",
+                );
+                vec![
+                    GetParameterValues::new(["Device.DeviceInfo."]).into(),
+                    spv.into(),
+                    AddObject::new(IP_INTERFACE_TABLE, "demo-2").into(),
+                ]
+            }
+            Stage::New => {
+                self.problems
+                    .push("first Inform without 0 BOOTSTRAP".into());
+                Vec::new()
+            }
+            Stage::Rebooting
+                if has(&EventCode::Boot)
+                    && inform.event.iter().any(|e| {
+                        e.event_code == EventCode::m_reboot() && e.command_key == REBOOT_KEY
+                    }) =>
+            {
+                self.stage = Stage::ConnectionRequest;
+                Vec::new()
+            }
+            Stage::ConnectionRequest if has(&EventCode::ConnectionRequest) => {
+                self.stage = Stage::Done;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Called with the CPE's TransferComplete; returns RPCs to queue (the Reboot).
+    pub fn on_transfer_complete(&mut self, tc: &TransferComplete) -> Vec<Request> {
+        if self.stage != Stage::Downloading || tc.command_key != DOWNLOAD_KEY {
+            self.problems
+                .push(format!("unexpected TransferComplete {:?}", tc.command_key));
+            return Vec::new();
+        }
+        if !tc.fault_struct.is_success() {
+            self.problems.push(format!(
+                "Download failed: {}",
+                tc.fault_struct.fault_code.code()
+            ));
+        }
+        self.stage = Stage::Rebooting;
+        vec![Reboot::new(REBOOT_KEY).into()]
+    }
+
+    /// Called with each answer to one of the queued RPCs; returns follow-up RPCs to queue.
+    pub fn on_answer(&mut self, req: &Request, answer: Result<&Response, &Fault>) -> Vec<Request> {
+        let resp = match answer {
+            Ok(r) => r,
+            Err(f) => {
+                self.problems
+                    .push(format!("{} faulted: {f}", req.method_name()));
+                return Vec::new();
+            }
+        };
+        match resp {
+            Response::AddObject(a) => {
+                self.instance = Some(a.instance_number);
+                let obj = format!("{IP_INTERFACE_TABLE}{}.", a.instance_number);
+                let mut dl = Download::new(
+                    DOWNLOAD_KEY,
+                    "1 Firmware Upgrade Image",
+                    self.download_url.clone(),
+                );
+                dl.file_size = 1024;
+                vec![
+                    SetParameterValues::new(
+                        vec![
+                            ParameterValueStruct::new(
+                                format!("{obj}Enable"),
+                                ParameterValue::boolean(true),
+                            ),
+                            ParameterValueStruct::new(
+                                format!("{obj}Alias"),
+                                ParameterValue::string("demo"),
+                            ),
+                        ],
+                        "demo-3",
+                    )
+                    .into(),
+                    GetParameterNames::new("Device.IP.", false).into(),
+                    dl.into(),
+                ]
+            }
+            Response::GetParameterValues(g) if g.parameter_list.is_empty() => {
+                self.problems.push("empty GetParameterValues answer".into());
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the ACS should now send a Connection Request to this device.
+    pub fn wants_connection_request(&self) -> bool {
+        self.stage == Stage::ConnectionRequest
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::device::Device;
+    use crate::tree::{DeviceIdentity, ParameterTree};
+    use cwmp_types::{EventStruct, FaultStruct};
+
+    fn inform(events: Vec<EventStruct>) -> Inform {
+        Inform::new(DeviceIdentity::example("S").into_device_id(), events)
+    }
+
+    /// Runs the policy against the simulated device without any transport.
+    #[test]
+    fn scenario_against_the_device() {
+        let mut dev = Device::new(ParameterTree::new(
+            &DeviceIdentity::example("S"),
+            "http://a/",
+            "1",
+        ));
+        let mut p = Provisioning::new(1, "http://127.0.0.1:1/fw.bin");
+        let mut queue = p.on_inform(&inform(vec![EventStruct::new(EventCode::Bootstrap)]));
+        let mut methods = Vec::new();
+        while !queue.is_empty() {
+            let req = queue.remove(0);
+            methods.push(req.method_name().to_owned());
+            let ans = dev.answer(&req);
+            queue.extend(p.on_answer(&req, ans.as_ref()));
+        }
+        assert_eq!(
+            methods,
+            [
+                "GetParameterValues",
+                "SetParameterValues",
+                "AddObject",
+                "SetParameterValues",
+                "GetParameterNames",
+                "Download"
+            ]
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(
+            dev.tree
+                .get("Device.ManagementServer.PeriodicInformInterval"),
+            Some(&ParameterValue::unsigned_int(1))
+        );
+        assert_eq!(
+            dev.tree.get("Device.IP.Interface.2.Alias").unwrap().text,
+            "demo"
+        );
+        assert_eq!(dev.take_deferred().len(), 1);
+        let mut tc = TransferComplete::default();
+        tc.command_key = DOWNLOAD_KEY.into();
+        tc.fault_struct = FaultStruct::success();
+        let r = p.on_transfer_complete(&tc);
+        assert_eq!(r[0].method_name(), "Reboot");
+        assert!(!p.wants_connection_request());
+        let mut mr = EventStruct::new(EventCode::m_reboot());
+        mr.command_key = REBOOT_KEY.into();
+        p.on_inform(&inform(vec![EventStruct::new(EventCode::Boot), mr]));
+        assert!(p.wants_connection_request());
+        p.on_inform(&inform(vec![EventStruct::new(
+            EventCode::ConnectionRequest,
+        )]));
+        assert_eq!(p.stage, Stage::Done);
+        assert!(p.problems.is_empty());
+    }
+
+    #[test]
+    fn problems_are_recorded() {
+        let mut p = Provisioning::new(1, "http://x/");
+        p.on_inform(&inform(vec![EventStruct::new(EventCode::Periodic)]));
+        let f = Fault::new(cwmp_types::FaultCode::InternalError);
+        p.on_answer(&GetParameterValues::new(["Device."]).into(), Err(&f));
+        let tc = TransferComplete::default();
+        p.on_transfer_complete(&tc);
+        assert_eq!(p.problems.len(), 3, "{:?}", p.problems);
+    }
+}
