@@ -5,10 +5,10 @@
 pub mod crlisten;
 #[path = "src/device.rs"]
 pub mod device;
-#[path = "src/inspect.rs"]
-pub mod inspect;
 #[path = "src/http.rs"]
 pub mod http;
+#[path = "src/inspect.rs"]
+pub mod inspect;
 #[path = "src/policy.rs"]
 pub mod policy;
 #[path = "src/support.rs"]

@@ -397,7 +397,6 @@ fn every_message_is_well_formed_with_the_right_method_element() {
 }
 
 #[test]
-#[ignore = "needs the decoder (soapdec branch); un-ignore once it is merged into main"]
 fn every_message_round_trips_through_the_decoder() {
     for env in envelopes() {
         let mut out = Vec::new();

@@ -967,7 +967,7 @@ struct_strategy! {
 struct_strategy! {
     /// [`ChangeDuState`]
     change_du_state -> ChangeDuState {
-        operations: items(operation()),
+        operations: some_items(operation()),
         command_key: xml_string(),
     }
 }

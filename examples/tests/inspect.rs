@@ -206,7 +206,6 @@ fn never_panics_on_prefixes_and_mutations() {
 /// says, the JSON is exactly the decoded envelope, warnings are one line each, and the JSON
 /// encodes back to XML that decodes to the same envelope.
 #[test]
-#[ignore = "needs the decoder (soapdec branch); un-ignore once it is merged into main"]
 fn corpus_decodes_as_the_manifest_says_and_round_trips() {
     let files = corpus();
     assert_eq!(files.len(), 133);

@@ -1,8 +1,5 @@
 //! encode → decode gives back every generated envelope (all messages, headers, faults,
 //! unknown methods, in every cwmp namespace), with no warnings.
-//!
-//! PENDING: needs `cwmp_types::strategy::envelope()` (cwmp-types branch) and the encoder
-//! (soapenc branch). Once both are in main, move this file to `cwmp-soap/tests/`.
 
 use cwmp_soap::{decode, encode};
 use proptest::prelude::*;
