@@ -131,8 +131,10 @@ pub fn cookie_value<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) 
 pub enum SessionKey {
     /// The session cookie the ACS set.
     Cookie(String),
-    /// The peer address (IP only: such CPEs may also open a new connection per POST).
-    Peer(std::net::IpAddr),
+    /// The peer's address and port: a CPE keeps one TCP connection for a session (SPEC §6.1),
+    /// so a CPE that drops cookies is still found on its connection. (Keying by IP alone
+    /// would mix up every CPE behind one NAT, or on one test host.)
+    Peer(SocketAddr),
 }
 
 impl SessionKey {
@@ -140,7 +142,7 @@ impl SessionKey {
     pub fn of<'a>(cookies: impl IntoIterator<Item = &'a str>, peer: SocketAddr) -> Self {
         match cookie_value(cookies, SESSION_COOKIE) {
             Some(v) if !v.is_empty() => Self::Cookie(v.to_owned()),
-            _ => Self::Peer(peer.ip()),
+            _ => Self::Peer(peer),
         }
     }
 }
@@ -297,10 +299,10 @@ mod tests {
             SessionKey::of(["x=1", "cwmpsession=\"q\"; y=2"], peer),
             SessionKey::Cookie("q".into())
         );
-        assert_eq!(SessionKey::of([], peer), SessionKey::Peer(peer.ip()));
+        assert_eq!(SessionKey::of([], peer), SessionKey::Peer(peer));
         assert_eq!(
             SessionKey::of(["cwmpsession="], peer),
-            SessionKey::Peer(peer.ip())
+            SessionKey::Peer(peer)
         );
     }
 

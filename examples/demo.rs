@@ -1,0 +1,99 @@
+//! The demo: an ACS and N CPEs on loopback, each running a provisioning scenario.
+//!
+//! ```sh
+//! cargo run --release -p cwmp-examples --example demo -- [--cpes N] [--concurrency N] [--quiet]
+//! ```
+
+use std::process::ExitCode;
+
+use cwmp_examples::demo::{self, DemoConfig};
+use cwmp_examples::support::Flags;
+
+const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]";
+
+fn main() -> ExitCode {
+    let flags = match Flags::parse(
+        std::env::args().skip(1),
+        &[
+            ("cpes", true),
+            ("concurrency", true),
+            ("deadline", true),
+            ("quiet", false),
+            ("help", false),
+        ],
+    ) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    if flags.has("help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let mut config = DemoConfig::default();
+    let parsed = (|| -> Result<(), String> {
+        config.cpes = flags.parse_or("cpes", config.cpes)?;
+        config.concurrency = flags.parse_or("concurrency", config.concurrency)?;
+        config.cpe_deadline = std::time::Duration::from_secs(
+            flags.parse_or("deadline", config.cpe_deadline.as_secs())?,
+        );
+        config.progress = !flags.has("quiet");
+        Ok(())
+    })();
+    if let Err(e) = parsed {
+        eprintln!("{e}\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    println!(
+        "cwmp-rs demo: an ACS on 127.0.0.1 and {} CPEs ({} at a time), each running: \
+         0 BOOTSTRAP; GetParameterValues Device.DeviceInfo.; SetParameterValues \
+         PeriodicInformInterval; AddObject + SetParameterValues; GetParameterNames; \
+         Download -> TransferComplete; Reboot -> 1 BOOT + M Reboot; Connection Request -> \
+         6 CONNECTION REQUEST",
+        config.cpes, config.concurrency
+    );
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = match runtime.block_on(demo::run(config)) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("demo failed to start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !report.transcript.is_empty() {
+        println!("\nTranscript of CPE DEMO000000:");
+        for line in &report.transcript {
+            println!("  {line}");
+        }
+        println!();
+    }
+    for p in report.problems.iter().take(20) {
+        eprintln!("problem: {p}");
+    }
+    if report.problems.len() > 20 {
+        eprintln!("... and {} more problems", report.problems.len() - 20);
+    }
+    if let (Some(peak), Some(base)) = (report.peak_rss_kib, report.baseline_rss_kib) {
+        println!(
+            "memory: peak RSS {} KiB (baseline {} KiB), at most {} sessions open at once",
+            peak, base, report.peak_open_sessions
+        );
+    }
+    println!("{}", report.summary());
+    if report.failures == 0 && report.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

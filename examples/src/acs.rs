@@ -1,0 +1,619 @@
+//! The example ACS server: [`AcsSession`] behind the hyper transport of [`crate::transport`].
+//!
+//! * Sessions are keyed by the `cwmpsession` cookie the server sets on its first response,
+//!   or by the peer address for CPEs that drop cookies ([`SessionKey`]).
+//! * CPEs authenticate with HTTP digest (stateless HMAC nonces of
+//!   [`cwmp_session::connreq::digest::NonceIssuer`]) on the first POST of a session.
+//! * Each device follows the [`Provisioning`] policy; when the policy asks for it, the ACS
+//!   sends a Connection Request (HTTP GET, answering the CPE's digest challenge).
+//! * `GET /firmware.bin` serves the file the scenario's Download points at.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use cwmp_session::acs::{self, EndReason, Event, Output};
+use cwmp_session::connreq::Credentials;
+use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
+use cwmp_session::{AcsSession, Reply as RpcReply, RpcHandle};
+use cwmp_types::{FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse};
+use hyper::header::{AUTHORIZATION, HeaderValue, SET_COOKIE, WWW_AUTHENTICATE};
+use hyper::{Method, StatusCode, Uri};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::http::{SESSION_COOKIE, SessionKey, SplitMix64};
+use crate::policy::{Provisioning, Stage};
+use crate::support::Stats;
+use crate::transport::{self, Handler, IncomingRequest, Reply};
+
+/// The file served at `/firmware.bin` (what the scenario's Download fetches).
+pub const FIRMWARE: &[u8] = &[0x5a; 1024];
+
+/// ACS settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AcsConfig {
+    /// Credentials CPEs must present (HTTP digest); `None` accepts every CPE.
+    pub cpe_credentials: Option<Credentials>,
+    /// Credentials for Connection Requests to CPEs.
+    pub connection_request_credentials: Credentials,
+    /// PeriodicInformInterval the policy sets (seconds).
+    pub periodic_interval: u32,
+    /// How long a session may wait for the CPE's next POST.
+    pub session_timeout: Duration,
+    /// Print every diagnostic (quirks, violations) and session end on stderr.
+    pub verbose: bool,
+}
+
+impl Default for AcsConfig {
+    fn default() -> Self {
+        Self {
+            cpe_credentials: Some(Credentials::new("cpe", "cpe-secret")),
+            connection_request_credentials: Credentials::new("acs", "acs-secret"),
+            periodic_interval: 3600,
+            session_timeout: Duration::from_secs(30),
+            verbose: false,
+        }
+    }
+}
+
+/// What the ACS knows about one device.
+#[derive(Debug)]
+struct DeviceRecord {
+    policy: Provisioning,
+    connection_request_url: Option<String>,
+    connection_request_sent: bool,
+    /// A session of this device is open.
+    in_session: bool,
+}
+
+/// One running CWMP session.
+#[derive(Debug)]
+struct Running {
+    /// The keys that find it (its cookie, and the peer address it started from).
+    keys: Vec<SessionKey>,
+    session: AcsSession,
+    serial: Option<String>,
+    /// Queued requests by handle, to pair answers with what was asked.
+    asked: HashMap<RpcHandle, Request>,
+    /// Authenticated (or no authentication configured).
+    authenticated: bool,
+}
+
+/// Open sessions, and the keys (cookie, peer address) that find them.
+#[derive(Debug, Default)]
+struct Sessions {
+    by_id: HashMap<u64, Running>,
+    keys: HashMap<SessionKey, u64>,
+    next_id: u64,
+}
+
+impl Sessions {
+    fn take(&mut self, key: &SessionKey) -> Option<(u64, Running)> {
+        let id = *self.keys.get(key)?;
+        self.by_id.remove(&id).map(|r| (id, r))
+    }
+
+    fn put(&mut self, id: u64, running: Running) {
+        for k in &running.keys {
+            self.keys.insert(k.clone(), id);
+        }
+        self.by_id.insert(id, running);
+    }
+
+    fn forget(&mut self, running: &Running) {
+        for k in &running.keys {
+            self.keys.remove(k);
+        }
+    }
+}
+
+/// The server state shared by every connection.
+#[derive(Debug)]
+struct State {
+    config: AcsConfig,
+    base_url: String,
+    sessions: Mutex<Sessions>,
+    devices: Mutex<HashMap<String, DeviceRecord>>,
+    issuer: NonceIssuer,
+    rng: Mutex<SplitMix64>,
+    stats: Arc<Stats>,
+    /// Signalled whenever a device completes the scenario or fails.
+    progress: Notify,
+}
+
+/// A running ACS: its address, statistics and per-device state.
+#[derive(Debug, Clone)]
+pub struct Acs {
+    state: Arc<State>,
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Acs {
+    /// Starts the ACS on `listener` (its CWMP URL is `http://ADDR/cwmp`), with a task that
+    /// feeds session timeouts.
+    pub fn start(listener: TcpListener, config: AcsConfig, stats: Arc<Stats>) -> Self {
+        let addr = listener
+            .local_addr()
+            .expect("a bound listener has an address");
+        let mut seed = [0u8; 32];
+        let mut rng = SplitMix64::new(unix_now() ^ u64::from(addr.port()) << 32);
+        for chunk in seed.chunks_mut(8) {
+            chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+        }
+        let state = Arc::new(State {
+            base_url: format!("http://{addr}"),
+            issuer: NonceIssuer::new(&seed, "cwmp-rs ACS", Algorithm::Md5, 300),
+            rng: Mutex::new(rng),
+            sessions: Mutex::new(Sessions::default()),
+            devices: Mutex::new(HashMap::new()),
+            config,
+            stats,
+            progress: Notify::new(),
+        });
+        let s = state.clone();
+        let handler: Handler = Arc::new(move |req| {
+            let s = s.clone();
+            Box::pin(async move { s.handle(req) })
+        });
+        tokio::spawn(transport::serve(listener, handler));
+        let s = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                s.expire();
+            }
+        });
+        Self { state }
+    }
+
+    /// The URL CPEs post to.
+    pub fn url(&self) -> String {
+        format!("{}/cwmp", self.state.base_url)
+    }
+
+    /// The URL of the firmware file.
+    pub fn firmware_url(&self) -> String {
+        format!("{}/firmware.bin", self.state.base_url)
+    }
+
+    /// Devices seen, devices done, and the problems recorded (by serial number).
+    pub fn progress(&self) -> (usize, usize, Vec<(String, String)>) {
+        let devices = self.state.devices.lock().expect("lock");
+        let done = devices
+            .values()
+            .filter(|d| d.policy.stage == Stage::Done)
+            .count();
+        let problems = devices
+            .iter()
+            .flat_map(|(s, d)| {
+                d.policy
+                    .problems
+                    .iter()
+                    .map(move |p| (s.clone(), p.clone()))
+            })
+            .collect();
+        (devices.len(), done, problems)
+    }
+
+    /// The scenario stage of a device.
+    pub fn stage(&self, serial: &str) -> Option<Stage> {
+        let devices = self.state.devices.lock().expect("lock");
+        devices.get(serial).map(|d| d.policy.stage)
+    }
+
+    /// Whether a device has completed the scenario and its last session is over.
+    pub fn completed(&self, serial: &str) -> bool {
+        let devices = self.state.devices.lock().expect("lock");
+        devices
+            .get(serial)
+            .is_some_and(|d| d.policy.stage == Stage::Done && !d.in_session)
+    }
+
+    /// Waits until some device makes progress (or a second passes).
+    pub async fn changed(&self) {
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.state.progress.notified()).await;
+    }
+
+    /// Sessions currently open.
+    pub fn open_sessions(&self) -> usize {
+        self.state.sessions.lock().expect("lock").by_id.len()
+    }
+}
+
+impl State {
+    fn random(&self) -> [u8; 8] {
+        self.rng.lock().expect("lock").next_u64().to_le_bytes()
+    }
+
+    fn challenge(&self, stale: bool) -> Reply {
+        let value = self.issuer.challenge(unix_now(), &self.random(), stale);
+        Reply::status(StatusCode::UNAUTHORIZED).with_header(
+            WWW_AUTHENTICATE,
+            HeaderValue::from_str(&value).expect("a challenge is a valid header value"),
+        )
+    }
+
+    /// One HTTP request.
+    fn handle(self: &Arc<Self>, req: IncomingRequest) -> Reply {
+        if req.method == Method::GET && req.uri.path() == "/firmware.bin" {
+            return Reply::ok(Bytes::from_static(FIRMWARE));
+        }
+        if req.method != Method::POST {
+            return Reply::status(StatusCode::METHOD_NOT_ALLOWED);
+        }
+        let now = SystemTime::now();
+        let existing = self.sessions.lock().expect("lock").take(&req.key);
+        let (id, mut running, new) = match existing {
+            Some((id, r)) => (id, r, false),
+            None => {
+                let mut config = acs::Config::default();
+                config.session_timeout = self.config.session_timeout;
+                config.auto_answer_cpe_requests = true;
+                let id = {
+                    let mut sessions = self.sessions.lock().expect("lock");
+                    sessions.next_id += 1;
+                    sessions.next_id
+                };
+                let running = Running {
+                    keys: vec![req.key.clone()],
+                    session: AcsSession::new(config, now),
+                    serial: None,
+                    asked: HashMap::new(),
+                    authenticated: self.config.cpe_credentials.is_none(),
+                };
+                (id, running, true)
+            }
+        };
+        if !running.authenticated {
+            if let Err(reply) = self.authenticate(&req) {
+                // Nothing is kept for a peer that has not authenticated yet.
+                if !new {
+                    self.sessions.lock().expect("lock").forget(&running);
+                }
+                return reply;
+            }
+            running.authenticated = true;
+        }
+        let mut request = cwmp_session::http::IncomingRequest::new(&req.body);
+        if let Some(ct) = req
+            .headers
+            .get(hyper::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        {
+            request = request.with_content_type(ct);
+        }
+        if running
+            .session
+            .handle_input(acs::Input::HttpRequest { now, request })
+            .is_err()
+        {
+            // Only API misuse errs (a POST while a response is owed): cannot happen here,
+            // as every POST is answered before the session is stored again.
+            return Reply::status(StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        let mut reply = self
+            .drain(&mut running, now)
+            .unwrap_or_else(|| Reply::status(StatusCode::INTERNAL_SERVER_ERROR));
+        if running.session.is_ended() {
+            self.sessions.lock().expect("lock").forget(&running);
+            self.finished(&running);
+            return reply;
+        }
+        if matches!(req.key, SessionKey::Peer(_)) && running.keys.len() == 1 {
+            // First response of the session: set the cookie. A CPE that drops it is still
+            // found by its connection's address.
+            let cookie = format!("{id:016x}");
+            reply = reply.with_header(
+                SET_COOKIE,
+                HeaderValue::from_str(&format!("{SESSION_COOKIE}={cookie}; Path=/; HttpOnly"))
+                    .expect("a cookie is a valid header value"),
+            );
+            running.keys.push(SessionKey::Cookie(cookie));
+        } else if !running.keys.contains(&req.key) {
+            running.keys.push(req.key.clone());
+        }
+        self.sessions.lock().expect("lock").put(id, running);
+        reply
+    }
+
+    fn authenticate(&self, req: &IncomingRequest) -> Result<(), Reply> {
+        let Some(creds) = &self.config.cpe_credentials else {
+            return Ok(());
+        };
+        let Some(header) = req.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+            return Err(self.challenge(false));
+        };
+        match self
+            .issuer
+            .verify(header, "POST", req.uri.path(), unix_now(), |user| {
+                (user == creds.username).then(|| creds.password.clone())
+            }) {
+            Ok(_) => Ok(()),
+            Err(VerifyError::Stale) => Err(self.challenge(true)),
+            Err(_) => Err(self.challenge(false)),
+        }
+    }
+
+    /// Handles every output of a session; returns the HTTP reply it produced.
+    fn drain(self: &Arc<Self>, running: &mut Running, now: SystemTime) -> Option<Reply> {
+        let mut reply = None;
+        while let Some(output) = running.session.poll_output() {
+            match output {
+                Output::SendHttp(r) => {
+                    let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK);
+                    reply = Some(Reply {
+                        status,
+                        body: r.body,
+                        headers: Vec::new(),
+                    });
+                }
+                Output::Event(event) => self.on_event(running, event, now),
+                _ => {}
+            }
+        }
+        reply
+    }
+
+    fn on_event(self: &Arc<Self>, running: &mut Running, event: Event, now: SystemTime) {
+        match event {
+            Event::Inform { inform, .. } => {
+                let serial = inform.device_id.serial_number.clone();
+                let requests = {
+                    let mut devices = self.devices.lock().expect("lock");
+                    let record = devices
+                        .entry(serial.clone())
+                        .or_insert_with(|| DeviceRecord {
+                            policy: Provisioning::new(
+                                self.config.periodic_interval,
+                                format!("{}/firmware.bin", self.base_url),
+                            ),
+                            connection_request_url: None,
+                            connection_request_sent: false,
+                            in_session: false,
+                        });
+                    record.in_session = true;
+                    if let Some(url) = connection_request_url(&inform) {
+                        record.connection_request_url = Some(url);
+                    }
+                    record.policy.on_inform(&inform)
+                };
+                running.serial = Some(serial);
+                self.queue(running, requests, now);
+                self.progress.notify_waiters();
+            }
+            Event::CpeRequest {
+                handle,
+                request,
+                answered,
+            } => {
+                Stats::bump(&self.stats.rpcs);
+                let follow_ups = match &request {
+                    Request::TransferComplete(tc) => self
+                        .with_device(running, |d| d.policy.on_transfer_complete(tc))
+                        .unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                if !answered {
+                    let reply = match &request {
+                        Request::Kicked(_) => {
+                            RpcReply::Response(KickedResponse::new(self.base_url.clone()).into())
+                        }
+                        Request::TransferComplete(_) => {
+                            RpcReply::Response(TransferCompleteResponse::default().into())
+                        }
+                        _ => RpcReply::fault(FaultCode::MethodNotSupported),
+                    };
+                    let _ = running.session.respond(now, handle, reply);
+                }
+                self.queue(running, follow_ups, now);
+            }
+            Event::RpcResponse { handle, response } => {
+                Stats::bump(&self.stats.rpcs);
+                self.answered(running, handle, Ok(&response), now);
+            }
+            Event::RpcFault { handle, fault } => {
+                Stats::bump(&self.stats.rpcs);
+                self.answered(running, handle, Err(&fault), now);
+            }
+            Event::RpcFailed { handle, reason } => {
+                let req = running.asked.remove(&handle);
+                self.with_device(running, |d| {
+                    d.policy.problems.push(format!(
+                        "{} failed: {reason:?}",
+                        req.as_ref().map_or("?", Request::method_name)
+                    ));
+                });
+            }
+            Event::AwaitingRequests => running.session.finish(now),
+            Event::Diagnostic(d) => {
+                if self.config.verbose {
+                    eprintln!(
+                        "acs: {:?} {:?}: {} {}",
+                        running.serial, d.kind, d.message, d.detail
+                    );
+                }
+            }
+            Event::SessionEnded(reason) => {
+                Stats::bump(&self.stats.sessions);
+                if !matches!(reason, EndReason::Completed | EndReason::NoSession) {
+                    Stats::bump(&self.stats.failures);
+                    self.with_device(running, |d| {
+                        d.policy.problems.push(format!("session ended: {reason:?}"));
+                    });
+                }
+                if self.config.verbose {
+                    eprintln!("acs: session of {:?} ended: {reason:?}", running.serial);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn with_device<T>(
+        &self,
+        running: &Running,
+        f: impl FnOnce(&mut DeviceRecord) -> T,
+    ) -> Option<T> {
+        let serial = running.serial.as_ref()?;
+        let mut devices = self.devices.lock().expect("lock");
+        devices.get_mut(serial).map(f)
+    }
+
+    fn answered(
+        &self,
+        running: &mut Running,
+        handle: RpcHandle,
+        answer: Result<&Response, &cwmp_types::Fault>,
+        now: SystemTime,
+    ) {
+        let Some(req) = running.asked.remove(&handle) else {
+            return;
+        };
+        let follow_ups = self
+            .with_device(running, |d| d.policy.on_answer(&req, answer))
+            .unwrap_or_default();
+        self.queue(running, follow_ups, now);
+    }
+
+    fn queue(&self, running: &mut Running, requests: Vec<Request>, now: SystemTime) {
+        for r in requests {
+            match running.session.queue_request(now, r.clone()) {
+                Ok(handle) => {
+                    running.asked.insert(handle, r);
+                }
+                Err(e) => {
+                    self.with_device(running, |d| {
+                        d.policy
+                            .problems
+                            .push(format!("cannot queue {}: {e}", r.method_name()));
+                    });
+                }
+            }
+        }
+    }
+
+    /// A session is over: forget it, and send a Connection Request if the policy wants one.
+    fn finished(self: &Arc<Self>, running: &Running) {
+        let Some(serial) = &running.serial else {
+            return;
+        };
+        self.progress.notify_waiters();
+        let target = {
+            let mut devices = self.devices.lock().expect("lock");
+            let Some(d) = devices.get_mut(serial) else {
+                return;
+            };
+            d.in_session = false;
+            if d.policy.wants_connection_request() && !d.connection_request_sent {
+                d.connection_request_sent = true;
+                d.connection_request_url.clone()
+            } else {
+                None
+            }
+        };
+        if let Some(url) = target {
+            let state = self.clone();
+            let serial = serial.clone();
+            tokio::spawn(async move {
+                if let Err(e) = connection_request(
+                    &url,
+                    &state.config.connection_request_credentials,
+                    &state.random(),
+                )
+                .await
+                {
+                    Stats::bump(&state.stats.failures);
+                    let mut devices = state.devices.lock().expect("lock");
+                    if let Some(d) = devices.get_mut(&serial) {
+                        d.policy.problems.push(format!("connection request: {e}"));
+                    }
+                    state.progress.notify_waiters();
+                }
+            });
+        }
+    }
+
+    /// Feeds the clock to every session; ends the ones that timed out.
+    fn expire(self: &Arc<Self>) {
+        let now = SystemTime::now();
+        let due: Vec<u64> = {
+            let sessions = self.sessions.lock().expect("lock");
+            sessions
+                .by_id
+                .iter()
+                .filter(|(_, r)| r.session.poll_timeout().is_some_and(|t| t <= now))
+                .map(|(id, _)| *id)
+                .collect()
+        };
+        for id in due {
+            let Some(mut running) = self.sessions.lock().expect("lock").by_id.remove(&id) else {
+                continue;
+            };
+            let _ = running.session.handle_input(acs::Input::Timeout(now));
+            let _ = self.drain(&mut running, now);
+            if running.session.is_ended() {
+                self.sessions.lock().expect("lock").forget(&running);
+                self.finished(&running);
+            } else {
+                self.sessions.lock().expect("lock").put(id, running);
+            }
+        }
+    }
+}
+
+/// `Device.ManagementServer.ConnectionRequestURL` (or the TR-098 one) from the Inform.
+fn connection_request_url(inform: &Inform) -> Option<String> {
+    inform
+        .parameter_list
+        .iter()
+        .find(|p| {
+            p.name
+                .as_str()
+                .ends_with("ManagementServer.ConnectionRequestURL")
+        })
+        .map(|p| p.value.text.clone())
+        .filter(|u| !u.is_empty())
+}
+
+/// Sends a Connection Request: a GET, then the same GET with digest credentials when the CPE
+/// challenges. Succeeds on 200 or 204.
+pub async fn connection_request(
+    url: &str,
+    credentials: &Credentials,
+    random: &[u8],
+) -> Result<(), String> {
+    let uri: Uri = url.parse().map_err(|e| format!("{url:?}: {e}"))?;
+    let (status, headers) = transport::get(&uri, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = if status == StatusCode::UNAUTHORIZED {
+        let challenge = headers
+            .get_all(WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| Challenge::parse(v).ok())
+            .ok_or("401 without a usable digest challenge")?;
+        let cnonce: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let path = uri.path_and_query().map_or("/", |p| p.as_str());
+        let auth = digest::authorization(&challenge, credentials, "GET", path, &cnonce, 1);
+        transport::get(&uri, Some(&auth))
+            .await
+            .map_err(|e| e.to_string())?
+            .0
+    } else {
+        status
+    };
+    if status == StatusCode::OK || status == StatusCode::NO_CONTENT {
+        Ok(())
+    } else {
+        Err(format!("the CPE answered {status}"))
+    }
+}

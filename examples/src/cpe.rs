@@ -1,0 +1,568 @@
+//! The example CPE agent: [`CpeSession`] driven by a real HTTP client.
+//!
+//! * HTTP: one connection per session, cookies, gzip request bodies on demand, digest
+//!   authentication to the ACS after a `401`, redirects (the session machine bounds them).
+//! * Time and randomness: the machine's deadlines are slept on with tokio; its retry waits
+//!   follow the Session Retry Policy with a per-device seed.
+//! * The device: an in-memory TR-181 tree ([`Device`]) answers the ACS; Reboot, FactoryReset
+//!   and Download are carried out after the session (simulated reboot with the event queue
+//!   kept in "flash", a real HTTP GET of the file), with their follow-ups (`1 BOOT` +
+//!   `M Reboot`, `7 TRANSFER COMPLETE` + TransferComplete).
+//! * A Connection Request listener checks digest credentials and starts a session with
+//!   `6 CONNECTION REQUEST`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use cwmp_session::connreq::Credentials;
+use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
+use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
+use cwmp_session::http::{IncomingResponse, SendReason};
+use cwmp_session::{
+    CpeRequest, CpeSession, EventQueue, PeriodicInform, Reply, RetryPolicy, TransferKind,
+};
+use cwmp_types::{
+    DateTime, Download, EventCode, EventStruct, FaultCode, FaultStruct, ParameterValue, Request,
+    TransferComplete,
+};
+use hyper::header::{HeaderValue, WWW_AUTHENTICATE};
+use hyper::{StatusCode, Uri};
+use tokio::sync::watch;
+
+use crate::crlisten::{self, Verifier};
+use crate::device::{Device, describe};
+use crate::http::{ContentCoding, SplitMix64};
+use crate::support::Stats;
+use crate::transport::{self, ClientError, Reply as HttpReply, SessionClient};
+use crate::tree::{DeviceIdentity, ParameterTree};
+
+/// CPE agent settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct AgentConfig {
+    /// The device's serial number.
+    pub serial: String,
+    /// `ManagementServer.URL`.
+    pub acs_url: String,
+    /// Credentials for the ACS's digest challenge (`ManagementServer.Username/Password`).
+    pub acs_credentials: Credentials,
+    /// Where the Connection Request listener binds (`0.0.0.0:7547` by default).
+    pub connection_request_listen: String,
+    /// Credentials the ACS must present on a Connection Request.
+    pub connection_request_credentials: Credentials,
+    /// Send request bodies gzip-compressed.
+    pub gzip: bool,
+    /// Never return cookies (a quirky CPE; the ACS must find the session by address).
+    pub drop_cookies: bool,
+    /// Session Retry Policy.
+    pub retry_policy: RetryPolicy,
+    /// Periodic Inform interval until the ACS sets one.
+    pub fallback_periodic_interval: Option<Duration>,
+    /// How long the simulated reboot takes.
+    pub reboot_time: Duration,
+    /// Simulate a power loss in the middle of the first Download: the device restarts and
+    /// reports the TransferComplete after the boot.
+    pub restart_during_download: bool,
+    /// Seed for retry jitter, nonces and cnonces.
+    pub seed: u64,
+    /// Record a transcript of every message.
+    pub transcript: bool,
+}
+
+impl AgentConfig {
+    /// Settings for a device with this serial number talking to `acs_url`.
+    pub fn new(serial: impl Into<String>, acs_url: impl Into<String>) -> Self {
+        let serial = serial.into();
+        let seed = serial.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        Self {
+            serial,
+            acs_url: acs_url.into(),
+            acs_credentials: Credentials::new("cpe", "cpe-secret"),
+            connection_request_listen: "0.0.0.0:7547".into(),
+            connection_request_credentials: Credentials::new("acs", "acs-secret"),
+            gzip: false,
+            drop_cookies: false,
+            retry_policy: RetryPolicy::default(),
+            fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
+            reboot_time: Duration::from_millis(50),
+            restart_during_download: false,
+            seed,
+            transcript: false,
+        }
+    }
+}
+
+/// What an agent did.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct AgentReport {
+    /// Sessions that ended (successful or not).
+    pub sessions: u64,
+    /// Sessions that failed.
+    pub failed_sessions: u64,
+    /// Simulated reboots.
+    pub reboots: u64,
+    /// TransferCompletes the ACS acknowledged.
+    pub transfers_reported: u64,
+    /// The transcript (when enabled).
+    pub transcript: Vec<String>,
+    /// Problems (failed sessions with their reasons, failed downloads, ...).
+    pub problems: Vec<String>,
+}
+
+/// What survives a (simulated) reboot: the device's flash.
+#[derive(Debug)]
+struct Flash {
+    queue: EventQueue,
+    /// A Download interrupted by a power loss, resumed after the boot.
+    interrupted_download: Option<Download>,
+    tree: ParameterTree,
+    periodic_set_by_acs: bool,
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+struct Agent {
+    config: AgentConfig,
+    stats: Arc<Stats>,
+    client: SessionClient,
+    challenge: Option<Challenge>,
+    nc: u32,
+    rng: SplitMix64,
+    report: AgentReport,
+    restart_done: bool,
+}
+
+/// Runs a CPE agent until `shutdown` becomes `true`.
+pub async fn run(
+    config: AgentConfig,
+    stats: Arc<Stats>,
+    mut shutdown: watch::Receiver<bool>,
+) -> std::io::Result<AgentReport> {
+    let listener = transport::bind(&config.connection_request_listen).await?;
+    let local = listener.local_addr()?;
+    let host = if local.ip().is_unspecified() {
+        std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
+    } else {
+        local
+    };
+    let cr_url = format!("http://{host}/cr");
+    let mut rng = SplitMix64::new(config.seed);
+    let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
+    let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
+    let creds = config.connection_request_credentials.clone();
+    let nonce_rng = Arc::new(std::sync::Mutex::new(SplitMix64::new(rng.next_u64())));
+    let verifier: Verifier = Arc::new(move |req| {
+        let now = u64::try_from(unix_now()).unwrap_or(0);
+        let random = nonce_rng.lock().expect("lock").next_u64().to_le_bytes();
+        let challenge = |stale| {
+            HttpReply::status(StatusCode::UNAUTHORIZED).with_header(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_str(&issuer.challenge(now, &random, stale))
+                    .expect("a challenge is a valid header value"),
+            )
+        };
+        let Some(header) = req
+            .headers
+            .get(hyper::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Err(challenge(false));
+        };
+        let uri = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        match issuer.verify(header, "GET", uri, now, |u| {
+            (u == creds.username).then(|| creds.password.clone())
+        }) {
+            Ok(_) => Ok(()),
+            Err(VerifyError::Stale) => Err(challenge(true)),
+            Err(_) => Err(challenge(false)),
+        }
+    });
+    let mut connection_requests = crlisten::listen(listener, verifier);
+
+    let identity = DeviceIdentity::example(config.serial.clone());
+    let mut tree = ParameterTree::new(&identity, &config.acs_url, "1.0.0");
+    tree.set_internal(
+        "Device.ManagementServer.ConnectionRequestURL",
+        ParameterValue::string(cr_url),
+    );
+    let mut flash = Flash {
+        queue: EventQueue::bootstrap(),
+        interrupted_download: None,
+        tree,
+        periodic_set_by_acs: false,
+    };
+    let mut client = SessionClient::default();
+    client.coding = config.gzip.then_some(ContentCoding::Gzip);
+    client.drop_cookies = config.drop_cookies;
+    let mut agent = Agent {
+        client,
+        config,
+        stats,
+        challenge: None,
+        nc: 0,
+        rng,
+        report: AgentReport::default(),
+        restart_done: false,
+    };
+
+    // Each turn of this loop is one boot of the device.
+    loop {
+        let mut device = Device::new(flash.tree.clone());
+        let mut session_config = Config::new(
+            identity.clone().into_device_id(),
+            agent.config.acs_url.clone(),
+        );
+        session_config.retry_policy = agent.config.retry_policy;
+        session_config.fallback_periodic_interval = agent.config.fallback_periodic_interval;
+        session_config.seed = agent.rng.next_u64();
+        let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
+        if flash.periodic_set_by_acs {
+            apply_periodic(&mut cpe, &device.tree);
+        }
+        // A transfer cut short by the power loss is finished now, and reported with the
+        // boot's events.
+        if let Some(download) = flash.interrupted_download.take() {
+            agent.download(&mut cpe, &download).await;
+        }
+        match agent
+            .run_boot(
+                &mut cpe,
+                &mut device,
+                &mut connection_requests,
+                &mut shutdown,
+            )
+            .await
+        {
+            BootEnd::Shutdown => return Ok(agent.report),
+            BootEnd::Reboot {
+                interrupted_download,
+            } => {
+                agent.report.reboots += 1;
+                flash.queue = cpe.event_queue().clone();
+                flash.queue.on_reboot();
+                flash.interrupted_download = interrupted_download;
+                flash.periodic_set_by_acs |=
+                    device.tree.get(PERIODIC_INTERVAL) != flash.tree.get(PERIODIC_INTERVAL);
+                flash.tree = device.tree;
+                if agent.config.transcript {
+                    agent.report.transcript.push("     (CPE reboots)".into());
+                }
+                tokio::time::sleep(agent.config.reboot_time).await;
+            }
+            BootEnd::FactoryReset => {
+                agent.report.reboots += 1;
+                flash.queue = cpe.event_queue().clone();
+                flash.queue.on_factory_reset();
+                flash.tree = ParameterTree::new(&identity, &agent.config.acs_url, "1.0.0");
+                flash.periodic_set_by_acs = false;
+                tokio::time::sleep(agent.config.reboot_time).await;
+            }
+        }
+    }
+}
+
+const PERIODIC_INTERVAL: &str = "Device.ManagementServer.PeriodicInformInterval";
+
+/// Applies the tree's PeriodicInform settings to the session machine.
+fn apply_periodic(cpe: &mut CpeSession, tree: &ParameterTree) {
+    let enable = tree
+        .get("Device.ManagementServer.PeriodicInformEnable")
+        .and_then(|v| v.as_bool().ok())
+        .unwrap_or(true);
+    let interval = tree
+        .get(PERIODIC_INTERVAL)
+        .and_then(|v| v.as_u32().ok())
+        .unwrap_or(900);
+    let time = tree
+        .get("Device.ManagementServer.PeriodicInformTime")
+        .and_then(|v| v.as_date_time().ok())
+        .unwrap_or(DateTime::UNKNOWN);
+    if let Ok(settings) = PeriodicInform::new(enable, interval, time) {
+        cpe.set_periodic_inform(Instant::now(), unix_now(), settings);
+    }
+}
+
+enum BootEnd {
+    Shutdown,
+    Reboot {
+        interrupted_download: Option<Download>,
+    },
+    FactoryReset,
+}
+
+impl Agent {
+    fn note(&mut self, line: String) {
+        if self.config.transcript {
+            self.report.transcript.push(line);
+        }
+    }
+
+    /// Drives the machine until the device reboots or the agent is shut down.
+    async fn run_boot(
+        &mut self,
+        cpe: &mut CpeSession,
+        device: &mut Device,
+        connection_requests: &mut tokio::sync::mpsc::Receiver<()>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> BootEnd {
+        loop {
+            while let Some(output) = cpe.poll_output() {
+                match output {
+                    Output::SendHttp(request) => self.send(cpe, request).await,
+                    Output::Event(Event::InformDue { .. }) => {
+                        self.note(format!("---- session {} ----", self.report.sessions + 1));
+                        let args = InformArgs::new(
+                            DateTime::from_unix(unix_now()),
+                            device.tree.inform_parameters(),
+                        );
+                        if let Err(e) = cpe.start_session(Instant::now(), args) {
+                            self.report
+                                .problems
+                                .push(format!("cannot start a session: {e}"));
+                        }
+                    }
+                    Output::Event(Event::AcsRequest { handle, request }) => {
+                        Stats::bump(&self.stats.rpcs);
+                        let periodic_before = device.tree.get(PERIODIC_INTERVAL).cloned();
+                        let reply = match device.answer(&request) {
+                            Ok(response) => Reply::Response(response),
+                            Err(fault) => Reply::Fault(fault),
+                        };
+                        if matches!(request, Request::SetParameterValues(_))
+                            && device.tree.get(PERIODIC_INTERVAL).cloned() != periodic_before
+                        {
+                            apply_periodic(cpe, &device.tree);
+                        }
+                        if let Err(e) = cpe.respond(Instant::now(), handle, reply) {
+                            self.report.problems.push(format!("cannot answer: {e}"));
+                        }
+                    }
+                    Output::Event(Event::CpeRequestAcknowledged { .. }) => {
+                        self.report.transfers_reported += 1;
+                    }
+                    Output::Event(Event::SessionEnded(end)) => {
+                        self.report.sessions += 1;
+                        Stats::bump(&self.stats.sessions);
+                        self.client.end_session();
+                        self.challenge = None;
+                        if let Err(failure) = &end.result {
+                            self.report.failed_sessions += 1;
+                            Stats::bump(&self.stats.failures);
+                            self.report
+                                .problems
+                                .push(format!("session failed: {failure}"));
+                            self.note(format!("     session failed: {failure}"));
+                        }
+                        // The device's own record of deferred actions duplicates the
+                        // machine's; the machine's list is the one acted on.
+                        device.take_deferred();
+                        for action in end.deferred {
+                            match action {
+                                Deferred::Reboot { .. } => {
+                                    return BootEnd::Reboot {
+                                        interrupted_download: None,
+                                    };
+                                }
+                                Deferred::FactoryReset => return BootEnd::FactoryReset,
+                                Deferred::Download(download) => {
+                                    if self.config.restart_during_download && !self.restart_done {
+                                        self.restart_done = true;
+                                        self.note("     (power lost during the download)".into());
+                                        return BootEnd::Reboot {
+                                            interrupted_download: Some(download),
+                                        };
+                                    }
+                                    self.download(cpe, &download).await;
+                                }
+                                other => {
+                                    self.report
+                                        .problems
+                                        .push(format!("unexpected deferred action {other:?}"));
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let deadline = cpe.poll_timeout();
+            tokio::select! {
+                () = sleep_until(deadline) => {
+                    let _ = cpe.handle_input(Input::Timeout(Instant::now()));
+                }
+                Some(()) = connection_requests.recv() => {
+                    self.note("ACS → CPE  GET Connection Request (digest verified)".into());
+                    let event = EventStruct::new(EventCode::ConnectionRequest);
+                    if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
+                        self.report.problems.push(format!("connection request: {e}"));
+                    }
+                }
+                _ = shutdown.changed() => {
+                    if *shutdown.borrow() {
+                        return BootEnd::Shutdown;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends one POST and feeds the outcome to the machine.
+    async fn send(&mut self, cpe: &mut CpeSession, request: cwmp_session::http::HttpRequest) {
+        if self.config.transcript {
+            let line = if request.body.is_empty() {
+                "(empty POST)".to_owned()
+            } else {
+                describe(
+                    cwmp_soap::decode(&request.body)
+                        .ok()
+                        .map(|d| d.envelope.body)
+                        .as_ref(),
+                )
+            };
+            self.note(format!("CPE → ACS  {line}"));
+        }
+        if request.reason == SendReason::NewSession {
+            self.client.end_session();
+            self.challenge = None;
+        }
+        let authorization = match (&self.challenge, request.reason) {
+            (Some(challenge), SendReason::Authenticate | SendReason::Redirect) => {
+                self.nc += 1;
+                let cnonce = format!("{:016x}", self.rng.next_u64());
+                let uri = request.url.parse::<Uri>().ok();
+                let path = uri
+                    .as_ref()
+                    .and_then(|u| u.path_and_query())
+                    .map_or("/", |p| p.as_str());
+                Some(digest::authorization(
+                    challenge,
+                    &self.config.acs_credentials,
+                    "POST",
+                    path,
+                    &cnonce,
+                    self.nc,
+                ))
+            }
+            _ => None,
+        };
+        let outcome = match request.url.parse::<Uri>() {
+            Ok(url) => {
+                let soap_action = request.soap_action.is_some();
+                self.client
+                    .post(
+                        &url,
+                        request.body.clone(),
+                        authorization.as_deref(),
+                        soap_action,
+                    )
+                    .await
+            }
+            Err(e) => Err(ClientError::BadUrl(e.to_string())),
+        };
+        let now = Instant::now();
+        match outcome {
+            Ok(response) => {
+                if response.status == StatusCode::UNAUTHORIZED {
+                    self.challenge = response
+                        .headers
+                        .get_all(WWW_AUTHENTICATE)
+                        .iter()
+                        .filter_map(|v| v.to_str().ok())
+                        .find_map(|v| Challenge::parse(v).ok());
+                    self.nc = 0;
+                }
+                if self.config.transcript {
+                    let line = match response.status {
+                        StatusCode::OK if !response.body.is_empty() => describe(
+                            cwmp_soap::decode(&response.body)
+                                .ok()
+                                .map(|d| d.envelope.body)
+                                .as_ref(),
+                        ),
+                        StatusCode::OK | StatusCode::NO_CONTENT => {
+                            format!("{} (session over)", response.status)
+                        }
+                        other => other.to_string(),
+                    };
+                    self.note(format!("ACS → CPE  {line}"));
+                }
+                let location = response.redirect.as_ref().map(ToString::to_string);
+                let content_type = response
+                    .headers
+                    .get(hyper::header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok());
+                let mut incoming = IncomingResponse::new(response.status.as_u16(), &response.body);
+                if let Some(l) = &location {
+                    incoming = incoming.with_location(l);
+                }
+                if let Some(ct) = content_type {
+                    incoming = incoming.with_content_type(ct);
+                }
+                let _ = cpe.handle_input(Input::HttpResponse {
+                    now,
+                    response: incoming,
+                });
+            }
+            Err(e) => {
+                self.note(format!("     transport failed: {e}"));
+                let error = match e {
+                    ClientError::BadUrl(_) | ClientError::Io(_) => TransportError::Connect,
+                    _ => TransportError::ConnectionLost,
+                };
+                let _ = cpe.handle_input(Input::TransportFailed { now, error });
+            }
+        }
+    }
+
+    /// Carries out a Download (an HTTP GET of the file) and queues its TransferComplete.
+    async fn download(&mut self, cpe: &mut CpeSession, download: &Download) {
+        if download.delay_seconds > 0 {
+            tokio::time::sleep(Duration::from_secs(u64::from(download.delay_seconds))).await;
+        }
+        let start = DateTime::from_unix(unix_now());
+        let fault = match download.url.parse::<Uri>() {
+            Ok(url) => match transport::get(&url, None).await {
+                Ok((StatusCode::OK, _)) => FaultStruct::success(),
+                Ok((status, _)) => transfer_failure(format!("the file server answered {status}")),
+                Err(e) => transfer_failure(e.to_string()),
+            },
+            Err(_) => transfer_failure("unusable URL".into()),
+        };
+        if !fault.is_success() {
+            self.report
+                .problems
+                .push(format!("download failed: {}", fault.fault_string));
+        }
+        let complete = DateTime::from_unix(unix_now());
+        let body = TransferComplete::new(download.command_key.clone(), fault, start, complete);
+        let request = CpeRequest::TransferComplete {
+            kind: TransferKind::Download,
+            body,
+        };
+        if let Err(e) = cpe.queue_request(Instant::now(), request) {
+            self.report
+                .problems
+                .push(format!("cannot queue TransferComplete: {e}"));
+        }
+    }
+}
+
+fn transfer_failure(reason: String) -> FaultStruct {
+    let mut fault = FaultStruct::failure(FaultCode::FileTransferFailure);
+    fault.fault_string = reason;
+    fault
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
+        None => std::future::pending().await,
+    }
+}

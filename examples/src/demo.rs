@@ -1,0 +1,217 @@
+//! The demo: an ACS and N CPE agents on loopback, each CPE running the provisioning
+//! scenario of [`crate::policy`] to the end.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{Semaphore, watch};
+
+use crate::acs::{Acs, AcsConfig};
+use crate::cpe::{self, AgentConfig, AgentReport};
+use crate::support::{Stats, peak_rss_kib};
+use crate::transport;
+
+/// Demo settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct DemoConfig {
+    /// How many CPEs run the scenario.
+    pub cpes: usize,
+    /// How many CPEs are alive at once (each holds a listener and, in a session, a connection).
+    pub concurrency: usize,
+    /// Longest time one CPE may take for the whole scenario.
+    pub cpe_deadline: Duration,
+    /// Print progress lines on stderr.
+    pub progress: bool,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        Self {
+            cpes: 100,
+            concurrency: 500,
+            cpe_deadline: Duration::from_secs(120),
+            progress: true,
+        }
+    }
+}
+
+/// What a demo run did.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct DemoReport {
+    /// CPEs that completed the scenario.
+    pub cpes_done: usize,
+    /// Sessions the ACS completed.
+    pub sessions: u64,
+    /// RPCs exchanged (ACS requests answered by CPEs, and CPE requests).
+    pub rpcs: u64,
+    /// Failed sessions, failed scenario steps and CPEs that missed their deadline.
+    pub failures: u64,
+    /// Wall time.
+    pub elapsed: Duration,
+    /// The first CPE's sessions, message by message.
+    pub transcript: Vec<String>,
+    /// What went wrong, per device.
+    pub problems: Vec<String>,
+    /// Most CPE sessions open at the ACS at once (sampled).
+    pub peak_open_sessions: usize,
+    /// Peak resident memory of the process (KiB), where /proc exists.
+    pub peak_rss_kib: Option<u64>,
+    /// Resident memory before the CPEs started (KiB).
+    pub baseline_rss_kib: Option<u64>,
+}
+
+impl DemoReport {
+    /// The summary line.
+    pub fn summary(&self) -> String {
+        let secs = self.elapsed.as_secs_f64().max(1e-9);
+        format!(
+            "CPEs: {}  sessions: {}  RPCs: {}  failures: {}  time: {:.2}s  sessions/s: {:.0}",
+            self.cpes_done,
+            self.sessions,
+            self.rpcs,
+            self.failures,
+            secs,
+            self.sessions as f64 / secs
+        )
+    }
+}
+
+fn current_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Runs the demo.
+pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
+    let baseline_rss_kib = current_rss_kib();
+    let acs_stats = Arc::new(Stats::default());
+    let cpe_stats = Arc::new(Stats::default());
+    let listener = transport::bind("127.0.0.1:0").await?;
+    let acs = Acs::start(listener, AcsConfig::default(), acs_stats.clone());
+    let started = Instant::now();
+    let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let mut tasks = Vec::with_capacity(config.cpes);
+    for i in 0..config.cpes {
+        let acs = acs.clone();
+        let gate = gate.clone();
+        let stats = cpe_stats.clone();
+        let deadline = config.cpe_deadline;
+        tasks.push(tokio::spawn(async move {
+            let _permit = gate
+                .acquire_owned()
+                .await
+                .expect("the semaphore is never closed");
+            let serial = format!("DEMO{i:06}");
+            let mut agent = AgentConfig::new(serial.clone(), acs.url());
+            agent.connection_request_listen = "127.0.0.1:0".into();
+            agent.transcript = i == 0;
+            run_one(&acs, agent, stats, deadline).await
+        }));
+    }
+    let mut report = DemoReport {
+        baseline_rss_kib,
+        ..DemoReport::default()
+    };
+    let total = config.cpes;
+    let mut finished = 0;
+    let mut last_print = Instant::now();
+    let mut pending = tasks.into_iter();
+    let mut current = pending.next();
+    while let Some(task) = current.as_mut() {
+        tokio::select! {
+            result = task => {
+                finished += 1;
+                match result {
+                    Ok((serial, cpe_report, done)) => {
+                        if done {
+                            report.cpes_done += 1;
+                        } else {
+                            report.failures += 1;
+                            report.problems.push(format!("{serial}: did not finish the scenario"));
+                        }
+                        for p in &cpe_report.problems {
+                            report.problems.push(format!("{serial}: {p}"));
+                        }
+                        if !cpe_report.transcript.is_empty() {
+                            report.transcript = cpe_report.transcript;
+                        }
+                    }
+                    Err(e) => {
+                        report.failures += 1;
+                        report.problems.push(format!("a CPE task failed: {e}"));
+                    }
+                }
+                current = pending.next();
+            }
+            () = tokio::time::sleep(Duration::from_millis(250)) => {}
+        }
+        report.peak_open_sessions = report.peak_open_sessions.max(acs.open_sessions());
+        if config.progress && last_print.elapsed() >= Duration::from_secs(1) {
+            last_print = Instant::now();
+            let (_, done, _) = acs.progress();
+            eprintln!(
+                "  progress: {done}/{total} CPEs done, {} sessions, {} open",
+                acs_stats.sessions.load(Ordering::Relaxed),
+                acs.open_sessions()
+            );
+        }
+    }
+    let _ = finished;
+    report.elapsed = started.elapsed();
+    let (_, _, problems) = acs.progress();
+    for (serial, p) in problems {
+        report.problems.push(format!("{serial} (ACS): {p}"));
+    }
+    report.sessions = acs_stats.sessions.load(Ordering::Relaxed);
+    report.rpcs = acs_stats.rpcs.load(Ordering::Relaxed);
+    report.failures +=
+        acs_stats.failures.load(Ordering::Relaxed) + cpe_stats.failures.load(Ordering::Relaxed);
+    report.peak_rss_kib = peak_rss_kib();
+    Ok(report)
+}
+
+/// Runs one CPE until the ACS has seen it through the scenario (or its deadline passes).
+async fn run_one(
+    acs: &Acs,
+    agent: AgentConfig,
+    stats: Arc<Stats>,
+    deadline: Duration,
+) -> (String, AgentReport, bool) {
+    let serial = agent.serial.clone();
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(agent, stats, stopped));
+    let until = Instant::now() + deadline;
+    let done = loop {
+        if acs.completed(&serial) {
+            break true;
+        }
+        if Instant::now() >= until {
+            break false;
+        }
+        acs.changed().await;
+    };
+    let _ = stop.send(true);
+    let report = match task.await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            let mut r = AgentReport::default();
+            r.problems.push(format!("agent could not start: {e}"));
+            return (serial, r, false);
+        }
+        Err(e) => {
+            let mut r = AgentReport::default();
+            r.problems.push(format!("agent task failed: {e}"));
+            return (serial, r, false);
+        }
+    };
+    (serial, report, done)
+}
