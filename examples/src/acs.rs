@@ -433,13 +433,11 @@ impl State {
                 });
             }
             Event::AwaitingRequests => running.session.finish(now),
-            Event::Diagnostic(d) => {
-                if self.config.verbose {
-                    eprintln!(
-                        "acs: {:?} {:?}: {} {}",
-                        running.serial, d.kind, d.message, d.detail
-                    );
-                }
+            Event::Diagnostic(d) if self.config.verbose => {
+                eprintln!(
+                    "acs: {:?} {:?}: {} {}",
+                    running.serial, d.kind, d.message, d.detail
+                );
             }
             Event::SessionEnded(reason) => {
                 Stats::bump(&self.stats.sessions);
