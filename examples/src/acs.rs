@@ -45,6 +45,9 @@ pub struct AcsConfig {
     pub session_timeout: Duration,
     /// Print every diagnostic (quirks, violations) and session end on stderr.
     pub verbose: bool,
+    /// The base URL CPEs reach the server at (`http://host:port`), for the firmware URL of
+    /// the Download; by default `http://` and the listener's address.
+    pub public_base_url: Option<String>,
 }
 
 impl Default for AcsConfig {
@@ -55,6 +58,7 @@ impl Default for AcsConfig {
             periodic_interval: 3600,
             session_timeout: Duration::from_secs(30),
             verbose: false,
+            public_base_url: None,
         }
     }
 }
@@ -88,6 +92,8 @@ struct Sessions {
     by_id: HashMap<u64, Running>,
     keys: HashMap<SessionKey, u64>,
     next_id: u64,
+    /// Most sessions stored at once (sessions between two POSTs of their CPE).
+    peak: usize,
 }
 
 impl Sessions {
@@ -101,6 +107,7 @@ impl Sessions {
             self.keys.insert(k.clone(), id);
         }
         self.by_id.insert(id, running);
+        self.peak = self.peak.max(self.by_id.len());
     }
 
     fn forget(&mut self, running: &Running) {
@@ -149,7 +156,11 @@ impl Acs {
             chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
         }
         let state = Arc::new(State {
-            base_url: format!("http://{addr}"),
+            base_url: config
+                .public_base_url
+                .clone()
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{addr}")),
             issuer: NonceIssuer::new(&seed, "cwmp-rs ACS", Algorithm::Md5, 300),
             rng: Mutex::new(rng),
             sessions: Mutex::new(Sessions::default()),
@@ -225,6 +236,12 @@ impl Acs {
     /// Sessions currently open.
     pub fn open_sessions(&self) -> usize {
         self.state.sessions.lock().expect("lock").by_id.len()
+    }
+
+    /// Most sessions open at once so far (counted whenever a session is stored between two
+    /// POSTs of its CPE).
+    pub fn peak_open_sessions(&self) -> usize {
+        self.state.sessions.lock().expect("lock").peak
     }
 }
 
@@ -366,6 +383,11 @@ impl State {
         match event {
             Event::Inform { inform, .. } => {
                 let serial = inform.device_id.serial_number.clone();
+                if self.config.verbose {
+                    let events: Vec<_> =
+                        inform.event.iter().map(|e| e.event_code.as_str()).collect();
+                    eprintln!("acs: {serial}: Inform [{}]", events.join(", "));
+                }
                 let requests = {
                     let mut devices = self.devices.lock().expect("lock");
                     let record = devices
@@ -448,7 +470,8 @@ impl State {
                     });
                 }
                 if self.config.verbose {
-                    eprintln!("acs: session of {:?} ended: {reason:?}", running.serial);
+                    let serial = running.serial.as_deref().unwrap_or("(no Inform)");
+                    eprintln!("acs: {serial}: session ended: {reason:?}");
                 }
             }
             _ => {}

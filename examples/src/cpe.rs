@@ -67,6 +67,12 @@ pub struct AgentConfig {
     pub seed: u64,
     /// Record a transcript of every message.
     pub transcript: bool,
+    /// Print every transcript line on stdout as it happens (instead of recording it).
+    pub echo: bool,
+    /// The ConnectionRequestURL to report, when the listener's own address is not what the
+    /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
+    /// the listener (with `127.0.0.1` for an unspecified address).
+    pub connection_request_url: Option<String>,
 }
 
 impl AgentConfig {
@@ -90,6 +96,8 @@ impl AgentConfig {
             restart_during_download: false,
             seed,
             transcript: false,
+            echo: false,
+            connection_request_url: None,
         }
     }
 }
@@ -152,7 +160,10 @@ pub async fn run(
     } else {
         local
     };
-    let cr_url = format!("http://{host}/cr");
+    let cr_url = config
+        .connection_request_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{host}/cr"));
     let mut rng = SplitMix64::new(config.seed);
     let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
     let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
@@ -251,9 +262,7 @@ pub async fn run(
                 flash.periodic_set_by_acs |=
                     device.tree.get(PERIODIC_INTERVAL) != flash.tree.get(PERIODIC_INTERVAL);
                 flash.tree = device.tree;
-                if agent.config.transcript {
-                    agent.report.transcript.push("     (CPE reboots)".into());
-                }
+                agent.note("     (CPE reboots)".into());
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
             BootEnd::FactoryReset => {
@@ -299,9 +308,15 @@ enum BootEnd {
 
 impl Agent {
     fn note(&mut self, line: String) {
-        if self.config.transcript {
+        if self.config.echo {
+            println!("{line}");
+        } else if self.config.transcript {
             self.report.transcript.push(line);
         }
+    }
+
+    fn noting(&self) -> bool {
+        self.config.transcript || self.config.echo
     }
 
     /// Drives the machine until the device reboots or the agent is shut down.
@@ -404,8 +419,10 @@ impl Agent {
                         self.report.problems.push(format!("connection request: {e}"));
                     }
                 }
-                _ = shutdown.changed() => {
-                    if *shutdown.borrow() {
+                changed = shutdown.changed() => {
+                    // A dropped sender stops the agent too (rather than waking this loop
+                    // forever).
+                    if changed.is_err() || *shutdown.borrow() {
                         return BootEnd::Shutdown;
                     }
                 }
@@ -415,7 +432,7 @@ impl Agent {
 
     /// Sends one POST and feeds the outcome to the machine.
     async fn send(&mut self, cpe: &mut CpeSession, request: cwmp_session::http::HttpRequest) {
-        if self.config.transcript {
+        if self.noting() {
             let line = if request.body.is_empty() {
                 "(empty POST)".to_owned()
             } else {
@@ -478,7 +495,7 @@ impl Agent {
                         .find_map(|v| Challenge::parse(v).ok());
                     self.nc = 0;
                 }
-                if self.config.transcript {
+                if self.noting() {
                     let line = match response.status {
                         StatusCode::OK if !response.body.is_empty() => describe(
                             cwmp_soap::decode(&response.body)

@@ -55,7 +55,7 @@ pub struct DemoReport {
     pub transcript: Vec<String>,
     /// What went wrong, per device.
     pub problems: Vec<String>,
-    /// Most CPE sessions open at the ACS at once (sampled).
+    /// Most CPE sessions open at the ACS at once.
     pub peak_open_sessions: usize,
     /// Peak resident memory of the process (KiB), where /proc exists.
     pub peak_rss_kib: Option<u64>,
@@ -154,7 +154,6 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             }
             () = tokio::time::sleep(Duration::from_millis(250)) => {}
         }
-        report.peak_open_sessions = report.peak_open_sessions.max(acs.open_sessions());
         if config.progress && last_print.elapsed() >= Duration::from_secs(1) {
             last_print = Instant::now();
             let (_, done, _) = acs.progress();
@@ -175,6 +174,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     report.rpcs = acs_stats.rpcs.load(Ordering::Relaxed);
     report.failures +=
         acs_stats.failures.load(Ordering::Relaxed) + cpe_stats.failures.load(Ordering::Relaxed);
+    report.peak_open_sessions = acs.peak_open_sessions();
     report.peak_rss_kib = peak_rss_kib();
     Ok(report)
 }

@@ -1,0 +1,172 @@
+//! The example CPE agent: CpeSession with a real HTTP client (cookies, digest, gzip,
+//! redirects, Session Retry Policy back-off, periodic Inform), an in-memory TR-181 tree,
+//! simulated Reboot/Download with their follow-ups, and a Connection Request listener.
+//!
+//! ```sh
+//! cargo run -p cwmp-examples --example acs_server &
+//! cargo run -p cwmp-examples --example cpe_agent -- --acs http://127.0.0.1:7557/cwmp --cr-listen 127.0.0.1:7547
+//! ```
+//! The agent prints every message it sends and receives, and runs until it is interrupted
+//! (or for `--duration SECONDS`).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use cwmp_examples::cpe::{self, AgentConfig};
+use cwmp_examples::support::{Flags, Stats};
+use cwmp_session::RetryPolicy;
+
+const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--password P]
+    [--cr-listen ADDR] [--cr-url URL] [--cr-username U] [--cr-password P]
+    [--periodic-interval SECONDS] [--retry-min-wait SECONDS] [--retry-multiplier PERMILLE]
+    [--gzip] [--drop-cookies] [--restart-during-download] [--seed N] [--duration SECONDS]
+
+  --acs URL              the ACS's URL (ManagementServer.URL; default http://127.0.0.1:7557/cwmp)
+  --serial SN            the device's serial number (default CPE000001)
+  --username/--password  credentials for the ACS's digest challenge (default cpe / cpe-secret)
+  --cr-listen ADDR       where the Connection Request listener binds (default 0.0.0.0:7547)
+  --cr-url URL           the ConnectionRequestURL to report (default http://ADDR/cr)
+  --cr-username/--cr-password  what the ACS must present on a Connection Request
+                         (default acs / acs-secret)
+  --periodic-interval S  periodic Inform interval until the ACS sets one (default 900)
+  --retry-min-wait S     Session Retry Policy minimum wait (default 5)
+  --retry-multiplier M   Session Retry Policy interval multiplier, in thousandths (default 2000)
+  --gzip                 send gzip-compressed request bodies
+  --drop-cookies         never return cookies (the ACS must find the session by connection)
+  --restart-during-download  lose power in the middle of the first Download
+  --seed N               seed for retry jitter and nonces (default: from the serial number)
+  --duration S           stop after S seconds (default: run until interrupted)";
+
+const FLAGS: &[(&str, bool)] = &[
+    ("acs", true),
+    ("serial", true),
+    ("username", true),
+    ("password", true),
+    ("cr-listen", true),
+    ("cr-url", true),
+    ("cr-username", true),
+    ("cr-password", true),
+    ("periodic-interval", true),
+    ("retry-min-wait", true),
+    ("retry-multiplier", true),
+    ("gzip", false),
+    ("drop-cookies", false),
+    ("restart-during-download", false),
+    ("seed", true),
+    ("duration", true),
+    ("help", false),
+];
+
+fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
+    let acs = flags.get("acs").unwrap_or("http://127.0.0.1:7557/cwmp");
+    let serial = flags.get("serial").unwrap_or("CPE000001");
+    let mut config = AgentConfig::new(serial, acs);
+    if let Some(u) = flags.get("username") {
+        config.acs_credentials.username = u.to_owned();
+    }
+    if let Some(p) = flags.get("password") {
+        config.acs_credentials.password = p.to_owned();
+    }
+    if let Some(a) = flags.get("cr-listen") {
+        config.connection_request_listen = a.to_owned();
+    }
+    config.connection_request_url = flags.get("cr-url").map(str::to_owned);
+    if let Some(u) = flags.get("cr-username") {
+        config.connection_request_credentials.username = u.to_owned();
+    }
+    if let Some(p) = flags.get("cr-password") {
+        config.connection_request_credentials.password = p.to_owned();
+    }
+    let periodic = flags.parse_or("periodic-interval", 900u64)?;
+    config.fallback_periodic_interval = (periodic > 0).then(|| Duration::from_secs(periodic));
+    if flags.has("retry-min-wait") || flags.has("retry-multiplier") {
+        let policy = RetryPolicy::new(
+            flags.parse_or("retry-min-wait", 5u32)?,
+            flags.parse_or("retry-multiplier", 2000u32)?,
+        )
+        .map_err(|e| format!("retry policy: {e}"))?;
+        config.retry_policy = policy;
+    }
+    config.gzip = flags.has("gzip");
+    config.drop_cookies = flags.has("drop-cookies");
+    config.restart_during_download = flags.has("restart-during-download");
+    config.seed = flags.parse_or("seed", config.seed)?;
+    config.echo = true;
+    let duration = match flags.get("duration") {
+        Some(_) => Some(Duration::from_secs(flags.parse_or("duration", 0u64)?)),
+        None => None,
+    };
+    Ok((config, duration))
+}
+
+fn main() -> ExitCode {
+    let parsed = Flags::parse(std::env::args().skip(1), FLAGS).and_then(|f| {
+        if f.has("help") {
+            return Ok(None);
+        }
+        config(&f).map(Some)
+    });
+    let (config, duration) = match parsed {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{e}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "CPE {} -> ACS {} (Connection Requests on {})",
+        config.serial, config.acs_url, config.connection_request_listen
+    );
+    runtime.block_on(async move {
+        // The sender lives as long as the agent: dropping it would not stop the agent.
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let stop = Arc::new(stop);
+        if let Some(d) = duration {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(d).await;
+                let _ = stop.send(true);
+            });
+        }
+        let result = cpe::run(config, Arc::new(Stats::default()), stopped).await;
+        drop(stop);
+        match result {
+            Ok(report) => {
+                println!(
+                    "sessions: {}  failed: {}  reboots: {}  transfers reported: {}",
+                    report.sessions,
+                    report.failed_sessions,
+                    report.reboots,
+                    report.transfers_reported
+                );
+                for p in &report.problems {
+                    eprintln!("problem: {p}");
+                }
+                if report.failed_sessions == 0 && report.problems.is_empty() {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
+            }
+            Err(e) => {
+                eprintln!("cannot start the agent: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
