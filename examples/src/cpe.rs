@@ -324,7 +324,7 @@ impl Agent {
         &mut self,
         cpe: &mut CpeSession,
         device: &mut Device,
-        connection_requests: &mut tokio::sync::mpsc::Receiver<()>,
+        connection_requests: &mut crlisten::ConnectionRequests,
         shutdown: &mut watch::Receiver<bool>,
     ) -> BootEnd {
         loop {

@@ -14,9 +14,35 @@ use crate::transport::{Handler, IncomingRequest, Reply, serve};
 /// (a `401` with a fresh `WWW-Authenticate` challenge).
 pub type Verifier = Arc<dyn Fn(&IncomingRequest) -> Result<(), Reply> + Send + Sync>;
 
+/// The accepted Connection Requests of a running listener. Dropping it stops the listener
+/// (and frees its port).
+#[derive(Debug)]
+pub struct ConnectionRequests {
+    rx: mpsc::Receiver<()>,
+    server: tokio::task::AbortHandle,
+}
+
+impl ConnectionRequests {
+    /// Waits for the next accepted Connection Request.
+    pub async fn recv(&mut self) -> Option<()> {
+        self.rx.recv().await
+    }
+
+    /// An accepted Connection Request, if one is waiting.
+    pub fn try_recv(&mut self) -> Result<(), mpsc::error::TryRecvError> {
+        self.rx.try_recv()
+    }
+}
+
+impl Drop for ConnectionRequests {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
 /// Starts the listener; each accepted Connection Request arrives on the returned channel, and
 /// the agent starts a session with `6 CONNECTION REQUEST` for it.
-pub fn listen(listener: TcpListener, verifier: Verifier) -> mpsc::Receiver<()> {
+pub fn listen(listener: TcpListener, verifier: Verifier) -> ConnectionRequests {
     // Capacity 1: one accepted request may wait for the running session to end; more get 503.
     let (tx, rx) = mpsc::channel(1);
     let handler: Handler = Arc::new(move |req: IncomingRequest| {
@@ -36,6 +62,6 @@ pub fn listen(listener: TcpListener, verifier: Verifier) -> mpsc::Receiver<()> {
             }
         })
     });
-    tokio::spawn(serve(listener, handler));
-    rx
+    let server = tokio::spawn(serve(listener, handler)).abort_handle();
+    ConnectionRequests { rx, server }
 }

@@ -1,0 +1,338 @@
+//! The example ACS and CPE agents over real loopback HTTP (no mocks): digest authentication
+//! with its 401 challenge, a CPE that drops cookies, gzip bodies, a redirect, a power loss in
+//! the middle of a Download, Connection Request authentication, and the demo scenario.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use cwmp_examples::acs::{self, Acs, AcsConfig};
+use cwmp_examples::cpe::{self, AgentConfig, AgentReport};
+use cwmp_examples::demo::{self, DemoConfig};
+use cwmp_examples::http::ContentCoding;
+use cwmp_examples::policy::Stage;
+use cwmp_examples::support::Stats;
+use cwmp_examples::transport::{Handler, IncomingRequest, Reply, SessionClient, bind, serve};
+use cwmp_session::connreq::Credentials;
+use cwmp_types::{
+    Body, DeviceIdStruct, Envelope, EventCode, EventStruct, Inform, Request, Response,
+};
+use hyper::StatusCode;
+use hyper::header::{HeaderValue, LOCATION};
+use tokio::sync::watch;
+
+/// How long one CPE may take for the whole scenario in these tests.
+const SCENARIO_TIMEOUT: Duration = Duration::from_secs(20);
+
+async fn start_acs(config: AcsConfig) -> (Acs, Arc<Stats>) {
+    let stats = Arc::new(Stats::default());
+    let acs = Acs::start(bind("127.0.0.1:0").await.unwrap(), config, stats.clone());
+    (acs, stats)
+}
+
+fn agent(serial: &str, acs_url: String) -> AgentConfig {
+    let mut a = AgentConfig::new(serial, acs_url);
+    a.connection_request_listen = "127.0.0.1:0".into();
+    a.transcript = true;
+    a
+}
+
+/// Runs one agent until the ACS has taken it through the whole scenario; returns its report.
+async fn scenario(acs: &Acs, agent: AgentConfig) -> AgentReport {
+    let serial = agent.serial.clone();
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(agent, Arc::new(Stats::default()), stopped));
+    let finished = tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while !acs.completed(&serial) {
+            acs.changed().await;
+        }
+    })
+    .await;
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    assert!(
+        finished.is_ok(),
+        "{serial} stuck at {:?}; ACS problems {:?}; agent problems {:?}; transcript:\n{}",
+        acs.stage(&serial),
+        acs.progress().2,
+        report.problems,
+        report.transcript.join("\n")
+    );
+    report
+}
+
+/// What every successful scenario shows, whatever the transport quirk.
+fn assert_clean(acs: &Acs, report: &AgentReport) {
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.failed_sessions, 0);
+    assert!(report.sessions >= 4, "{} sessions", report.sessions);
+    assert_eq!(report.transfers_reported, 1);
+    let (_, _, problems) = acs.progress();
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+fn position(transcript: &[String], needle: &str) -> Option<usize> {
+    transcript.iter().position(|l| l.contains(needle))
+}
+
+#[tokio::test]
+async fn digest_challenge_then_the_scenario() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    let report = scenario(&acs, agent("DIGEST1", acs.url())).await;
+    assert_clean(&acs, &report);
+    let t = &report.transcript;
+    // The first POST of a session is challenged; the Inform is resent with credentials
+    // and answered.
+    assert!(
+        t[1].starts_with("CPE → ACS  Inform [0 BOOTSTRAP, 1 BOOT]"),
+        "{t:?}"
+    );
+    assert_eq!(t[2], "ACS → CPE  401 Unauthorized");
+    assert!(
+        t[3].starts_with("CPE → ACS  Inform [0 BOOTSTRAP, 1 BOOT]"),
+        "{t:?}"
+    );
+    assert_eq!(t[4], "ACS → CPE  InformResponse");
+    assert_eq!(acs.stage("DIGEST1"), Some(Stage::Done));
+}
+
+#[tokio::test]
+async fn wrong_password_is_refused() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    let mut a = agent("BADPASS1", acs.url());
+    a.acs_credentials = Credentials::new("cpe", "not-the-secret");
+    let stats = Arc::new(Stats::default());
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(a, stats.clone(), stopped));
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while stats.failures.load(Ordering::Relaxed) == 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the session fails");
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    assert_eq!(report.failed_sessions, 1);
+    assert!(
+        report
+            .transcript
+            .iter()
+            .all(|l| !l.contains("InformResponse")),
+        "{:?}",
+        report.transcript
+    );
+    // The ACS never accepted an Inform from it.
+    assert_eq!(acs.stage("BADPASS1"), None);
+    assert_eq!(acs.progress().0, 0);
+}
+
+#[tokio::test]
+async fn cpe_dropping_cookies_completes_the_scenario() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    let mut a = agent("NOCOOKIE1", acs.url());
+    a.drop_cookies = true;
+    let report = scenario(&acs, a).await;
+    assert_clean(&acs, &report);
+    // Sessions with several round trips were followed without the cookie.
+    assert!(position(&report.transcript, "GetParameterNamesResponse").is_some());
+}
+
+#[tokio::test]
+async fn gzip_agent_completes_the_scenario() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    let mut a = agent("GZIP1", acs.url());
+    a.gzip = true;
+    let report = scenario(&acs, a).await;
+    assert_clean(&acs, &report);
+}
+
+#[tokio::test]
+async fn gzip_inform_is_answered_in_gzip() {
+    let mut config = AcsConfig::default();
+    config.cpe_credentials = None;
+    let (acs, _) = start_acs(config).await;
+    let inform = Inform::new(
+        DeviceIdStruct::new("Acme", "00D09E", "Router", "GZRAW1"),
+        vec![EventStruct::new(EventCode::Bootstrap)],
+    );
+    let mut body = Vec::new();
+    cwmp_soap::encode(&Envelope::with_id("1", inform), &mut body).unwrap();
+    let mut client = SessionClient::default();
+    client.coding = Some(ContentCoding::Gzip);
+    let url = acs.url().parse().unwrap();
+    let r = client
+        .post(&url, Bytes::from(body), None, true)
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.headers.get("content-encoding").unwrap(), "gzip");
+    let decoded = cwmp_soap::decode(&r.body).unwrap();
+    assert!(matches!(
+        decoded.envelope.body,
+        Body::Response(Response::Inform(_))
+    ));
+    // The empty POST of the same session (found by its cookie) gets the policy's first RPC.
+    let r = client.post(&url, Bytes::new(), None, false).await.unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    let decoded = cwmp_soap::decode(&r.body).unwrap();
+    assert!(matches!(
+        decoded.envelope.body,
+        Body::Request(Request::GetParameterValues(_))
+    ));
+    assert_eq!(acs.stage("GZRAW1"), Some(Stage::Downloading));
+}
+
+#[tokio::test]
+async fn redirect_to_the_acs() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    // A front listener that sends every POST on to the real ACS with 307.
+    let front = bind("127.0.0.1:0").await.unwrap();
+    let front_url = format!("http://{}/cwmp", front.local_addr().unwrap());
+    let redirected = Arc::new(AtomicUsize::new(0));
+    let count = redirected.clone();
+    let target = HeaderValue::from_str(&acs.url()).unwrap();
+    let handler: Handler = Arc::new(move |_: IncomingRequest| {
+        count.fetch_add(1, Ordering::Relaxed);
+        let target = target.clone();
+        Box::pin(async move {
+            Reply::status(StatusCode::TEMPORARY_REDIRECT).with_header(LOCATION, target)
+        })
+    });
+    tokio::spawn(serve(front, handler));
+    let report = scenario(&acs, agent("REDIR1", front_url)).await;
+    assert_clean(&acs, &report);
+    // Each session starts at the configured URL and is redirected once (the redirect holds
+    // for that session only).
+    assert_eq!(redirected.load(Ordering::Relaxed) as u64, report.sessions);
+    assert!(
+        report
+            .transcript
+            .iter()
+            .any(|l| l == "ACS → CPE  307 Temporary Redirect"),
+        "{:?}",
+        report.transcript
+    );
+}
+
+#[tokio::test]
+async fn restart_during_download_reports_transfer_complete_after_boot() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    let mut a = agent("POWERLOSS1", acs.url());
+    a.restart_during_download = true;
+    let report = scenario(&acs, a).await;
+    assert_clean(&acs, &report);
+    // The power loss, then the scenario's Reboot.
+    assert_eq!(report.reboots, 2);
+    let t = &report.transcript;
+    let lost = position(t, "(power lost during the download)").expect("power loss");
+    // The first session after the restart reports the boot and the transfer together, and
+    // sends the TransferComplete.
+    let inform = t[lost..]
+        .iter()
+        .find(|l| l.starts_with("CPE → ACS  Inform"))
+        .unwrap();
+    assert!(inform.contains("1 BOOT"), "{inform}");
+    assert!(inform.contains("7 TRANSFER COMPLETE"), "{inform}");
+    assert!(inform.contains("M Download"), "{inform}");
+    let tc = position(
+        t,
+        "TransferComplete [CommandKey \"demo-download\", FaultCode 0]",
+    )
+    .unwrap();
+    assert!(tc > lost);
+    assert_eq!(acs.stage("POWERLOSS1"), Some(Stage::Done));
+}
+
+#[tokio::test]
+async fn connection_request_needs_the_right_credentials() {
+    let (acs, stats) = start_acs(AcsConfig::default()).await;
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut a = agent("CRAUTH1", acs.url());
+    a.connection_request_listen = addr.to_string();
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(a, Arc::new(Stats::default()), stopped));
+    // The ACS's own Connection Request (with the right credentials) completes the scenario.
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while !acs.completed("CRAUTH1") {
+            acs.changed().await;
+        }
+    })
+    .await
+    .expect("the scenario completes");
+    let url = format!("http://{addr}/cr");
+    // A wrong password gets a fresh challenge, never a session.
+    let e = acs::connection_request(&url, &Credentials::new("acs", "wrong"), b"r1")
+        .await
+        .unwrap_err();
+    assert!(e.contains("401"), "{e}");
+    let e = acs::connection_request(&url, &Credentials::new("intruder", "acs-secret"), b"r2")
+        .await
+        .unwrap_err();
+    assert!(e.contains("401"), "{e}");
+    acs::connection_request(&url, &Credentials::new("acs", "acs-secret"), b"r3")
+        .await
+        .unwrap();
+    // The accepted one starts a fifth session.
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while stats.sessions.load(Ordering::Relaxed) < 5 {
+            acs.changed().await;
+        }
+    })
+    .await
+    .expect("a session for the accepted Connection Request");
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    // Two accepted Connection Requests (the ACS's and the probe), two sessions for them.
+    let count = |needle: &str| {
+        report
+            .transcript
+            .iter()
+            .filter(|l| l.contains(needle))
+            .count()
+    };
+    assert_eq!(count("GET Connection Request (digest verified)"), 2);
+    assert_eq!(
+        count("Inform [6 CONNECTION REQUEST]"),
+        4,
+        "each Inform is sent twice (401 first)"
+    );
+}
+
+#[tokio::test]
+async fn demo_with_a_few_cpes_has_no_failures() {
+    let mut config = DemoConfig::default();
+    config.cpes = 5;
+    config.progress = false;
+    config.cpe_deadline = SCENARIO_TIMEOUT;
+    let report = demo::run(config).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.failures, 0);
+    assert_eq!(report.cpes_done, 5);
+    // Four sessions per CPE: bootstrap, transfer complete, boot, connection request.
+    assert_eq!(report.sessions, 20);
+    assert!(report.peak_open_sessions >= 1);
+    let t = &report.transcript;
+    assert_eq!(
+        t.iter().filter(|l| l.starts_with("---- session")).count(),
+        4
+    );
+    for needle in [
+        "Inform [0 BOOTSTRAP, 1 BOOT]",
+        "GetParameterValues [Device.DeviceInfo.]",
+        "SetParameterValues [Device.ManagementServer.PeriodicInformInterval=",
+        "AddObject [Device.IP.Interface.]",
+        "GetParameterNames [Device.IP.",
+        "Download [1 Firmware Upgrade Image",
+        "Inform [7 TRANSFER COMPLETE, M Download]",
+        "Reboot [CommandKey \"demo-reboot\"]",
+        "Inform [1 BOOT, M Reboot]",
+        "Inform [6 CONNECTION REQUEST]",
+    ] {
+        assert!(position(t, needle).is_some(), "{needle} missing from {t:?}");
+    }
+}
