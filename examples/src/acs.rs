@@ -129,6 +129,8 @@ struct State {
     stats: Arc<Stats>,
     /// Signalled whenever a device completes the scenario or fails.
     progress: Notify,
+    /// Per-device signals for [`Acs::wait_for`]: only the waiter of that device wakes.
+    watchers: Mutex<HashMap<String, Arc<Notify>>>,
 }
 
 /// A running ACS: its address, statistics and per-device state.
@@ -168,6 +170,7 @@ impl Acs {
             config,
             stats,
             progress: Notify::new(),
+            watchers: Mutex::new(HashMap::new()),
         });
         let s = state.clone();
         let handler: Handler = Arc::new(move |req| {
@@ -226,6 +229,43 @@ impl Acs {
         devices
             .get(serial)
             .is_some_and(|d| d.policy.stage == Stage::Done && !d.in_session)
+    }
+
+    /// Waits until the device has completed the scenario (`true`), a session of it ended
+    /// with problems recorded, or `timeout` passed (`false`).
+    pub async fn wait_for(&self, serial: &str, timeout: Duration) -> bool {
+        let notify = self
+            .state
+            .watchers
+            .lock()
+            .expect("lock")
+            .entry(serial.to_owned())
+            .or_insert_with(|| Arc::new(Notify::new()))
+            .clone();
+        let deadline = tokio::time::Instant::now() + timeout;
+        let done = loop {
+            let notified = notify.notified();
+            tokio::pin!(notified);
+            // Registered before the state is checked: a signal in between is not lost.
+            notified.as_mut().enable();
+            let (done, failed) = {
+                let devices = self.state.devices.lock().expect("lock");
+                devices.get(serial).map_or((false, false), |d| {
+                    (
+                        d.policy.stage == Stage::Done && !d.in_session,
+                        !d.policy.problems.is_empty() && !d.in_session,
+                    )
+                })
+            };
+            if done || failed {
+                break done;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                break false;
+            }
+        };
+        self.state.watchers.lock().expect("lock").remove(serial);
+        done
     }
 
     /// Waits until some device makes progress (or a second passes).
@@ -526,7 +566,6 @@ impl State {
         let Some(serial) = &running.serial else {
             return;
         };
-        self.progress.notify_waiters();
         let target = {
             let mut devices = self.devices.lock().expect("lock");
             let Some(d) = devices.get_mut(serial) else {
@@ -540,6 +579,7 @@ impl State {
                 None
             }
         };
+        self.signal(serial);
         if let Some(url) = target {
             let state = self.clone();
             let serial = serial.clone();
@@ -552,13 +592,23 @@ impl State {
                 .await
                 {
                     Stats::bump(&state.stats.failures);
-                    let mut devices = state.devices.lock().expect("lock");
-                    if let Some(d) = devices.get_mut(&serial) {
-                        d.policy.problems.push(format!("connection request: {e}"));
+                    {
+                        let mut devices = state.devices.lock().expect("lock");
+                        if let Some(d) = devices.get_mut(&serial) {
+                            d.policy.problems.push(format!("connection request: {e}"));
+                        }
                     }
-                    state.progress.notify_waiters();
+                    state.signal(&serial);
                 }
             });
+        }
+    }
+
+    /// Wakes whoever waits on this device, and on any progress.
+    fn signal(&self, serial: &str) {
+        self.progress.notify_waiters();
+        if let Some(n) = self.watchers.lock().expect("lock").get(serial) {
+            n.notify_one();
         }
     }
 

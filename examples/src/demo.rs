@@ -189,16 +189,7 @@ async fn run_one(
     let serial = agent.serial.clone();
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(cpe::run(agent, stats, stopped));
-    let until = Instant::now() + deadline;
-    let done = loop {
-        if acs.completed(&serial) {
-            break true;
-        }
-        if Instant::now() >= until {
-            break false;
-        }
-        acs.changed().await;
-    };
+    let done = acs.wait_for(&serial, deadline).await;
     let _ = stop.send(true);
     let report = match task.await {
         Ok(Ok(r)) => r,
