@@ -401,6 +401,14 @@ impl EventQueue {
     }
 }
 
+/// Refuses what could never be sent (text with characters XML cannot carry), so a queued
+/// event or request can never make a later Inform or POST impossible to encode.
+fn encodable(body: impl Into<Body>) -> Result<(), SessionError> {
+    let mut scratch = Vec::new();
+    cwmp_soap::encode(&Envelope::new(body), &mut scratch)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -584,12 +592,4 @@ mod tests {
             self
         }
     }
-}
-
-/// Refuses what could never be sent (text with characters XML cannot carry), so a queued
-/// event or request can never make a later Inform or POST impossible to encode.
-fn encodable(body: impl Into<Body>) -> Result<(), SessionError> {
-    let mut scratch = Vec::new();
-    cwmp_soap::encode(&Envelope::new(body), &mut scratch)?;
-    Ok(())
 }
