@@ -185,9 +185,8 @@ fn overflow_in_every_numeric_field_is_an_error_at_the_field() {
         ),
         (
             "UploadResponse",
-            format!(
-                "<Status>-2147483649</Status><StartTime>2024-01-01T00:00:00Z</StartTime><CompleteTime>2024-01-01T00:00:00Z</CompleteTime>"
-            ),
+            "<Status>-2147483649</Status><StartTime>2024-01-01T00:00:00Z</StartTime><CompleteTime>2024-01-01T00:00:00Z</CompleteTime>"
+                .to_owned(),
             "<Status>",
         ),
         (
