@@ -373,7 +373,14 @@ impl Agent {
                             self.report
                                 .problems
                                 .push(format!("session failed: {failure}"));
-                            self.note(format!("     session failed: {failure}"));
+                            let retry = end.retry_at.map_or(String::new(), |at| {
+                                format!(
+                                    "; retry {} in {:.1}s",
+                                    end.retry_count,
+                                    at.saturating_duration_since(Instant::now()).as_secs_f64()
+                                )
+                            });
+                            self.note(format!("     session failed: {failure}{retry}"));
                         }
                         // The device's own record of deferred actions duplicates the
                         // machine's; the machine's list is the one acted on.

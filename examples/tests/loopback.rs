@@ -336,3 +336,54 @@ async fn demo_with_a_few_cpes_has_no_failures() {
         assert!(position(t, needle).is_some(), "{needle} missing from {t:?}");
     }
 }
+
+#[tokio::test]
+async fn unreachable_acs_is_retried_with_back_off() {
+    // Where the ACS will be, once the CPE has failed once.
+    let probe = bind("127.0.0.1:0").await.unwrap();
+    let addr = probe.local_addr().unwrap();
+    drop(probe);
+    let mut a = agent("RETRY1", format!("http://{addr}/cwmp"));
+    a.retry_policy = cwmp_session::RetryPolicy::new(1, 1000).unwrap();
+    let stats = Arc::new(Stats::default());
+    let (stop, stopped) = watch::channel(false);
+    let started = std::time::Instant::now();
+    let task = tokio::spawn(cpe::run(a, stats.clone(), stopped));
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while stats.failures.load(Ordering::Relaxed) == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("the first session fails");
+    let acs = Acs::start(
+        bind(&addr.to_string()).await.unwrap(),
+        AcsConfig::default(),
+        Arc::new(Stats::default()),
+    );
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while !acs.completed("RETRY1") {
+            acs.changed().await;
+        }
+    })
+    .await
+    .expect("the retried sessions complete the scenario");
+    // The retry waited for the policy's window: [1 s, 2 s) for the first retry.
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    assert_eq!(report.failed_sessions, 1);
+    let t = &report.transcript;
+    let failed = position(
+        t,
+        "session failed: transport: could not connect; retry 1 in ",
+    )
+    .unwrap();
+    // The failed session's events were kept for the retry.
+    let next = t[failed..]
+        .iter()
+        .find(|l| l.starts_with("CPE → ACS  Inform"))
+        .unwrap();
+    assert_eq!(next, "CPE → ACS  Inform [0 BOOTSTRAP, 1 BOOT]");
+    assert_eq!(report.transfers_reported, 1);
+}
