@@ -20,7 +20,8 @@ use cwmp_session::RetryPolicy;
 const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--password P]
     [--cr-listen ADDR] [--cr-url URL] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--retry-min-wait SECONDS] [--retry-multiplier PERMILLE]
-    [--gzip] [--drop-cookies] [--restart-during-download] [--seed N] [--duration SECONDS]
+    [--gzip] [--drop-cookies] [--restart-during-download] [--seed N] [--state FILE]
+    [--duration SECONDS]
 
   --acs URL              the ACS's URL (ManagementServer.URL; default http://127.0.0.1:7557/cwmp)
   --serial SN            the device's serial number (default CPE000001)
@@ -36,6 +37,8 @@ const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--
   --drop-cookies         never return cookies (the ACS must find the session by connection)
   --restart-during-download  lose power in the middle of the first Download
   --seed N               seed for retry jitter and nonces (default: from the serial number)
+  --state FILE           persist the event queue there: restarting the agent is a reboot
+                         (1 BOOT, pending events kept) instead of a first start (0 BOOTSTRAP)
   --duration S           stop after S seconds (default: run until interrupted)";
 
 const FLAGS: &[(&str, bool)] = &[
@@ -54,6 +57,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("drop-cookies", false),
     ("restart-during-download", false),
     ("seed", true),
+    ("state", true),
     ("duration", true),
     ("help", false),
 ];
@@ -92,6 +96,7 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
     config.drop_cookies = flags.has("drop-cookies");
     config.restart_during_download = flags.has("restart-during-download");
     config.seed = flags.parse_or("seed", config.seed)?;
+    config.state_file = flags.get("state").map(std::path::PathBuf::from);
     config.echo = true;
     let duration = match flags.get("duration") {
         Some(_) => Some(Duration::from_secs(flags.parse_or("duration", 0u64)?)),

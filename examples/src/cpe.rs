@@ -69,6 +69,11 @@ pub struct AgentConfig {
     pub transcript: bool,
     /// Print every transcript line on stdout as it happens (instead of recording it).
     pub echo: bool,
+    /// Where the event queue is persisted (JSON), so that a restart of the agent process is
+    /// a reboot of the device: the queue is loaded with `1 BOOT` added, instead of starting
+    /// over with `0 BOOTSTRAP`. `None` keeps it in memory only (simulated reboots still keep
+    /// it).
+    pub state_file: Option<std::path::PathBuf>,
     /// The ConnectionRequestURL to report, when the listener's own address is not what the
     /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
     /// the listener (with `127.0.0.1` for an unspecified address).
@@ -97,6 +102,7 @@ impl AgentConfig {
             seed,
             transcript: false,
             echo: false,
+            state_file: None,
             connection_request_url: None,
         }
     }
@@ -203,8 +209,12 @@ pub async fn run(
         "Device.ManagementServer.ConnectionRequestURL",
         ParameterValue::string(cr_url),
     );
+    let queue = match &config.state_file {
+        Some(path) => load_queue(path)?,
+        None => EventQueue::bootstrap(),
+    };
     let mut flash = Flash {
-        queue: EventQueue::bootstrap(),
+        queue,
         interrupted_download: None,
         tree,
         periodic_set_by_acs: false,
@@ -315,6 +325,17 @@ impl Agent {
         }
     }
 
+    /// Writes the event queue to the state file (when there is one).
+    fn persist(&mut self, cpe: &CpeSession) {
+        if let Some(path) = &self.config.state_file {
+            if let Err(e) = save_queue(path, cpe.event_queue()) {
+                self.report
+                    .problems
+                    .push(format!("cannot save {}: {e}", path.display()));
+            }
+        }
+    }
+
     fn noting(&self) -> bool {
         self.config.transcript || self.config.echo
     }
@@ -363,6 +384,7 @@ impl Agent {
                         self.report.transfers_reported += 1;
                     }
                     Output::Event(Event::SessionEnded(end)) => {
+                        self.persist(cpe);
                         self.report.sessions += 1;
                         Stats::bump(&self.stats.sessions);
                         self.client.end_session();
@@ -575,6 +597,8 @@ impl Agent {
                 .problems
                 .push(format!("cannot queue TransferComplete: {e}"));
         }
+        // The TransferComplete must survive a restart until the ACS acknowledges it.
+        self.persist(cpe);
     }
 }
 
@@ -589,4 +613,32 @@ async fn sleep_until(deadline: Option<Instant>) {
         Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
         None => std::future::pending().await,
     }
+}
+
+/// Loads the persisted event queue: the agent process (re)starting is a boot of the device.
+/// A missing file is a first start (`0 BOOTSTRAP`).
+fn load_queue(path: &std::path::Path) -> std::io::Result<EventQueue> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let mut queue: EventQueue = serde_json::from_slice(&bytes).map_err(|e| {
+                std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{}: {e}", path.display()),
+                )
+            })?;
+            queue.on_reboot();
+            Ok(queue)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(EventQueue::bootstrap()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves the event queue (written to a temporary file, then renamed over the old one).
+fn save_queue(path: &std::path::Path, queue: &EventQueue) -> std::io::Result<()> {
+    let json = serde_json::to_vec(queue).map_err(std::io::Error::other)?;
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, json)?;
+    std::fs::rename(&tmp, path)
 }

@@ -122,14 +122,12 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         ..DemoReport::default()
     };
     let total = config.cpes;
-    let mut finished = 0;
     let mut last_print = Instant::now();
     let mut pending = tasks.into_iter();
     let mut current = pending.next();
     while let Some(task) = current.as_mut() {
         tokio::select! {
             result = task => {
-                finished += 1;
                 match result {
                     Ok((serial, cpe_report, done)) => {
                         if done {
@@ -164,7 +162,6 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             );
         }
     }
-    let _ = finished;
     report.elapsed = started.elapsed();
     let (_, _, problems) = acs.progress();
     for (serial, p) in problems {

@@ -387,3 +387,35 @@ async fn unreachable_acs_is_retried_with_back_off() {
     assert_eq!(next, "CPE → ACS  Inform [0 BOOTSTRAP, 1 BOOT]");
     assert_eq!(report.transfers_reported, 1);
 }
+
+#[tokio::test]
+async fn restarting_the_agent_process_with_its_state_file_is_a_boot() {
+    let dir = std::env::temp_dir().join(format!("cwmp-examples-state-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let state = dir.join("queue.json");
+    let _ = std::fs::remove_file(&state);
+    let (acs, stats) = start_acs(AcsConfig::default()).await;
+    let mut a = agent("STATE1", acs.url());
+    a.state_file = Some(state.clone());
+    let report = scenario(&acs, a.clone()).await;
+    assert_clean(&acs, &report);
+    assert!(report.transcript[1].starts_with("CPE → ACS  Inform [0 BOOTSTRAP, 1 BOOT]"));
+    let saved: cwmp_session::EventQueue =
+        serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    assert!(saved.is_empty(), "every event was delivered: {saved:?}");
+    // The same device again, as after a power cycle: no BOOTSTRAP this time.
+    let before = stats.sessions.load(Ordering::Relaxed);
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(a, Arc::new(Stats::default()), stopped));
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while stats.sessions.load(Ordering::Relaxed) == before {
+            acs.changed().await;
+        }
+    })
+    .await
+    .expect("a session after the restart");
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    assert_eq!(report.transcript[1], "CPE → ACS  Inform [1 BOOT]");
+    let _ = std::fs::remove_dir_all(&dir);
+}
