@@ -85,9 +85,12 @@ fn main() -> ExitCode {
         eprintln!("... and {} more problems", report.problems.len() - 20);
     }
     if let (Some(peak), Some(base)) = (report.peak_rss_kib, report.baseline_rss_kib) {
+        let per_cpe = peak.saturating_sub(base) as f64 / report.peak_live_cpes.max(1) as f64;
         println!(
-            "memory: peak RSS {} KiB (baseline {} KiB), at most {} sessions open at once",
-            peak, base, report.peak_open_sessions
+            "memory: peak RSS {peak} KiB (baseline {base} KiB); at most {} CPEs alive and {} \
+             sessions open at the ACS at once; {per_cpe:.1} KiB per live CPE (agent, its ACS \
+             session and connections)",
+            report.peak_live_cpes, report.peak_open_sessions
         );
     }
     println!("{}", report.summary());

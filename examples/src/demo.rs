@@ -2,7 +2,7 @@
 //! scenario of [`crate::policy`] to the end.
 
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, watch};
@@ -57,6 +57,9 @@ pub struct DemoReport {
     pub problems: Vec<String>,
     /// Most CPE sessions open at the ACS at once.
     pub peak_open_sessions: usize,
+    /// Most CPE agents alive at once (each with its listener, tree and, in a session, its
+    /// connection).
+    pub peak_live_cpes: usize,
     /// Peak resident memory of the process (KiB), where /proc exists.
     pub peak_rss_kib: Option<u64>,
     /// Resident memory before the CPEs started (KiB).
@@ -76,6 +79,30 @@ impl DemoReport {
             secs,
             self.sessions as f64 / secs
         )
+    }
+}
+
+/// Counts the CPE agents alive at once.
+#[derive(Debug, Default)]
+struct Live {
+    now: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// One live agent; leaving drops the count.
+struct Alive<'a>(&'a Live);
+
+impl Live {
+    fn enter(&self) -> Alive<'_> {
+        let n = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak.fetch_max(n, Ordering::Relaxed);
+        Alive(self)
+    }
+}
+
+impl Drop for Alive<'_> {
+    fn drop(&mut self) {
+        self.0.now.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
@@ -99,10 +126,12 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     let acs = Acs::start(listener, AcsConfig::default(), acs_stats.clone());
     let started = Instant::now();
     let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
+    let live = Arc::new(Live::default());
     let mut tasks = Vec::with_capacity(config.cpes);
     for i in 0..config.cpes {
         let acs = acs.clone();
         let gate = gate.clone();
+        let live = live.clone();
         let stats = cpe_stats.clone();
         let deadline = config.cpe_deadline;
         tasks.push(tokio::spawn(async move {
@@ -114,6 +143,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             let mut agent = AgentConfig::new(serial.clone(), acs.url());
             agent.connection_request_listen = "127.0.0.1:0".into();
             agent.transcript = i == 0;
+            let _alive = live.enter();
             run_one(&acs, agent, stats, deadline).await
         }));
     }
@@ -172,6 +202,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     report.failures +=
         acs_stats.failures.load(Ordering::Relaxed) + cpe_stats.failures.load(Ordering::Relaxed);
     report.peak_open_sessions = acs.peak_open_sessions();
+    report.peak_live_cpes = live.peak.load(Ordering::Relaxed);
     report.peak_rss_kib = peak_rss_kib();
     Ok(report)
 }

@@ -316,6 +316,7 @@ async fn demo_with_a_few_cpes_has_no_failures() {
     // Four sessions per CPE: bootstrap, transfer complete, boot, connection request.
     assert_eq!(report.sessions, 20);
     assert!(report.peak_open_sessions >= 1);
+    assert!((1..=5).contains(&report.peak_live_cpes));
     let t = &report.transcript;
     assert_eq!(
         t.iter().filter(|l| l.starts_with("---- session")).count(),
