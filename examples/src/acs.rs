@@ -307,7 +307,17 @@ impl State {
             return Reply::status(StatusCode::METHOD_NOT_ALLOWED);
         }
         let now = SystemTime::now();
-        let existing = self.sessions.lock().expect("lock").take(&req.key);
+        let mut existing = self.sessions.lock().expect("lock").take(&req.key);
+        if let Some((_, old)) = existing.take_if(|_| carries_inform(&req.body)) {
+            // An Inform always starts a new session (QUIRKS 25: some CPEs present the
+            // previous session's cookie, or reuse its connection): the CPE has walked away
+            // from the old one.
+            self.sessions.lock().expect("lock").forget(&old);
+            if self.config.verbose {
+                let serial = old.serial.as_deref().unwrap_or("(no Inform)");
+                eprintln!("acs: {serial}: session abandoned by a new Inform");
+            }
+        }
         let (id, mut running, new) = match existing {
             Some((id, r)) => (id, r, false),
             None => {
@@ -640,6 +650,21 @@ impl State {
     }
 }
 
+/// Whether a POST body carries an Inform: an element named `Inform` (any prefix). A cheap
+/// look before the session machine decodes the body; a parameter name such as
+/// `PeriodicInformInterval` in a response does not match.
+fn carries_inform(body: &[u8]) -> bool {
+    const NAME: &[u8] = b"Inform";
+    body.windows(NAME.len() + 2).any(|w| {
+        matches!(w[0], b'<' | b':')
+            && &w[1..=NAME.len()] == NAME
+            && matches!(
+                w[NAME.len() + 1],
+                b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'
+            )
+    })
+}
+
 /// `Device.ManagementServer.ConnectionRequestURL` (or the TR-098 one) from the Inform.
 fn connection_request_url(inform: &Inform) -> Option<String> {
     inform
@@ -686,5 +711,25 @@ pub async fn connection_request(
         Ok(())
     } else {
         Err(format!("the CPE answered {status}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inform_is_recognised_by_its_element_only() {
+        assert!(carries_inform(b"<soap:Body><cwmp:Inform><DeviceId>"));
+        assert!(carries_inform(
+            b"<Body><Inform xmlns=\"urn:dslforum-org:cwmp-1-0\">"
+        ));
+        assert!(carries_inform(b"<cwmp:Inform\n>"));
+        assert!(!carries_inform(b""));
+        assert!(!carries_inform(b"<cwmp:InformResponse>"));
+        assert!(!carries_inform(
+            b"<Name>Device.ManagementServer.PeriodicInformInterval</Name>"
+        ));
+        assert!(!carries_inform(b"<cwmp:GetParameterValuesResponse>"));
     }
 }

@@ -420,3 +420,52 @@ async fn restarting_the_agent_process_with_its_state_file_is_a_boot() {
     assert_eq!(report.transcript[1], "CPE → ACS  Inform [1 BOOT]");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn inform_with_the_cookie_of_a_live_session_starts_a_new_session() {
+    // QUIRKS 25: some CPEs present the previous session's cookie on the next Inform.
+    let mut config = AcsConfig::default();
+    config.cpe_credentials = None;
+    let (acs, stats) = start_acs(config).await;
+    let inform = |events: Vec<EventStruct>| {
+        let inform = Inform::new(
+            DeviceIdStruct::new("Acme", "00D09E", "Router", "STALE1"),
+            events,
+        );
+        let mut body = Vec::new();
+        cwmp_soap::encode(&Envelope::with_id("1", inform), &mut body).unwrap();
+        Bytes::from(body)
+    };
+    let url = acs.url().parse().unwrap();
+    let mut client = SessionClient::default();
+    let r = client
+        .post(
+            &url,
+            inform(vec![EventStruct::new(EventCode::Bootstrap)]),
+            None,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(client.jar.header().is_some(), "the ACS set its cookie");
+    // The CPE walks away from that session and Informs again, cookie and all.
+    let r = client
+        .post(
+            &url,
+            inform(vec![EventStruct::new(EventCode::Periodic)]),
+            None,
+            true,
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    let decoded = cwmp_soap::decode(&r.body).unwrap();
+    assert!(
+        matches!(decoded.envelope.body, Body::Response(Response::Inform(_))),
+        "{:?}",
+        decoded.envelope.body
+    );
+    assert_eq!(acs.open_sessions(), 1, "the abandoned session was dropped");
+    assert_eq!(stats.failures.load(Ordering::Relaxed), 0);
+}
