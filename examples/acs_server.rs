@@ -18,7 +18,7 @@ use cwmp_examples::transport;
 
 const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST:PORT]
     [--username U --password P | --no-auth] [--cr-username U] [--cr-password P]
-    [--periodic-interval SECONDS] [--session-timeout SECONDS] [--quiet]
+    [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
@@ -27,6 +27,7 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
   --cr-username/--cr-password  credentials for Connection Requests (default acs / acs-secret)
   --periodic-interval S  the PeriodicInformInterval the policy sets (default 3600)
   --session-timeout S    how long a session waits for the CPE's next POST (default 30)
+  --no-compression       answer gzip/deflate request bodies with 415
   --quiet                no per-session log lines";
 
 const FLAGS: &[(&str, bool)] = &[
@@ -39,6 +40,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("cr-password", true),
     ("periodic-interval", true),
     ("session-timeout", true),
+    ("no-compression", false),
     ("quiet", false),
     ("help", false),
 ];
@@ -66,6 +68,7 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
     config.session_timeout =
         Duration::from_secs(flags.parse_or("session-timeout", config.session_timeout.as_secs())?);
     config.public_base_url = flags.get("public-url").map(str::to_owned);
+    config.refuse_compressed = flags.has("no-compression");
     config.verbose = !flags.has("quiet");
     Ok((listen, config))
 }

@@ -23,7 +23,7 @@ use hyper::{Method, StatusCode, Uri};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-use crate::http::{SESSION_COOKIE, SessionKey, SplitMix64};
+use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, SplitMix64};
 use crate::policy::{Provisioning, Stage};
 use crate::support::Stats;
 use crate::transport::{self, Handler, IncomingRequest, Reply};
@@ -48,6 +48,9 @@ pub struct AcsConfig {
     /// The base URL CPEs reach the server at (`http://host:port`), for the firmware URL of
     /// the Download; by default `http://` and the listener's address.
     pub public_base_url: Option<String>,
+    /// Answer compressed request bodies with 415, as ACSs without gzip support do (CPEs
+    /// then fall back to plain bodies, QUIRKS 30).
+    pub refuse_compressed: bool,
 }
 
 impl Default for AcsConfig {
@@ -59,6 +62,7 @@ impl Default for AcsConfig {
             session_timeout: Duration::from_secs(30),
             verbose: false,
             public_base_url: None,
+            refuse_compressed: false,
         }
     }
 }
@@ -305,6 +309,9 @@ impl State {
         }
         if req.method != Method::POST {
             return Reply::status(StatusCode::METHOD_NOT_ALLOWED);
+        }
+        if self.config.refuse_compressed && req.coding != ContentCoding::Identity {
+            return Reply::status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
         }
         let now = SystemTime::now();
         let mut existing = self.sessions.lock().expect("lock").take(&req.key);

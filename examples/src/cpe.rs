@@ -501,14 +501,31 @@ impl Agent {
         let outcome = match request.url.parse::<Uri>() {
             Ok(url) => {
                 let soap_action = request.soap_action.is_some();
-                self.client
-                    .post(
-                        &url,
-                        request.body.clone(),
-                        authorization.as_deref(),
-                        soap_action,
-                    )
-                    .await
+                let body = request.body.clone();
+                let auth = authorization.as_deref();
+                let mut outcome = self
+                    .client
+                    .post(&url, body.clone(), auth, soap_action)
+                    .await;
+                if outcome
+                    .as_ref()
+                    .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                    && self
+                        .client
+                        .coding
+                        .is_some_and(|c| c != ContentCoding::Identity)
+                {
+                    // The ACS does not take compressed bodies: send them plain from now on
+                    // (QUIRKS 30), and resend this one at once.
+                    self.client.coding = None;
+                    self.note(
+                        "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
+                         now on, uncompressed)"
+                            .into(),
+                    );
+                    outcome = self.client.post(&url, body, auth, soap_action).await;
+                }
+                outcome
             }
             Err(e) => Err(ClientError::BadUrl(e.to_string())),
         };

@@ -149,6 +149,31 @@ async fn gzip_agent_completes_the_scenario() {
 }
 
 #[tokio::test]
+async fn gzip_agent_falls_back_to_plain_bodies_on_415() {
+    let mut config = AcsConfig::default();
+    config.refuse_compressed = true;
+    let (acs, _) = start_acs(config).await;
+    let mut a = agent("GZIP415", acs.url());
+    a.gzip = true;
+    let report = scenario(&acs, a).await;
+    assert_clean(&acs, &report);
+    let t = &report.transcript;
+    assert!(
+        t[2].starts_with("ACS → CPE  415 Unsupported Media Type"),
+        "{t:?}"
+    );
+    assert_eq!(
+        t[3], "ACS → CPE  401 Unauthorized",
+        "the plain resend got through"
+    );
+    assert_eq!(
+        t.iter().filter(|l| l.contains("415")).count(),
+        1,
+        "once, then never again: {t:?}"
+    );
+}
+
+#[tokio::test]
 async fn gzip_inform_is_answered_in_gzip() {
     let mut config = AcsConfig::default();
     config.cpe_credentials = None;
