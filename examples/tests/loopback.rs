@@ -494,3 +494,47 @@ async fn inform_with_the_cookie_of_a_live_session_starts_a_new_session() {
     assert_eq!(acs.open_sessions(), 1, "the abandoned session was dropped");
     assert_eq!(stats.failures.load(Ordering::Relaxed), 0);
 }
+
+#[tokio::test]
+async fn a_vanished_cpe_session_times_out() {
+    let mut config = AcsConfig::default();
+    config.cpe_credentials = None;
+    config.session_timeout = Duration::from_millis(300);
+    let (acs, stats) = start_acs(config).await;
+    let inform = Inform::new(
+        DeviceIdStruct::new("Acme", "00D09E", "Router", "VANISH1"),
+        vec![EventStruct::new(EventCode::Bootstrap)],
+    );
+    let mut body = Vec::new();
+    cwmp_soap::encode(&Envelope::with_id("1", inform), &mut body).unwrap();
+    let mut client = SessionClient::default();
+    let r = client
+        .post(&acs.url().parse().unwrap(), Bytes::from(body), None, true)
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(acs.open_sessions(), 1);
+    // The CPE never sends its next POST.
+    drop(client);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while acs.open_sessions() > 0 {
+            acs.changed().await;
+        }
+    })
+    .await
+    .expect("the session is ended by the ACS's timer");
+    assert_eq!(stats.failures.load(Ordering::Relaxed), 1);
+    let (_, _, problems) = acs.progress();
+    // The three RPCs queued for the Inform were never sent; then the session timed out.
+    let problems: Vec<&str> = problems.iter().map(|(_, p)| p.as_str()).collect();
+    assert_eq!(problems.len(), 4, "{problems:?}");
+    assert!(
+        problems[..3].iter().all(|p| p.ends_with("failed: NotSent")),
+        "{problems:?}"
+    );
+    assert!(
+        problems[3].starts_with("session ended: TimedOut"),
+        "{problems:?}"
+    );
+    assert_eq!(acs.stage("VANISH1"), Some(Stage::Downloading));
+}
