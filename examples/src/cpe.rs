@@ -151,6 +151,8 @@ struct Agent {
     rng: SplitMix64,
     report: AgentReport,
     restart_done: bool,
+    /// What the Connection Request listener accepts.
+    cr_credentials: Arc<std::sync::Mutex<Credentials>>,
 }
 
 /// Runs a CPE agent until `shutdown` becomes `true`.
@@ -173,7 +175,12 @@ pub async fn run(
     let mut rng = SplitMix64::new(config.seed);
     let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
     let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
-    let creds = config.connection_request_credentials.clone();
+    // Shared with the agent, which changes them when the ACS sets
+    // ManagementServer.ConnectionRequestUsername/Password.
+    let cr_credentials = Arc::new(std::sync::Mutex::new(
+        config.connection_request_credentials.clone(),
+    ));
+    let creds = cr_credentials.clone();
     let nonce_rng = Arc::new(std::sync::Mutex::new(SplitMix64::new(rng.next_u64())));
     let verifier: Verifier = Arc::new(move |req| {
         let now = u64::try_from(unix_now()).unwrap_or(0);
@@ -193,6 +200,7 @@ pub async fn run(
             return Err(challenge(false));
         };
         let uri = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        let creds = creds.lock().expect("lock").clone();
         match issuer.verify(header, "GET", uri, now, |u| {
             (u == creds.username).then(|| creds.password.clone())
         }) {
@@ -204,11 +212,7 @@ pub async fn run(
     let mut connection_requests = crlisten::listen(listener, verifier);
 
     let identity = DeviceIdentity::example(config.serial.clone());
-    let mut tree = ParameterTree::new(&identity, &config.acs_url, "1.0.0");
-    tree.set_internal(
-        "Device.ManagementServer.ConnectionRequestURL",
-        ParameterValue::string(cr_url),
-    );
+    let tree = initial_tree(&identity, &config, &cr_url);
     let queue = match &config.state_file {
         Some(path) => load_queue(path)?,
         None => EventQueue::bootstrap(),
@@ -231,6 +235,7 @@ pub async fn run(
         rng,
         report: AgentReport::default(),
         restart_done: false,
+        cr_credentials,
     };
 
     // Each turn of this loop is one boot of the device.
@@ -279,7 +284,7 @@ pub async fn run(
                 agent.report.reboots += 1;
                 flash.queue = cpe.event_queue().clone();
                 flash.queue.on_factory_reset();
-                flash.tree = ParameterTree::new(&identity, &agent.config.acs_url, "1.0.0");
+                flash.tree = initial_tree(&identity, &agent.config, &cr_url);
                 flash.periodic_set_by_acs = false;
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
@@ -288,6 +293,66 @@ pub async fn run(
 }
 
 const PERIODIC_INTERVAL: &str = "Device.ManagementServer.PeriodicInformInterval";
+
+/// The tree of a device fresh from the factory: the ACS URL, the Connection Request URL,
+/// the credentials and the retry policy of the agent's configuration.
+fn initial_tree(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str) -> ParameterTree {
+    let mut tree = ParameterTree::new(identity, &config.acs_url, "1.0.0");
+    tree.set_internal(
+        "Device.ManagementServer.ConnectionRequestURL",
+        ParameterValue::string(cr_url),
+    );
+    // The credentials live in the tree too, where the ACS may change them.
+    for (name, value) in [
+        ("Username", &config.acs_credentials.username),
+        ("Password", &config.acs_credentials.password),
+        (
+            "ConnectionRequestUsername",
+            &config.connection_request_credentials.username,
+        ),
+        (
+            "ConnectionRequestPassword",
+            &config.connection_request_credentials.password,
+        ),
+    ] {
+        tree.set_internal(
+            &format!("{MANAGEMENT_SERVER}{name}"),
+            ParameterValue::string(value.clone()),
+        );
+    }
+    tree.set_internal(
+        &format!("{MANAGEMENT_SERVER}CWMPRetryMinimumWaitInterval"),
+        ParameterValue::unsigned_int(config.retry_policy.minimum_wait_interval()),
+    );
+    tree.set_internal(
+        &format!("{MANAGEMENT_SERVER}CWMPRetryIntervalMultiplier"),
+        ParameterValue::unsigned_int(config.retry_policy.interval_multiplier()),
+    );
+    tree
+}
+
+const MANAGEMENT_SERVER: &str = "Device.ManagementServer.";
+
+/// The ManagementServer parameters the agent acts on when the ACS sets them.
+const MANAGED: [&str; 10] = [
+    "URL",
+    "Username",
+    "Password",
+    "PeriodicInformEnable",
+    "PeriodicInformInterval",
+    "PeriodicInformTime",
+    "CWMPRetryMinimumWaitInterval",
+    "CWMPRetryIntervalMultiplier",
+    "ConnectionRequestUsername",
+    "ConnectionRequestPassword",
+];
+
+fn management_values(tree: &ParameterTree) -> Vec<Option<ParameterValue>> {
+    MANAGED
+        .iter()
+        .map(|n| tree.get(&format!("{MANAGEMENT_SERVER}{n}")).cloned())
+        .collect()
+}
 
 /// Applies the tree's PeriodicInform settings to the session machine.
 fn apply_periodic(cpe: &mut CpeSession, tree: &ParameterTree) {
@@ -322,6 +387,70 @@ impl Agent {
             println!("{line}");
         } else if self.config.transcript {
             self.report.transcript.push(line);
+        }
+    }
+
+    /// Acts on the ManagementServer parameters a SetParameterValues changed: the periodic
+    /// Inform, the ACS URL (a new ACS: `0 BOOTSTRAP`), the retry policy, and the
+    /// credentials of both directions.
+    fn apply_management(
+        &mut self,
+        cpe: &mut CpeSession,
+        tree: &ParameterTree,
+        before: &[Option<ParameterValue>],
+    ) {
+        let after = management_values(tree);
+        let changed = |name: &str| {
+            let i = MANAGED
+                .iter()
+                .position(|m| *m == name)
+                .expect("a managed name");
+            before[i] != after[i]
+        };
+        let text = |name: &str| {
+            tree.get(&format!("{MANAGEMENT_SERVER}{name}"))
+                .map(|v| v.text.clone())
+                .unwrap_or_default()
+        };
+        if [
+            "PeriodicInformEnable",
+            "PeriodicInformInterval",
+            "PeriodicInformTime",
+        ]
+        .iter()
+        .any(|n| changed(n))
+        {
+            apply_periodic(cpe, tree);
+        }
+        if changed("URL") {
+            let url = text("URL");
+            self.note(format!("     (ManagementServer.URL is now {url})"));
+            self.config.acs_url = url.clone();
+            if let Err(e) = cpe.set_acs_url(Instant::now(), url) {
+                self.report.problems.push(format!("new ACS URL: {e}"));
+            }
+        }
+        if changed("CWMPRetryMinimumWaitInterval") || changed("CWMPRetryIntervalMultiplier") {
+            let number = |name: &str| text(name).parse::<u32>().unwrap_or(0);
+            // The tree has checked the ranges already (9007 otherwise).
+            if let Ok(policy) = RetryPolicy::new(
+                number("CWMPRetryMinimumWaitInterval"),
+                number("CWMPRetryIntervalMultiplier"),
+            ) {
+                self.config.retry_policy = policy;
+                cpe.set_retry_policy(policy);
+            }
+        }
+        if changed("Username") || changed("Password") {
+            self.config.acs_credentials = Credentials::new(text("Username"), text("Password"));
+        }
+        if changed("ConnectionRequestUsername") || changed("ConnectionRequestPassword") {
+            let creds = Credentials::new(
+                text("ConnectionRequestUsername"),
+                text("ConnectionRequestPassword"),
+            );
+            self.config.connection_request_credentials = creds.clone();
+            *self.cr_credentials.lock().expect("lock") = creds;
         }
     }
 
@@ -366,15 +495,14 @@ impl Agent {
                     }
                     Output::Event(Event::AcsRequest { handle, request }) => {
                         Stats::bump(&self.stats.rpcs);
-                        let periodic_before = device.tree.get(PERIODIC_INTERVAL).cloned();
+                        let before = matches!(request, Request::SetParameterValues(_))
+                            .then(|| management_values(&device.tree));
                         let reply = match device.answer(&request) {
                             Ok(response) => Reply::Response(response),
                             Err(fault) => Reply::Fault(fault),
                         };
-                        if matches!(request, Request::SetParameterValues(_))
-                            && device.tree.get(PERIODIC_INTERVAL).cloned() != periodic_before
-                        {
-                            apply_periodic(cpe, &device.tree);
+                        if let Some(before) = before {
+                            self.apply_management(cpe, &device.tree, &before);
                         }
                         if let Err(e) = cpe.respond(Instant::now(), handle, reply) {
                             self.report.problems.push(format!("cannot answer: {e}"));

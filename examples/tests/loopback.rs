@@ -538,3 +538,88 @@ async fn a_vanished_cpe_session_times_out() {
     );
     assert_eq!(acs.stage("VANISH1"), Some(Stage::Downloading));
 }
+
+#[tokio::test]
+async fn acs_moves_the_cpe_to_another_acs_and_changes_its_credentials() {
+    use cwmp_session::AcsSession;
+    use cwmp_session::acs::{Event, Input, Output};
+    use cwmp_types::{ParameterValue, ParameterValueStruct, SetParameterValues};
+    use std::sync::Mutex;
+    use std::time::SystemTime;
+
+    // The new ACS, which sends Connection Requests with the new password.
+    let mut config = AcsConfig::default();
+    config.connection_request_credentials = Credentials::new("acs", "changed");
+    let (new_acs, _) = start_acs(config).await;
+    // The old ACS: a bare AcsSession behind the transport, no authentication. It sets the
+    // new ACS URL and Connection Request password, and ends the session.
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let old_url = format!("http://{}/cwmp", listener.local_addr().unwrap());
+    let target = new_acs.url();
+    let session: Arc<Mutex<Option<AcsSession>>> = Arc::default();
+    let old_sessions = Arc::new(AtomicUsize::new(0));
+    let ended = old_sessions.clone();
+    let handler: Handler = Arc::new(move |req: IncomingRequest| {
+        let now = SystemTime::now();
+        let mut guard = session.lock().unwrap();
+        let s = guard.get_or_insert_with(|| AcsSession::new(Default::default(), now));
+        let request = cwmp_session::http::IncomingRequest::new(&req.body);
+        s.handle_input(Input::HttpRequest { now, request }).unwrap();
+        let mut reply = Reply::status(StatusCode::INTERNAL_SERVER_ERROR);
+        while let Some(output) = s.poll_output() {
+            match output {
+                Output::Event(Event::Inform { .. }) => {
+                    let spv = SetParameterValues::new(
+                        vec![
+                            ParameterValueStruct::new(
+                                "Device.ManagementServer.URL",
+                                ParameterValue::string(target.clone()),
+                            ),
+                            ParameterValueStruct::new(
+                                "Device.ManagementServer.ConnectionRequestPassword",
+                                ParameterValue::string("changed"),
+                            ),
+                        ],
+                        "move",
+                    );
+                    s.queue_request(now, spv).unwrap();
+                }
+                Output::Event(Event::AwaitingRequests) => s.finish(now),
+                Output::SendHttp(r) => {
+                    reply = Reply {
+                        status: StatusCode::from_u16(r.status).unwrap(),
+                        body: r.body,
+                        headers: Vec::new(),
+                    };
+                }
+                _ => {}
+            }
+        }
+        if s.is_ended() {
+            *guard = None;
+            ended.fetch_add(1, Ordering::Relaxed);
+        }
+        Box::pin(async move { reply })
+    });
+    tokio::spawn(serve(listener, handler));
+
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let cr_addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut a = agent("MOVED1", old_url);
+    a.connection_request_listen = cr_addr.to_string();
+    let report = scenario(&new_acs, a).await;
+    assert_clean(&new_acs, &report);
+    assert_eq!(old_sessions.load(Ordering::Relaxed), 1);
+    let t = &report.transcript;
+    let moved = position(t, "(ManagementServer.URL is now http://").unwrap();
+    // The first session with the new ACS is a BOOTSTRAP one.
+    let next = t[moved..]
+        .iter()
+        .find(|l| l.starts_with("CPE → ACS  Inform"))
+        .unwrap();
+    assert!(next.starts_with("CPE → ACS  Inform [0 BOOTSTRAP"), "{next}");
+    // The new ACS's Connection Request carried the new password, and the CPE accepted it
+    // (with the old one it would have been refused, and the scenario left unfinished).
+    assert!(position(t, "GET Connection Request (digest verified)").is_some());
+}
