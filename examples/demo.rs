@@ -9,7 +9,15 @@ use std::process::ExitCode;
 use cwmp_examples::demo::{self, DemoConfig};
 use cwmp_examples::support::Flags;
 
-const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]";
+const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]
+            [--hold-sessions N]
+
+  --cpes N           CPEs that run the scenario (default 100)
+  --concurrency N    CPEs alive at once (default 500)
+  --deadline S       longest time one CPE may take (default 120)
+  --quiet            no progress lines
+  --hold-sessions N  afterwards, hold N sessions open at a second ACS (bare TCP clients that
+                     send an Inform and nothing more) and print the memory per open session";
 
 fn main() -> ExitCode {
     let flags = match Flags::parse(
@@ -19,6 +27,7 @@ fn main() -> ExitCode {
             ("concurrency", true),
             ("deadline", true),
             ("quiet", false),
+            ("hold-sessions", true),
             ("help", false),
         ],
     ) {
@@ -33,7 +42,9 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut config = DemoConfig::default();
+    let mut hold = 0usize;
     let parsed = (|| -> Result<(), String> {
+        hold = flags.parse_or("hold-sessions", 0)?;
         config.cpes = flags.parse_or("cpes", config.cpes)?;
         config.concurrency = flags.parse_or("concurrency", config.concurrency)?;
         config.cpe_deadline = std::time::Duration::from_secs(
@@ -92,6 +103,18 @@ fn main() -> ExitCode {
              session and connections)",
             report.peak_live_cpes, report.peak_open_sessions
         );
+    }
+    if hold > 0 {
+        match runtime.block_on(demo::measure_open_sessions(hold)) {
+            Ok(m) => println!(
+                "ACS memory: {} sessions held open: RSS {} -> {} KiB, {:.1} KiB per open session",
+                m.open,
+                m.rss_before_kib,
+                m.rss_after_kib,
+                m.per_session_kib()
+            ),
+            Err(e) => eprintln!("cannot hold {hold} sessions open: {e}"),
+        }
     }
     println!("{}", report.summary());
     if report.failures == 0 && report.problems.is_empty() {

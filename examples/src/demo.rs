@@ -234,3 +234,114 @@ async fn run_one(
     };
     (serial, report, done)
 }
+
+/// Memory of sessions held open at an ACS (see [`measure_open_sessions`]).
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct OpenSessionsMemory {
+    /// Sessions the ACS held open at once.
+    pub open: usize,
+    /// Resident memory before they were opened (KiB).
+    pub rss_before_kib: u64,
+    /// Resident memory with all of them open (KiB).
+    pub rss_after_kib: u64,
+}
+
+impl OpenSessionsMemory {
+    /// Resident memory per open session (KiB).
+    pub fn per_session_kib(&self) -> f64 {
+        self.rss_after_kib.saturating_sub(self.rss_before_kib) as f64 / self.open.max(1) as f64
+    }
+}
+
+/// Measures what open sessions cost an ACS: `n` bare TCP clients each POST an Inform (each
+/// its own device) and then keep their connection without sending anything more, so the ACS
+/// holds `n` sessions (AcsSession, the policy's queued RPCs, the HTTP connection) at once.
+/// The clients are plain sockets with one small request each, so the growth of resident
+/// memory is the ACS's side.
+pub async fn measure_open_sessions(n: usize) -> std::io::Result<OpenSessionsMemory> {
+    use cwmp_types::{DeviceIdStruct, Envelope, EventCode, EventStruct, Inform};
+
+    let mut config = AcsConfig::default();
+    config.cpe_credentials = None;
+    config.session_timeout = Duration::from_secs(600);
+    let listener = transport::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let acs = Acs::start(listener, config, Arc::new(Stats::default()));
+    // Warm up the allocator and the runtime with a few sessions first.
+    let mut report = OpenSessionsMemory::default();
+    let mut clients = Vec::with_capacity(n);
+    let warm_up = n.min(50);
+    for i in 0..n + warm_up {
+        if i == warm_up {
+            report.rss_before_kib = current_rss_kib().unwrap_or(0);
+        }
+        let inform = Inform::new(
+            DeviceIdStruct::new("Acme", "00D09E", "Router", format!("HOLD{i:06}")),
+            vec![EventStruct::new(EventCode::Bootstrap)],
+        );
+        let mut body = Vec::new();
+        cwmp_soap::encode(&Envelope::with_id("1", inform), &mut body)
+            .map_err(std::io::Error::other)?;
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        let head = format!(
+            "POST /cwmp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/xml\r\n\
+             Content-Length: {}\r\n\r\n",
+            body.len()
+        );
+        write_all(&stream, head.as_bytes()).await?;
+        write_all(&stream, &body).await?;
+        // Read the InformResponse: headers, then Content-Length bytes.
+        let mut got = Vec::new();
+        let mut buf = [0u8; 2048];
+        loop {
+            let k = read_some(&stream, &mut buf).await?;
+            if k == 0 {
+                return Err(std::io::Error::other("the ACS closed the connection"));
+            }
+            got.extend_from_slice(&buf[..k]);
+            if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+                if !head.starts_with("http/1.1 200") {
+                    return Err(std::io::Error::other(format!("the ACS answered {head}")));
+                }
+                let len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if got.len() >= end + 4 + len {
+                    break;
+                }
+            }
+        }
+        clients.push(stream);
+    }
+    report.open = acs.open_sessions().saturating_sub(warm_up);
+    report.rss_after_kib = current_rss_kib().unwrap_or(0);
+    drop(clients);
+    Ok(report)
+}
+
+async fn write_all(stream: &tokio::net::TcpStream, mut buf: &[u8]) -> std::io::Result<()> {
+    while !buf.is_empty() {
+        stream.writable().await?;
+        match stream.try_write(buf) {
+            Ok(k) => buf = &buf[k..],
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+async fn read_some(stream: &tokio::net::TcpStream, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        stream.readable().await?;
+        match stream.try_read(buf) {
+            Ok(k) => return Ok(k),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
