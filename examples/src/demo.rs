@@ -262,9 +262,11 @@ impl OpenSessionsMemory {
 pub async fn measure_open_sessions(n: usize) -> std::io::Result<OpenSessionsMemory> {
     use cwmp_types::{DeviceIdStruct, Envelope, EventCode, EventStruct, Inform};
 
-    let mut config = AcsConfig::default();
-    config.cpe_credentials = None;
-    config.session_timeout = Duration::from_secs(600);
+    let config = AcsConfig {
+        cpe_credentials: None,
+        session_timeout: Duration::from_secs(600),
+        ..AcsConfig::default()
+    };
     let listener = transport::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let acs = Acs::start(listener, config, Arc::new(Stats::default()));
