@@ -623,3 +623,38 @@ async fn acs_moves_the_cpe_to_another_acs_and_changes_its_credentials() {
     // (with the old one it would have been refused, and the scenario left unfinished).
     assert!(position(t, "GET Connection Request (digest verified)").is_some());
 }
+
+#[tokio::test]
+async fn periodic_inform_follows_the_interval_the_acs_set() {
+    let mut config = AcsConfig::default();
+    config.periodic_interval = 1;
+    let (acs, stats) = start_acs(config).await;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(
+        agent("PERIODIC1", acs.url()),
+        Arc::new(Stats::default()),
+        stopped,
+    ));
+    assert!(acs.wait_for("PERIODIC1", SCENARIO_TIMEOUT).await);
+    let done_at = std::time::Instant::now();
+    let after_scenario = stats.sessions.load(Ordering::Relaxed);
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while stats.sessions.load(Ordering::Relaxed) < after_scenario + 2 {
+            acs.changed().await;
+        }
+    })
+    .await
+    .expect("periodic sessions");
+    // Two more sessions at a one-second interval.
+    assert!(done_at.elapsed() >= Duration::from_millis(900));
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    let periodic = report
+        .transcript
+        .iter()
+        .filter(|l| *l == "CPE → ACS  Inform [2 PERIODIC]")
+        .count();
+    // Each Inform is sent twice (the first gets the 401).
+    assert!(periodic >= 4, "{:?}", report.transcript);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
