@@ -126,13 +126,13 @@ pub struct AgentReport {
     pub problems: Vec<String>,
 }
 
-/// What survives a (simulated) reboot: the device's flash.
+/// What survives a (simulated) reboot besides the parameter tree (which the running
+/// [`Device`] owns during a boot): the device's flash.
 #[derive(Debug)]
 struct Flash {
     queue: EventQueue,
     /// A Download interrupted by a power loss, resumed after the boot.
     interrupted_download: Option<Download>,
-    tree: ParameterTree,
     periodic_set_by_acs: bool,
 }
 
@@ -212,7 +212,7 @@ pub async fn run(
     let mut connection_requests = crlisten::listen(listener, verifier);
 
     let identity = DeviceIdentity::example(config.serial.clone());
-    let tree = initial_tree(&identity, &config, &cr_url);
+    let mut tree = initial_tree(&identity, &config, &cr_url);
     let queue = match &config.state_file {
         Some(path) => load_queue(path)?,
         None => EventQueue::bootstrap(),
@@ -220,7 +220,6 @@ pub async fn run(
     let mut flash = Flash {
         queue,
         interrupted_download: None,
-        tree,
         periodic_set_by_acs: false,
     };
     let mut client = SessionClient::default();
@@ -240,7 +239,8 @@ pub async fn run(
 
     // Each turn of this loop is one boot of the device.
     loop {
-        let mut device = Device::new(flash.tree.clone());
+        let periodic_at_boot = tree.get(PERIODIC_INTERVAL).cloned();
+        let mut device = Device::new(tree);
         let mut session_config = Config::new(
             identity.clone().into_device_id(),
             agent.config.acs_url.clone(),
@@ -275,8 +275,8 @@ pub async fn run(
                 flash.queue.on_reboot();
                 flash.interrupted_download = interrupted_download;
                 flash.periodic_set_by_acs |=
-                    device.tree.get(PERIODIC_INTERVAL) != flash.tree.get(PERIODIC_INTERVAL);
-                flash.tree = device.tree;
+                    device.tree.get(PERIODIC_INTERVAL) != periodic_at_boot.as_ref();
+                tree = device.tree;
                 agent.note("     (CPE reboots)".into());
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
@@ -284,7 +284,7 @@ pub async fn run(
                 agent.report.reboots += 1;
                 flash.queue = cpe.event_queue().clone();
                 flash.queue.on_factory_reset();
-                flash.tree = initial_tree(&identity, &agent.config, &cr_url);
+                tree = initial_tree(&identity, &agent.config, &cr_url);
                 flash.periodic_set_by_acs = false;
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
