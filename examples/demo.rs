@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 
 use cwmp_examples::demo::{self, DemoConfig};
-use cwmp_examples::support::Flags;
+use cwmp_examples::support::{Flags, open_files_limit};
 
 const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]
             [--hold-sessions N]
@@ -58,6 +58,26 @@ fn main() -> ExitCode {
     if let Err(e) = parsed {
         eprintln!("{e}\n{USAGE}");
         return ExitCode::from(2);
+    }
+    // Each live CPE holds up to four descriptors (its listener, its connection, the ACS's
+    // side of it, a Connection Request): stay well inside the process's limit.
+    if let Some(limit) = open_files_limit() {
+        let fit = usize::try_from(limit.saturating_sub(200) / 4)
+            .unwrap_or(usize::MAX)
+            .max(1);
+        // Holding a session open takes two (the client's socket and the ACS's).
+        let hold_fit = usize::try_from(limit.saturating_sub(200) / 2).unwrap_or(usize::MAX);
+        if hold > hold_fit {
+            eprintln!("note: holding {hold_fit} sessions open (open file limit {limit})");
+            hold = hold_fit;
+        }
+        if config.concurrency > fit {
+            eprintln!(
+                "note: at most {fit} CPEs at a time (open file limit {limit}; raise it with \
+                 `ulimit -n` for more)"
+            );
+            config.concurrency = fit;
+        }
     }
     println!(
         "cwmp-rs demo: an ACS on 127.0.0.1 and {} CPEs ({} at a time), each running: \

@@ -104,6 +104,23 @@ pub fn peak_rss_kib() -> Option<u64> {
     parse_kib(&status, "VmHWM:")
 }
 
+/// The soft limit on open file descriptors (`Max open files` of `/proc/self/limits`), where
+/// /proc exists and the limit is a number.
+pub fn open_files_limit() -> Option<u64> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    parse_open_files(&limits)
+}
+
+fn parse_open_files(limits: &str) -> Option<u64> {
+    limits
+        .lines()
+        .find_map(|l| l.strip_prefix("Max open files"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
 fn parse_kib(status: &str, key: &str) -> Option<u64> {
     status
         .lines()
@@ -151,6 +168,19 @@ mod tests {
         if std::path::Path::new("/proc/self/status").exists() {
             assert!(peak_rss_kib().unwrap() > 0);
         }
+    }
+
+    #[test]
+    fn limits_parsing() {
+        let l = "Limit                     Soft Limit           Hard Limit           Units\n\
+                 Max processes             unlimited            unlimited            processes\n\
+                 Max open files            1024                 524288               files\n";
+        assert_eq!(parse_open_files(l), Some(1024));
+        assert_eq!(
+            parse_open_files("Max open files            unlimited            unlimited  files"),
+            None
+        );
+        assert_eq!(parse_open_files(""), None);
     }
 
     #[test]
