@@ -1,4 +1,17 @@
 //! Shared code of the cwmp-rs examples (transports live only here).
+//!
+//! | module | what |
+//! |---|---|
+//! | [`acs`] | the example ACS: `AcsSession` per CPE session behind [`transport::serve`] |
+//! | [`cpe`] | the example CPE agent: `CpeSession` with [`transport::SessionClient`] |
+//! | [`demo`] | an ACS and N agents on loopback through the provisioning scenario |
+//! | [`policy`] | the scenario: what the ACS asks of each device |
+//! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
+//! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
+//! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
+//!
+//! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
+//! run the same code over loopback HTTP.
 #![forbid(unsafe_code)]
 
 #[path = "src/acs.rs"]
