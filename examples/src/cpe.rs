@@ -331,6 +331,11 @@ fn initial_tree(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str) -
     tree
 }
 
+/// Longest a Download may take.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest file a Download accepts (the simulated flash).
+const MAX_DOWNLOAD: usize = 64 << 20;
+
 const MANAGEMENT_SERVER: &str = "Device.ManagementServer.";
 
 /// The ManagementServer parameters the agent acts on when the ACS sets them.
@@ -718,13 +723,31 @@ impl Agent {
             tokio::time::sleep(Duration::from_secs(u64::from(download.delay_seconds))).await;
         }
         let start = DateTime::from_unix(unix_now());
-        let fault = match download.url.parse::<Uri>() {
-            Ok(url) => match transport::get(&url, None).await {
-                Ok((StatusCode::OK, _)) => FaultStruct::success(),
-                Ok((status, _)) => transfer_failure(format!("the file server answered {status}")),
-                Err(e) => transfer_failure(e.to_string()),
-            },
-            Err(_) => transfer_failure("unusable URL".into()),
+        let fetched = match download.url.parse::<Uri>() {
+            Ok(url) => {
+                tokio::time::timeout(DOWNLOAD_TIMEOUT, transport::fetch(&url, MAX_DOWNLOAD)).await
+            }
+            Err(_) => Ok(Err(ClientError::BadUrl(download.url.clone()))),
+        };
+        let fault = match fetched {
+            Ok(Ok((StatusCode::OK, file))) => {
+                if download.file_size == 0
+                    || u64::try_from(file.len()) == Ok(download.file_size.into())
+                {
+                    FaultStruct::success()
+                } else {
+                    let mut f = FaultStruct::failure(FaultCode::FileCorrupted);
+                    f.fault_string = format!(
+                        "got {} bytes, FileSize says {}",
+                        file.len(),
+                        download.file_size
+                    );
+                    f
+                }
+            }
+            Ok(Ok((status, _))) => transfer_failure(format!("the file server answered {status}")),
+            Ok(Err(e)) => transfer_failure(e.to_string()),
+            Err(_) => transfer_failure(format!("no file within {DOWNLOAD_TIMEOUT:?}")),
         };
         if !fault.is_success() {
             self.report

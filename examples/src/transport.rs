@@ -383,3 +383,36 @@ pub async fn get(
     let resp = sender.send_request(req).await.map_err(ClientError::Http)?;
     Ok((resp.status(), resp.headers().clone()))
 }
+
+/// Fetches a file with an HTTP GET on a fresh connection (the CPE's Download): the status and
+/// the body, at most `limit` bytes of it (a longer body is an error).
+pub async fn fetch(url: &Uri, limit: usize) -> Result<(StatusCode, Bytes), ClientError> {
+    let authority = url
+        .authority()
+        .ok_or_else(|| ClientError::BadUrl(url.to_string()))?
+        .to_string();
+    if url.scheme_str() != Some("http") {
+        return Err(ClientError::BadUrl(url.to_string()));
+    }
+    let stream = TcpStream::connect(&authority)
+        .await
+        .map_err(ClientError::Io)?;
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(ClientError::Http)?;
+    tokio::spawn(conn);
+    let req = Request::builder()
+        .method(Method::GET)
+        .uri(url.path_and_query().map_or("/", |p| p.as_str()))
+        .header(hyper::header::HOST, &authority)
+        .body(Full::new(Bytes::new()))
+        .map_err(|e| ClientError::BadUrl(e.to_string()))?;
+    let resp = sender.send_request(req).await.map_err(ClientError::Http)?;
+    let status = resp.status();
+    let body = Limited::new(resp.into_body(), limit)
+        .collect()
+        .await
+        .map_err(|e| ClientError::Body(e.to_string()))?
+        .to_bytes();
+    Ok((status, body))
+}

@@ -658,3 +658,36 @@ async fn periodic_inform_follows_the_interval_the_acs_set() {
     assert!(periodic >= 4, "{:?}", report.transcript);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
 }
+
+#[tokio::test]
+async fn a_short_file_is_reported_corrupted() {
+    // A file server whose firmware is shorter than the Download's FileSize.
+    let files = bind("127.0.0.1:0").await.unwrap();
+    let files_url = format!("http://{}", files.local_addr().unwrap());
+    let handler: Handler = Arc::new(|_: IncomingRequest| {
+        Box::pin(async { Reply::ok(Bytes::from_static(b"truncated")) })
+    });
+    tokio::spawn(serve(files, handler));
+    // The ACS's public base URL (where its Download points) is the file server.
+    let mut config = AcsConfig::default();
+    config.public_base_url = Some(files_url);
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let cwmp_url = format!("http://{}/cwmp", listener.local_addr().unwrap());
+    let acs = Acs::start(listener, config, Arc::new(Stats::default()));
+    let report = scenario(&acs, agent("SHORT1", cwmp_url)).await;
+    let tc = position(
+        &report.transcript,
+        "TransferComplete [CommandKey \"demo-download\"",
+    )
+    .unwrap();
+    assert!(
+        report.transcript[tc].contains("FaultCode 9018"),
+        "{}",
+        report.transcript[tc]
+    );
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+    assert!(report.problems[0].starts_with("download failed: got 9 bytes, FileSize says 1024"));
+    let (_, _, problems) = acs.progress();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].1, "Download failed: 9018");
+}
