@@ -51,6 +51,8 @@ pub struct AcsConfig {
     /// Answer compressed request bodies with 415, as ACSs without gzip support do (CPEs
     /// then fall back to plain bodies, QUIRKS 30).
     pub refuse_compressed: bool,
+    /// DelaySeconds of the scenario's Download.
+    pub download_delay_seconds: u32,
 }
 
 impl Default for AcsConfig {
@@ -63,6 +65,7 @@ impl Default for AcsConfig {
             verbose: false,
             public_base_url: None,
             refuse_compressed: false,
+            download_delay_seconds: 0,
         }
     }
 }
@@ -447,17 +450,19 @@ impl State {
                 }
                 let requests = {
                     let mut devices = self.devices.lock().expect("lock");
-                    let record = devices
-                        .entry(serial.clone())
-                        .or_insert_with(|| DeviceRecord {
-                            policy: Provisioning::new(
-                                self.config.periodic_interval,
-                                format!("{}/firmware.bin", self.base_url),
-                            ),
+                    let record = devices.entry(serial.clone()).or_insert_with(|| {
+                        let mut policy = Provisioning::new(
+                            self.config.periodic_interval,
+                            format!("{}/firmware.bin", self.base_url),
+                        );
+                        policy.download_delay_seconds = self.config.download_delay_seconds;
+                        DeviceRecord {
+                            policy,
                             connection_request_url: None,
                             connection_request_sent: false,
                             in_session: false,
-                        });
+                        }
+                    });
                     record.in_session = true;
                     if let Some(url) = connection_request_url(&inform) {
                         record.connection_request_url = Some(url);

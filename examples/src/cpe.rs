@@ -151,6 +151,8 @@ struct Agent {
     rng: SplitMix64,
     report: AgentReport,
     restart_done: bool,
+    /// Downloads waiting for their DelaySeconds, earliest first.
+    scheduled_downloads: Vec<(Instant, Download)>,
     /// What the Connection Request listener accepts.
     cr_credentials: Arc<std::sync::Mutex<Credentials>>,
 }
@@ -234,6 +236,7 @@ pub async fn run(
         rng,
         report: AgentReport::default(),
         restart_done: false,
+        scheduled_downloads: Vec::new(),
         cr_credentials,
     };
 
@@ -556,7 +559,19 @@ impl Agent {
                                             interrupted_download: Some(download),
                                         };
                                     }
-                                    self.download(cpe, &download).await;
+                                    if download.delay_seconds > 0 {
+                                        let delay =
+                                            Duration::from_secs(download.delay_seconds.into());
+                                        self.note(format!(
+                                            "     (download in {}s)",
+                                            download.delay_seconds
+                                        ));
+                                        self.scheduled_downloads
+                                            .push((Instant::now() + delay, download));
+                                        self.scheduled_downloads.sort_by_key(|(at, _)| *at);
+                                    } else {
+                                        self.download(cpe, &download).await;
+                                    }
                                 }
                                 other => {
                                     self.report
@@ -570,9 +585,14 @@ impl Agent {
                 }
             }
             let deadline = cpe.poll_timeout();
+            let next_download = self.scheduled_downloads.first().map(|(at, _)| *at);
             tokio::select! {
                 () = sleep_until(deadline) => {
                     let _ = cpe.handle_input(Input::Timeout(Instant::now()));
+                }
+                () = sleep_until(next_download) => {
+                    let (_, download) = self.scheduled_downloads.remove(0);
+                    self.download(cpe, &download).await;
                 }
                 Some(()) = connection_requests.recv() => {
                     self.note("ACS → CPE  GET Connection Request (digest verified)".into());
@@ -719,9 +739,6 @@ impl Agent {
 
     /// Carries out a Download (an HTTP GET of the file) and queues its TransferComplete.
     async fn download(&mut self, cpe: &mut CpeSession, download: &Download) {
-        if download.delay_seconds > 0 {
-            tokio::time::sleep(Duration::from_secs(u64::from(download.delay_seconds))).await;
-        }
         let start = DateTime::from_unix(unix_now());
         let fetched = match download.url.parse::<Uri>() {
             Ok(url) => {

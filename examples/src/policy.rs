@@ -47,6 +47,8 @@ pub struct Provisioning {
     pub download_url: String,
     /// Instance created by AddObject.
     pub instance: Option<u32>,
+    /// DelaySeconds of the Download (0 by default).
+    pub download_delay_seconds: u32,
     /// Everything that went wrong (unexpected faults or events).
     pub problems: Vec<String>,
 }
@@ -59,6 +61,7 @@ impl Provisioning {
             periodic_interval,
             download_url: download_url.into(),
             instance: None,
+            download_delay_seconds: 0,
             problems: Vec::new(),
         }
     }
@@ -141,6 +144,7 @@ impl Provisioning {
                     self.download_url.clone(),
                 );
                 dl.file_size = 1024;
+                dl.delay_seconds = self.download_delay_seconds;
                 vec![
                     SetParameterValues::new(
                         vec![

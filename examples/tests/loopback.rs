@@ -691,3 +691,41 @@ async fn a_short_file_is_reported_corrupted() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert_eq!(problems[0].1, "Download failed: 9018");
 }
+
+#[tokio::test]
+async fn delayed_download_waits_without_blocking_the_agent() {
+    let mut config = AcsConfig::default();
+    config.download_delay_seconds = 1;
+    let (acs, stats) = start_acs(config).await;
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let cr_addr = listener.local_addr().unwrap();
+    drop(listener);
+    let mut a = agent("DELAY1", acs.url());
+    a.connection_request_listen = cr_addr.to_string();
+    let started = std::time::Instant::now();
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(a, Arc::new(Stats::default()), stopped));
+    // After the first session (which sent the Download), while the download waits: a
+    // Connection Request is served at once.
+    tokio::time::timeout(SCENARIO_TIMEOUT, async {
+        while stats.sessions.load(Ordering::Relaxed) == 0 {
+            acs.changed().await;
+        }
+    })
+    .await
+    .unwrap();
+    let url = format!("http://{cr_addr}/cr");
+    acs::connection_request(&url, &Credentials::new("acs", "acs-secret"), b"r")
+        .await
+        .unwrap();
+    assert!(acs.wait_for("DELAY1", SCENARIO_TIMEOUT).await);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    stop.send(true).unwrap();
+    let report = task.await.unwrap().unwrap();
+    assert_clean(&acs, &report);
+    let t = &report.transcript;
+    let scheduled = position(t, "(download in 1s)").unwrap();
+    let cr_session = position(t, "Inform [6 CONNECTION REQUEST]").unwrap();
+    let transfer = position(t, "Inform [7 TRANSFER COMPLETE, M Download]").unwrap();
+    assert!(scheduled < cr_session && cr_session < transfer, "{t:?}");
+}
