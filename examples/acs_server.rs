@@ -17,13 +17,14 @@ use cwmp_examples::support::{Flags, Stats};
 use cwmp_examples::transport;
 
 const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST:PORT]
-    [--username U --password P | --no-auth] [--cr-username U] [--cr-password P]
+    [--username U --password P | --no-auth] [--basic] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
   --username/--password  what CPEs must present (HTTP digest; default cpe / cpe-secret)
   --no-auth              accept CPEs without authentication
+  --basic                challenge CPEs with HTTP Basic instead of digest
   --cr-username/--cr-password  credentials for Connection Requests (default acs / acs-secret)
   --periodic-interval S  the PeriodicInformInterval the policy sets (default 3600)
   --session-timeout S    how long a session waits for the CPE's next POST (default 30)
@@ -36,6 +37,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("username", true),
     ("password", true),
     ("no-auth", false),
+    ("basic", false),
     ("cr-username", true),
     ("cr-password", true),
     ("periodic-interval", true),
@@ -69,6 +71,7 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
         Duration::from_secs(flags.parse_or("session-timeout", config.session_timeout.as_secs())?);
     config.public_base_url = flags.get("public-url").map(str::to_owned);
     config.refuse_compressed = flags.has("no-compression");
+    config.basic_auth = flags.has("basic");
     config.verbose = !flags.has("quiet");
     Ok((listen, config))
 }
@@ -111,6 +114,7 @@ fn main() -> ExitCode {
         };
         let stats = Arc::new(Stats::default());
         let auth = match &config.cpe_credentials {
+            Some(c) if config.basic_auth => format!("Basic as {:?}", c.username),
             Some(c) => format!("digest as {:?}", c.username),
             None => "no authentication".to_owned(),
         };

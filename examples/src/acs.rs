@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use cwmp_session::acs::{self, EndReason, Event, Output};
 use cwmp_session::connreq::Credentials;
+use cwmp_session::connreq::basic;
 use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
 use cwmp_session::{AcsSession, Reply as RpcReply, RpcHandle};
 use cwmp_types::{FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse};
@@ -27,6 +28,9 @@ use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, SplitMix64};
 use crate::policy::{Provisioning, Stage};
 use crate::support::Stats;
 use crate::transport::{self, Handler, IncomingRequest, Reply};
+
+/// The realm of the ACS's challenges.
+const REALM: &str = "cwmp-rs ACS";
 
 /// The file served at `/firmware.bin` (what the scenario's Download fetches).
 pub const FIRMWARE: &[u8] = &[0x5a; 1024];
@@ -53,6 +57,8 @@ pub struct AcsConfig {
     pub refuse_compressed: bool,
     /// DelaySeconds of the scenario's Download.
     pub download_delay_seconds: u32,
+    /// Challenge CPEs with HTTP Basic instead of digest (what ACSs do behind HTTPS).
+    pub basic_auth: bool,
 }
 
 impl Default for AcsConfig {
@@ -66,6 +72,7 @@ impl Default for AcsConfig {
             public_base_url: None,
             refuse_compressed: false,
             download_delay_seconds: 0,
+            basic_auth: false,
         }
     }
 }
@@ -170,7 +177,7 @@ impl Acs {
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{addr}")),
-            issuer: NonceIssuer::new(&seed, "cwmp-rs ACS", Algorithm::Md5, 300),
+            issuer: NonceIssuer::new(&seed, REALM, Algorithm::Md5, 300),
             rng: Mutex::new(rng),
             sessions: Mutex::new(Sessions::default()),
             devices: Mutex::new(HashMap::new()),
@@ -298,7 +305,11 @@ impl State {
     }
 
     fn challenge(&self, stale: bool) -> Reply {
-        let value = self.issuer.challenge(unix_now(), &self.random(), stale);
+        let value = if self.config.basic_auth {
+            basic::challenge(REALM)
+        } else {
+            self.issuer.challenge(unix_now(), &self.random(), stale)
+        };
         Reply::status(StatusCode::UNAUTHORIZED).with_header(
             WWW_AUTHENTICATE,
             HeaderValue::from_str(&value).expect("a challenge is a valid header value"),
@@ -408,6 +419,9 @@ impl State {
         let Some(header) = req.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
             return Err(self.challenge(false));
         };
+        if self.config.basic_auth {
+            return basic::verify(header, creds).map_err(|_| self.challenge(false));
+        }
         match self
             .issuer
             .verify(header, "POST", req.uri.path(), unix_now(), |user| {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cwmp_session::connreq::Credentials;
+use cwmp_session::connreq::basic;
 use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
 use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
 use cwmp_session::http::{IncomingResponse, SendReason};
@@ -146,7 +147,7 @@ struct Agent {
     config: AgentConfig,
     stats: Arc<Stats>,
     client: SessionClient,
-    challenge: Option<Challenge>,
+    challenge: Option<AcsChallenge>,
     nc: u32,
     rng: SplitMix64,
     report: AgentReport,
@@ -379,6 +380,13 @@ fn apply_periodic(cpe: &mut CpeSession, tree: &ParameterTree) {
     if let Ok(settings) = PeriodicInform::new(enable, interval, time) {
         cpe.set_periodic_inform(Instant::now(), unix_now(), settings);
     }
+}
+
+/// How the ACS asked the CPE to authenticate.
+#[derive(Debug)]
+enum AcsChallenge {
+    Digest(Challenge),
+    Basic,
 }
 
 enum BootEnd {
@@ -632,7 +640,13 @@ impl Agent {
             self.challenge = None;
         }
         let authorization = match (&self.challenge, request.reason) {
-            (Some(challenge), SendReason::Authenticate | SendReason::Redirect) => {
+            (Some(AcsChallenge::Basic), SendReason::Authenticate | SendReason::Redirect) => {
+                Some(basic::authorization(&self.config.acs_credentials))
+            }
+            (
+                Some(AcsChallenge::Digest(challenge)),
+                SendReason::Authenticate | SendReason::Redirect,
+            ) => {
                 self.nc += 1;
                 let cnonce = format!("{:016x}", self.rng.next_u64());
                 let uri = request.url.parse::<Uri>().ok();
@@ -686,12 +700,27 @@ impl Agent {
         match outcome {
             Ok(response) => {
                 if response.status == StatusCode::UNAUTHORIZED {
-                    self.challenge = response
+                    let offered: Vec<&str> = response
                         .headers
                         .get_all(WWW_AUTHENTICATE)
                         .iter()
                         .filter_map(|v| v.to_str().ok())
-                        .find_map(|v| Challenge::parse(v).ok());
+                        .collect();
+                    // Digest when offered; Basic (ACSs behind HTTPS use it) otherwise.
+                    self.challenge = offered
+                        .iter()
+                        .find_map(|v| Challenge::parse(v).ok())
+                        .map(AcsChallenge::Digest)
+                        .or_else(|| {
+                            offered
+                                .iter()
+                                .any(|v| {
+                                    v.trim_start()
+                                        .get(..5)
+                                        .is_some_and(|s| s.eq_ignore_ascii_case("basic"))
+                                })
+                                .then_some(AcsChallenge::Basic)
+                        });
                     self.nc = 0;
                 }
                 if self.noting() {

@@ -98,6 +98,18 @@ async fn digest_challenge_then_the_scenario() {
 }
 
 #[tokio::test]
+async fn basic_challenge_then_the_scenario() {
+    let mut config = AcsConfig::default();
+    config.basic_auth = true;
+    let (acs, _) = start_acs(config).await;
+    let report = scenario(&acs, agent("BASIC1", acs.url())).await;
+    assert_clean(&acs, &report);
+    let t = &report.transcript;
+    assert_eq!(t[2], "ACS → CPE  401 Unauthorized");
+    assert_eq!(t[4], "ACS → CPE  InformResponse");
+}
+
+#[tokio::test]
 async fn wrong_password_is_refused() {
     let (acs, _) = start_acs(AcsConfig::default()).await;
     let mut a = agent("BADPASS1", acs.url());
