@@ -20,7 +20,7 @@ use cwmp_session::RetryPolicy;
 const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--password P]
     [--cr-listen ADDR] [--cr-url URL] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--retry-min-wait SECONDS] [--retry-multiplier PERMILLE]
-    [--gzip] [--drop-cookies] [--restart-during-download] [--seed N] [--state FILE]
+    [--gzip] [--drop-cookies] [--reconnect-each-post] [--restart-during-download] [--seed N] [--state FILE]
     [--duration SECONDS]
 
   --acs URL              the ACS's URL (ManagementServer.URL; default http://127.0.0.1:7557/cwmp)
@@ -35,6 +35,7 @@ const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--
   --retry-multiplier M   Session Retry Policy interval multiplier, in thousandths (default 2000)
   --gzip                 send gzip-compressed request bodies
   --drop-cookies         never return cookies (the ACS must find the session by connection)
+  --reconnect-each-post  a new connection for every POST (the ACS must use the cookie)
   --restart-during-download  lose power in the middle of the first Download
   --seed N               seed for retry jitter and nonces (default: from the serial number)
   --state FILE           persist the event queue there: restarting the agent is a reboot
@@ -55,6 +56,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("retry-multiplier", true),
     ("gzip", false),
     ("drop-cookies", false),
+    ("reconnect-each-post", false),
     ("restart-during-download", false),
     ("seed", true),
     ("state", true),
@@ -94,6 +96,7 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
     }
     config.gzip = flags.has("gzip");
     config.drop_cookies = flags.has("drop-cookies");
+    config.reconnect_each_post = flags.has("reconnect-each-post");
     config.restart_during_download = flags.has("restart-during-download");
     config.seed = flags.parse_or("seed", config.seed)?;
     config.state_file = flags.get("state").map(std::path::PathBuf::from);

@@ -55,6 +55,9 @@ pub struct AgentConfig {
     pub gzip: bool,
     /// Never return cookies (a quirky CPE; the ACS must find the session by address).
     pub drop_cookies: bool,
+    /// Open a new TCP connection for every POST (a quirky CPE; the ACS must find the session
+    /// by its cookie). Together with `drop_cookies` no ACS can follow the session.
+    pub reconnect_each_post: bool,
     /// Session Retry Policy.
     pub retry_policy: RetryPolicy,
     /// Periodic Inform interval until the ACS sets one.
@@ -96,6 +99,7 @@ impl AgentConfig {
             connection_request_credentials: Credentials::new("acs", "acs-secret"),
             gzip: false,
             drop_cookies: false,
+            reconnect_each_post: false,
             retry_policy: RetryPolicy::default(),
             fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
             reboot_time: Duration::from_millis(50),
@@ -228,6 +232,7 @@ pub async fn run(
     let mut client = SessionClient::default();
     client.coding = config.gzip.then_some(ContentCoding::Gzip);
     client.drop_cookies = config.drop_cookies;
+    client.reconnect_each_post = config.reconnect_each_post;
     let mut agent = Agent {
         client,
         config,

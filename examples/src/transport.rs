@@ -234,6 +234,9 @@ pub struct SessionClient {
     pub coding: Option<ContentCoding>,
     /// Whether to return cookies (false simulates a CPE that drops them).
     pub drop_cookies: bool,
+    /// Open a new connection for every POST (as some CPEs do, QUIRKS 25; the ACS must then
+    /// find the session by its cookie).
+    pub reconnect_each_post: bool,
 }
 
 impl SessionClient {
@@ -282,6 +285,9 @@ impl SessionClient {
         let req = req
             .body(Full::new(payload))
             .map_err(|e| ClientError::BadUrl(e.to_string()))?;
+        if self.reconnect_each_post {
+            self.conn = None;
+        }
         let sender = self.connection(&authority).await?;
         let resp = match sender.send_request(req).await {
             Ok(r) => r,

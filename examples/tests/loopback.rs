@@ -152,6 +152,15 @@ async fn cpe_dropping_cookies_completes_the_scenario() {
 }
 
 #[tokio::test]
+async fn cpe_reconnecting_for_every_post_completes_the_scenario() {
+    let (acs, _) = start_acs(AcsConfig::default()).await;
+    let mut a = agent("RECONNECT1", acs.url());
+    a.reconnect_each_post = true;
+    let report = scenario(&acs, a).await;
+    assert_clean(&acs, &report);
+}
+
+#[tokio::test]
 async fn gzip_agent_completes_the_scenario() {
     let (acs, _) = start_acs(AcsConfig::default()).await;
     let mut a = agent("GZIP1", acs.url());
