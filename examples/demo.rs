@@ -10,12 +10,13 @@ use cwmp_examples::demo::{self, DemoConfig};
 use cwmp_examples::support::{Flags, open_files_limit};
 
 const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]
-            [--hold-sessions N]
+            [--acs-log] [--hold-sessions N]
 
   --cpes N           CPEs that run the scenario (default 100)
   --concurrency N    CPEs alive at once (default 500)
   --deadline S       longest time one CPE may take (default 120)
   --quiet            no progress lines
+  --acs-log          the ACS logs every Inform and session end on stderr
   --hold-sessions N  afterwards, hold N sessions open at a second ACS (bare TCP clients that
                      send an Inform and nothing more) and print the memory per open session
                      (with --cpes 0 for a clean figure: memory the CPE run freed is reused
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             ("deadline", true),
             ("quiet", false),
             ("hold-sessions", true),
+            ("acs-log", false),
             ("help", false),
         ],
     ) {
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
             flags.parse_or("deadline", config.cpe_deadline.as_secs())?,
         );
         config.progress = !flags.has("quiet");
+        config.acs_log = flags.has("acs-log");
         Ok(())
     })();
     if let Err(e) = parsed {

@@ -24,6 +24,8 @@ pub struct DemoConfig {
     pub cpe_deadline: Duration,
     /// Print progress lines on stderr.
     pub progress: bool,
+    /// Log every Inform and session end of the ACS on stderr.
+    pub acs_log: bool,
 }
 
 impl Default for DemoConfig {
@@ -33,6 +35,7 @@ impl Default for DemoConfig {
             concurrency: 500,
             cpe_deadline: Duration::from_secs(120),
             progress: true,
+            acs_log: false,
         }
     }
 }
@@ -123,7 +126,11 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     let acs_stats = Arc::new(Stats::default());
     let cpe_stats = Arc::new(Stats::default());
     let listener = transport::bind("127.0.0.1:0").await?;
-    let acs = Acs::start(listener, AcsConfig::default(), acs_stats.clone());
+    let acs_config = AcsConfig {
+        verbose: config.acs_log,
+        ..AcsConfig::default()
+    };
+    let acs = Acs::start(listener, acs_config, acs_stats.clone());
     let started = Instant::now();
     let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let live = Arc::new(Live::default());
