@@ -1,9 +1,13 @@
 //! The example ACS server: [`AcsSession`] behind the hyper transport of [`crate::transport`].
 //!
 //! * Sessions are keyed by the `cwmpsession` cookie the server sets on its first response,
-//!   or by the peer address for CPEs that drop cookies ([`SessionKey`]).
+//!   or by the peer address for CPEs that drop cookies ([`SessionKey`]). An Inform always
+//!   starts a new session, whatever cookie it carries (QUIRKS 25).
 //! * CPEs authenticate with HTTP digest (stateless HMAC nonces of
-//!   [`cwmp_session::connreq::digest::NonceIssuer`]) on the first POST of a session.
+//!   [`cwmp_session::connreq::digest::NonceIssuer`]), or Basic if configured, on the first
+//!   POST of a session.
+//! * Request bodies may be gzip or deflate (answered in the same coding), or refused with
+//!   `415` if configured.
 //! * Each device follows the [`Provisioning`] policy; when the policy asks for it, the ACS
 //!   sends a Connection Request (HTTP GET, answering the CPE's digest challenge).
 //! * `GET /firmware.bin` serves the file the scenario's Download points at.

@@ -1,13 +1,17 @@
 //! The example CPE agent: [`CpeSession`] driven by a real HTTP client.
 //!
-//! * HTTP: one connection per session, cookies, gzip request bodies on demand, digest
-//!   authentication to the ACS after a `401`, redirects (the session machine bounds them).
+//! * HTTP: one connection per session (or one per POST, to mimic CPEs that do that), cookies,
+//!   gzip request bodies on demand (plain again after a `415`), digest or Basic authentication
+//!   to the ACS after a `401`, redirects (the session machine bounds them).
 //! * Time and randomness: the machine's deadlines are slept on with tokio; its retry waits
 //!   follow the Session Retry Policy with a per-device seed.
-//! * The device: an in-memory TR-181 tree ([`Device`]) answers the ACS; Reboot, FactoryReset
-//!   and Download are carried out after the session (simulated reboot with the event queue
-//!   kept in "flash", a real HTTP GET of the file), with their follow-ups (`1 BOOT` +
-//!   `M Reboot`, `7 TRANSFER COMPLETE` + TransferComplete).
+//! * The device: an in-memory TR-181 tree ([`Device`]) answers the ACS, and the
+//!   ManagementServer parameters the ACS sets take effect (URL, periodic Inform, retry
+//!   policy, credentials). Reboot, FactoryReset and Download are carried out after the
+//!   session (simulated reboot with the event queue kept in "flash", or in a state file across
+//!   restarts of the process; a real, bounded HTTP GET of the file after its DelaySeconds,
+//!   its size checked), with their follow-ups (`1 BOOT` + `M Reboot`, `7 TRANSFER COMPLETE` +
+//!   TransferComplete).
 //! * A Connection Request listener checks digest credentials and starts a session with
 //!   `6 CONNECTION REQUEST`.
 
