@@ -9,8 +9,8 @@ use cwmp_types::{
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{NamespaceError, ResolveResult};
-use quick_xml::reader::NsReader;
+use quick_xml::name::{NamespaceError, NamespaceResolver, ResolveResult};
+use quick_xml::reader::Reader;
 
 use super::attrs::{self, AttrError, Attrs};
 use crate::{DecodeError, DecodeErrorKind, DecodeOptions, Warning, WarningKind, ns};
@@ -132,8 +132,18 @@ pub(super) fn trim_xml(s: &str) -> &str {
 }
 
 /// The decoder state over the (UTF-8) text.
+///
+/// Namespaces: the resolver holds the `xmlns` declarations of the open elements that have
+/// any (every declaration is checked by quick-xml's resolver, as its `NsReader` would), and
+/// its scope levels follow `depth`. Elements without declarations cost nothing, so the
+/// deep parameter lists pay no namespace bookkeeping; only the few names the envelope
+/// layer matches by namespace are resolved.
 pub(super) struct Parser<'a, 'o> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
+    resolver: NamespaceResolver,
+    /// The last event was an empty element that declared namespaces: its scope is
+    /// dropped before the next event is read.
+    pending_pop: bool,
     text: &'a str,
     pub(super) opts: &'o DecodeOptions,
     pub(super) warnings: Vec<Warning>,
@@ -142,13 +152,15 @@ pub(super) struct Parser<'a, 'o> {
 
 impl<'a, 'o> Parser<'a, 'o> {
     pub(super) fn new(text: &'a str, opts: &'o DecodeOptions) -> Self {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
         Self {
             reader,
+            resolver: NamespaceResolver::default(),
+            pending_pop: false,
             text,
             opts,
             warnings: Vec::new(),
@@ -164,7 +176,7 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// The namespace of `e`'s name. Must be called before reading past `e`'s start tag
     /// (the reader's namespace scope is the one of the last start tag read).
     pub(super) fn ns(&self, e: &Elem<'a>) -> Ns {
-        let (res, _) = self.reader.resolver().resolve_element(e.start.name());
+        let (res, _) = self.resolver.resolve_element(e.start.name());
         Ns::classify(&res)
     }
 
@@ -187,7 +199,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             let pos = self.reader.buffer_position();
             // Names are not resolved here: most elements are matched by local name only,
             // and `Parser::ns` resolves the few that need it.
-            let ev = match self.reader.read_event() {
+            let ev = match self.read() {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e)),
             };
@@ -206,7 +218,9 @@ impl<'a, 'o> Parser<'a, 'o> {
                 if self.depth > self.opts.max_depth {
                     return Err(Self::err(DecodeErrorKind::TooDeep, pos));
                 }
-                self.check_attributes(&start, pos)?;
+                if self.check_attributes(&start, pos)? {
+                    self.bind(&start, self.depth, pos)?;
+                }
                 Ev::Start(Elem {
                     start,
                     empty: false,
@@ -218,7 +232,10 @@ impl<'a, 'o> Parser<'a, 'o> {
                 if self.depth + 1 > self.opts.max_depth {
                     return Err(Self::err(DecodeErrorKind::TooDeep, pos));
                 }
-                self.check_attributes(&start, pos)?;
+                if self.check_attributes(&start, pos)? {
+                    self.bind(&start, self.depth + 1, pos)?;
+                    self.pending_pop = true;
+                }
                 Ev::Start(Elem {
                     start,
                     empty: true,
@@ -227,7 +244,7 @@ impl<'a, 'o> Parser<'a, 'o> {
                 })
             }
             Event::End(_) => {
-                self.depth = self.depth.saturating_sub(1);
+                self.close();
                 Ev::End(pos)
             }
             Event::Text(t) => Ev::Text(t.into_inner()),
@@ -241,27 +258,64 @@ impl<'a, 'o> Parser<'a, 'o> {
         }))
     }
 
-    fn check_attributes(&self, start: &BytesStart<'_>, pos: u64) -> Result<()> {
+    /// Checks the attribute syntax and count; whether the tag declares a namespace.
+    fn check_attributes(&self, start: &BytesStart<'_>, pos: u64) -> Result<bool> {
         let raw = start.attributes_raw();
         if raw.bytes().all(is_xml_ws) {
-            return Ok(());
+            return Ok(false);
         }
         let mut n = 0usize;
+        let mut xmlns = false;
         for a in Attrs::new(raw) {
-            if a.is_err() {
+            let Ok((name, _)) = a else {
                 return Err(Self::err(DecodeErrorKind::MalformedXml, pos));
-            }
+            };
+            xmlns |= attrs::is_xmlns(name);
             n += 1;
             if n > self.opts.max_attributes {
                 return Err(Self::err(DecodeErrorKind::TooManyAttributes, pos));
             }
         }
-        Ok(())
+        Ok(xmlns)
+    }
+
+    /// Opens the namespace scope of an element at `depth` that declares namespaces.
+    fn bind(&mut self, start: &BytesStart<'_>, depth: usize, pos: u64) -> Result<()> {
+        let level =
+            u16::try_from(depth - 1).map_err(|_| Self::err(DecodeErrorKind::TooDeep, pos))?;
+        // Drops what is left of closed siblings' scopes, then opens this one at `depth`.
+        self.resolver.set_level(level);
+        self.resolver
+            .push(start)
+            .map_err(|e| self.xml_error_at(XmlError::Namespace(e), pos))
+    }
+
+    /// The next reader event, after dropping the scope of an empty element read last.
+    fn read(&mut self) -> core::result::Result<Event<'a>, XmlError> {
+        if self.pending_pop {
+            self.pending_pop = false;
+            self.resolver
+                .set_level(u16::try_from(self.depth).unwrap_or(u16::MAX));
+        }
+        self.reader.read_event()
+    }
+
+    /// An end tag closes the element at `depth`, and its namespace scope if it has one.
+    fn close(&mut self) {
+        if usize::from(self.resolver.level()) >= self.depth && self.depth > 0 {
+            self.resolver
+                .set_level(u16::try_from(self.depth - 1).unwrap_or(u16::MAX));
+        }
+        self.depth = self.depth.saturating_sub(1);
     }
 
     fn xml_error(&self, e: XmlError) -> DecodeError {
+        self.xml_error_at(e, self.reader.error_position())
+    }
+
+    /// The decode error for a reader error found at `offset`.
+    fn xml_error_at(&self, e: XmlError, offset: u64) -> DecodeError {
         use DecodeErrorKind as K;
-        let offset = self.reader.error_position();
         let kind = match e {
             XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
                 let at = usize::try_from(offset).unwrap_or(usize::MAX);
@@ -297,9 +351,9 @@ impl<'a, 'o> Parser<'a, 'o> {
         loop {
             let pos = self.reader.buffer_position();
             // The common events are handled here directly; the rest go through `convert`.
-            let ev = match self.reader.read_event() {
+            let ev = match self.read() {
                 Ok(Event::End(_)) => {
-                    self.depth = self.depth.saturating_sub(1);
+                    self.close();
                     return Ok(None);
                 }
                 Ok(Event::Text(_)) => continue,
@@ -425,18 +479,18 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
         // Fast path for the usual leaf: no text or one plain text node, then the end tag.
         let pos = self.reader.buffer_position();
-        let first = match self.reader.read_event() {
+        let first = match self.read() {
             Ok(Event::End(_)) => {
-                self.depth = self.depth.saturating_sub(1);
+                self.close();
                 return Ok(Cow::Borrowed(""));
             }
             Ok(Event::Text(t)) => {
                 let mut control = false;
                 let t = normalize(t.into_inner(), &mut control);
                 let pos = self.reader.buffer_position();
-                match self.reader.read_event() {
+                match self.read() {
                     Ok(Event::End(_)) if !control && t.len() <= self.opts.max_text_len => {
-                        self.depth = self.depth.saturating_sub(1);
+                        self.close();
                         return Ok(t);
                     }
                     Ok(ev) => return self.text_slow(elem, t, control, pos, ev),
@@ -731,6 +785,65 @@ pub(super) use read_struct;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode_with;
+
+    const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    /// A declaration is in scope on its element and inside it, and nowhere after it:
+    /// not on later siblings, whether the declaring element was empty or not.
+    #[test]
+    fn namespace_scopes_end_with_their_element() {
+        let decl = r#" xmlns:c="urn:dslforum-org:cwmp-1-1""#;
+        let doc = |env_decl: &str, header: &str| {
+            format!(
+                r#"<s:Envelope xmlns:s="{SOAP}"{env_decl}><s:Header>{header}</s:Header><s:Body><Reboot><CommandKey>k</CommandKey></Reboot></s:Body></s:Envelope>"#
+            )
+        };
+        let id = |d: &str| format!("<c:ID{d}>1</c:ID>");
+        let bound = |xml: &str| {
+            let d = decode_with(xml.as_bytes(), &DecodeOptions::default()).unwrap();
+            let unexpected = d
+                .warnings
+                .iter()
+                .find(|w| w.kind == WarningKind::UnexpectedNamespace);
+            match unexpected {
+                None => {
+                    assert_eq!(d.envelope.namespace, CwmpNamespace::Cwmp1_1, "{xml}");
+                    true
+                }
+                Some(w) => {
+                    assert!(xml[w.offset as usize..].starts_with("<c:ID"), "{xml}");
+                    assert_eq!(d.envelope.namespace, CwmpNamespace::default(), "{xml}");
+                    false
+                }
+            }
+        };
+        // Declared on the entry itself or on an ancestor, with other scopes opened and
+        // closed in between: bound.
+        assert!(bound(&doc("", &id(decl))));
+        let other = r#" xmlns:c="urn:other""#;
+        let inner = format!("<x{other}/><x><y{other}><z/></y></x>{}", id(""));
+        assert!(bound(&doc(decl, &inner)));
+        // Declared on an empty or a closed earlier sibling, or deep inside one: unbound.
+        for before in [
+            format!("<x{decl}/>"),
+            format!("<x{decl}><y/></x>"),
+            format!("<x><y{decl}><z/></y></x>"),
+            format!("<x><y{decl}/></x>"),
+        ] {
+            assert!(!bound(&doc("", &format!("{before}{}", id("")))));
+        }
+    }
+
+    /// Declarations deep inside a message are still checked as quick-xml's resolver does.
+    #[test]
+    fn deep_declarations_are_checked() {
+        let xml = format!(
+            r#"<s:Envelope xmlns:s="{SOAP}"><s:Body><Reboot><CommandKey xmlns:xml="urn:not-xml">k</CommandKey></Reboot></s:Body></s:Envelope>"#
+        );
+        let e = decode_with(xml.as_bytes(), &DecodeOptions::default()).unwrap_err();
+        assert!(xml[e.offset as usize..].starts_with("<CommandKey"), "{e:?}");
+    }
 
     #[test]
     fn array_counts() {
