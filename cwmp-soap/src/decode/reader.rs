@@ -675,7 +675,11 @@ impl<'a, 'o> Parser<'a, 'o> {
                 if out.len() >= self.opts.max_array_items {
                     return Err(Self::err(DecodeErrorKind::TooManyItems, c.offset));
                 }
+                let start = c.offset;
                 out.push(read(self, c)?);
+                if out.len() == 1 {
+                    self.reserve_like_first(&mut out, start);
+                }
             } else {
                 self.unknown(c)?;
             }
@@ -693,6 +697,25 @@ impl<'a, 'o> Parser<'a, 'o> {
             None => {}
         }
         Ok(out)
+    }
+
+    /// Reserves room for as many more items as the rest of the input could hold if they
+    /// were the size of the first one (read from `start` to here). The declared count is
+    /// never used; the room reserved is at most the size of the rest of the input, and
+    /// small arrays are left to grow as usual.
+    fn reserve_like_first<T>(&self, out: &mut Vec<T>, start: u64) {
+        let here = self.reader.buffer_position();
+        let first = usize::try_from(here.saturating_sub(start)).unwrap_or(usize::MAX);
+        let rest = self
+            .text
+            .len()
+            .saturating_sub(usize::try_from(here).unwrap_or(usize::MAX));
+        let more = (rest / first.max(1))
+            .min(rest / size_of::<T>().max(1))
+            .min(self.opts.max_array_items.saturating_sub(1));
+        if more >= 32 {
+            out.reserve(more);
+        }
     }
 
     /// An array of strings (`xsd:string[n]`, `base64[n]`): items of any element name.
@@ -722,10 +745,10 @@ impl<'a, 'o> Parser<'a, 'o> {
 /// Character data with XML line-end normalisation (`\r\n` and `\r` become `\n`),
 /// borrowed when there is nothing to change; sets `control` when the text holds control
 /// characters XML forbids (they are kept). One pass over the bytes.
+#[inline]
 fn normalize<'a>(t: Cow<'a, str>, control: &mut bool) -> Cow<'a, str> {
-    // The usual text has no byte below 0x20: a branch-free minimum (which vectorises)
-    // settles it before the per-byte loop.
-    if t.bytes().fold(u8::MAX, u8::min) >= 0x20 {
+    // The usual text has no byte below 0x20, which settles it before the per-byte loop.
+    if !has_byte_below_0x20(t.as_bytes()) {
         return t;
     }
     let mut cr = false;
@@ -742,6 +765,25 @@ fn normalize<'a>(t: Cow<'a, str>, control: &mut bool) -> Cow<'a, str> {
         return t;
     }
     Cow::Owned(t.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Whether any byte is below 0x20, eight bytes at a time (texts are short, so this beats
+/// both a byte loop and a vector loop with its set-up).
+fn has_byte_below_0x20(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Sets the high bit of each byte below 0x20 (and possibly of bytes above one that is,
+    // which does not change the answer); bytes of 0x80 and more are masked out by `!x`.
+    let below = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if below(u64::from_le_bytes(w)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c < 0x20)
 }
 
 /// The count in an `arrayType` value such as `cwmp:ParameterValueStruct[0008]`.
@@ -848,6 +890,25 @@ mod tests {
         );
         let e = decode_with(xml.as_bytes(), &DecodeOptions::default()).unwrap_err();
         assert!(xml[e.offset as usize..].starts_with("<CommandKey"), "{e:?}");
+    }
+
+    #[test]
+    fn control_bytes_are_found_in_any_position() {
+        assert!(!has_byte_below_0x20(b""));
+        let clean: Vec<u8> = (0x20..=0xFF).collect();
+        assert!(!has_byte_below_0x20(&clean));
+        for len in 1..=20 {
+            for at in 0..len {
+                for bad in [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F] {
+                    for fill in [b' ', b'a', 0x7F, 0x80, 0xC3, 0xFF] {
+                        let mut v = vec![fill; len];
+                        assert!(!has_byte_below_0x20(&v));
+                        v[at] = bad;
+                        assert!(has_byte_below_0x20(&v), "{v:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
