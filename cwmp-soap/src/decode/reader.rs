@@ -60,6 +60,9 @@ pub(super) struct Elem<'a> {
     pub(super) start: BytesStart<'a>,
     /// `<x/>`: no content and no end tag follow.
     pub(super) empty: bool,
+    /// The first attribute, when it is not a namespace declaration: where its local name
+    /// and its raw value are in `start.attributes_raw()` (read once, by the limit check).
+    first: Option<[u32; 4]>,
     /// Offset of its `<`.
     pub(super) offset: u64,
     /// Offset just after its `>`.
@@ -88,7 +91,14 @@ impl Elem<'_> {
             };
             DecodeError::new(kind, self.offset)
         };
-        for a in Attrs::new(self.start.attributes_raw()) {
+        let raw = self.start.attributes_raw();
+        if let Some([n0, n1, v0, v1]) = self.first {
+            let span = |a: u32, b: u32| raw.get(a as usize..b as usize).unwrap_or_default();
+            if span(n0, n1) == local {
+                return attrs::unescape(span(v0, v1)).map(Some).map_err(malformed);
+            }
+        }
+        for a in Attrs::new(raw) {
             let (name, value) = a.map_err(malformed)?;
             if attrs::local(name) == local && !attrs::is_xmlns(name) {
                 return attrs::unescape(value).map(Some).map_err(malformed);
@@ -218,12 +228,14 @@ impl<'a, 'o> Parser<'a, 'o> {
                 if self.depth > self.opts.max_depth {
                     return Err(Self::err(DecodeErrorKind::TooDeep, pos));
                 }
-                if self.check_attributes(&start, pos)? {
+                let (xmlns, first) = self.check_attributes(&start, pos)?;
+                if xmlns {
                     self.bind(&start, self.depth, pos)?;
                 }
                 Ev::Start(Elem {
                     start,
                     empty: false,
+                    first,
                     offset: pos,
                     content_start: self.reader.buffer_position(),
                 })
@@ -232,13 +244,15 @@ impl<'a, 'o> Parser<'a, 'o> {
                 if self.depth + 1 > self.opts.max_depth {
                     return Err(Self::err(DecodeErrorKind::TooDeep, pos));
                 }
-                if self.check_attributes(&start, pos)? {
+                let (xmlns, first) = self.check_attributes(&start, pos)?;
+                if xmlns {
                     self.bind(&start, self.depth + 1, pos)?;
                     self.pending_pop = true;
                 }
                 Ev::Start(Elem {
                     start,
                     empty: true,
+                    first,
                     offset: pos,
                     content_start: self.reader.buffer_position(),
                 })
@@ -258,25 +272,45 @@ impl<'a, 'o> Parser<'a, 'o> {
         }))
     }
 
-    /// Checks the attribute syntax and count; whether the tag declares a namespace.
-    fn check_attributes(&self, start: &BytesStart<'_>, pos: u64) -> Result<bool> {
+    /// Checks the attribute syntax and count; whether the tag declares a namespace, and
+    /// where the first attribute is (see [`Elem::attr`]).
+    fn check_attributes(
+        &self,
+        start: &BytesStart<'_>,
+        pos: u64,
+    ) -> Result<(bool, Option<[u32; 4]>)> {
         let raw = start.attributes_raw();
         if raw.bytes().all(is_xml_ws) {
-            return Ok(false);
+            return Ok((false, None));
         }
         let mut n = 0usize;
         let mut xmlns = false;
+        let mut first = None;
         for a in Attrs::new(raw) {
-            let Ok((name, _)) = a else {
+            let Ok((name, value)) = a else {
                 return Err(Self::err(DecodeErrorKind::MalformedXml, pos));
             };
-            xmlns |= attrs::is_xmlns(name);
+            let declares = attrs::is_xmlns(name);
+            xmlns |= declares;
+            if n == 0 && !declares {
+                // Where sub-slices of `raw` start and end (pointer differences, no unsafe).
+                let span = |s: &str| {
+                    let from = s.as_ptr() as usize - raw.as_ptr() as usize;
+                    Some((
+                        u32::try_from(from).ok()?,
+                        u32::try_from(from + s.len()).ok()?,
+                    ))
+                };
+                if let (Some((n0, n1)), Some((v0, v1))) = (span(attrs::local(name)), span(value)) {
+                    first = Some([n0, n1, v0, v1]);
+                }
+            }
             n += 1;
             if n > self.opts.max_attributes {
                 return Err(Self::err(DecodeErrorKind::TooManyAttributes, pos));
             }
         }
-        Ok(xmlns)
+        Ok((xmlns, first))
     }
 
     /// Opens the namespace scope of an element at `depth` that declares namespaces.
