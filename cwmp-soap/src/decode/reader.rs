@@ -80,6 +80,19 @@ impl Elem<'_> {
         }
     }
 
+    /// Whether the local name is `want` (which has no `:`): the same as `local() == want`,
+    /// without scanning the whole name for its prefix.
+    pub(super) fn local_is(&self, want: &str) -> bool {
+        let name = self.start.name().into_inner();
+        let Some(prefix) = name.strip_suffix(want) else {
+            return false;
+        };
+        match prefix.strip_suffix(':') {
+            None => prefix.is_empty(),
+            Some(p) => !p.contains(':'),
+        }
+    }
+
     /// The value of the first attribute with this local name, whatever its prefix
     /// (namespace declarations excluded), references replaced.
     pub(super) fn attr(&self, local: &str) -> Result<Option<Cow<'_, str>>> {
@@ -705,7 +718,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         };
         let mut out = Vec::new();
         while let Some(c) = self.child_of(&elem)? {
-            if item.is_empty() || c.local() == item {
+            if item.is_empty() || c.local_is(item) {
                 if out.len() >= self.opts.max_array_items {
                     return Err(Self::err(DecodeErrorKind::TooManyItems, c.offset));
                 }
@@ -941,6 +954,33 @@ mod tests {
                         assert!(has_byte_below_0x20(&v), "{v:?}");
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn local_is_matches_local() {
+        for name in [
+            "V",
+            "Value",
+            "cwmp:Value",
+            "a:b:Value",
+            ":Value",
+            "xValue",
+            "x:Valu",
+            "Value:",
+            "",
+        ] {
+            let start = BytesStart::from_content(name, name.len());
+            let e = Elem {
+                start,
+                empty: true,
+                first: None,
+                offset: 0,
+                content_start: 0,
+            };
+            for want in ["Value", "V", "ParameterValueStruct"] {
+                assert_eq!(e.local_is(want), e.local() == want, "{name} {want}");
             }
         }
     }
