@@ -236,40 +236,8 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// matter (comments, processing instructions, the XML declaration).
     fn convert(&mut self, pos: u64, ev: Event<'a>) -> Result<Option<Ev<'a>>> {
         Ok(Some(match ev {
-            Event::Start(start) => {
-                self.depth += 1;
-                if self.depth > self.opts.max_depth {
-                    return Err(Self::err(DecodeErrorKind::TooDeep, pos));
-                }
-                let (xmlns, first) = self.check_attributes(&start, pos)?;
-                if xmlns {
-                    self.bind(&start, self.depth, pos)?;
-                }
-                Ev::Start(Elem {
-                    start,
-                    empty: false,
-                    first,
-                    offset: pos,
-                    content_start: self.reader.buffer_position(),
-                })
-            }
-            Event::Empty(start) => {
-                if self.depth + 1 > self.opts.max_depth {
-                    return Err(Self::err(DecodeErrorKind::TooDeep, pos));
-                }
-                let (xmlns, first) = self.check_attributes(&start, pos)?;
-                if xmlns {
-                    self.bind(&start, self.depth + 1, pos)?;
-                    self.pending_pop = true;
-                }
-                Ev::Start(Elem {
-                    start,
-                    empty: true,
-                    first,
-                    offset: pos,
-                    content_start: self.reader.buffer_position(),
-                })
-            }
+            Event::Start(start) => Ev::Start(self.start(start, pos, false)?),
+            Event::Empty(start) => Ev::Start(self.start(start, pos, true)?),
             Event::End(_) => {
                 self.close();
                 Ev::End(pos)
@@ -283,6 +251,31 @@ impl<'a, 'o> Parser<'a, 'o> {
             Event::Comment(_) | Event::PI(_) | Event::Decl(_) => return Ok(None),
             Event::Eof => Ev::Eof,
         }))
+    }
+
+    /// A start tag (`empty` for `<x/>`) read at `pos`, with the depth and attribute limits
+    /// applied and its namespace scope opened.
+    #[inline]
+    fn start(&mut self, start: BytesStart<'a>, pos: u64, empty: bool) -> Result<Elem<'a>> {
+        let depth = self.depth + 1;
+        if depth > self.opts.max_depth {
+            return Err(Self::err(DecodeErrorKind::TooDeep, pos));
+        }
+        let (xmlns, first) = self.check_attributes(&start, pos)?;
+        if xmlns {
+            self.bind(&start, depth, pos)?;
+            self.pending_pop = empty;
+        }
+        if !empty {
+            self.depth = depth;
+        }
+        Ok(Elem {
+            start,
+            empty,
+            first,
+            offset: pos,
+            content_start: self.reader.buffer_position(),
+        })
     }
 
     /// Checks the attribute syntax and count; whether the tag declares a namespace, and
@@ -404,6 +397,8 @@ impl<'a, 'o> Parser<'a, 'o> {
                     return Ok(None);
                 }
                 Ok(Event::Text(_)) => continue,
+                Ok(Event::Start(start)) => return self.start(start, pos, false).map(Some),
+                Ok(Event::Empty(start)) => return self.start(start, pos, true).map(Some),
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e)),
             };
