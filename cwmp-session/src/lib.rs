@@ -228,3 +228,8 @@ pub use queue::{
 };
 pub use retry::RetryPolicy;
 pub use schedule::{HeartbeatPolicy, PeriodicInform};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

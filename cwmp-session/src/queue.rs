@@ -23,8 +23,8 @@
 //! reboots; it also carries the session retry count, which the spec keeps across reboots.
 
 use cwmp_types::{
-    AutonomousDuStateChangeComplete, AutonomousTransferComplete, DuStateChangeComplete, EventCode,
-    EventStruct, Kicked, Request, RequestDownload, TransferComplete,
+    AutonomousDuStateChangeComplete, AutonomousTransferComplete, Body, DuStateChangeComplete,
+    Envelope, EventCode, EventStruct, Inform, Kicked, Request, RequestDownload, TransferComplete,
 };
 
 use crate::{Limit, RpcHandle, SessionError};
@@ -214,6 +214,9 @@ impl EventQueue {
     /// Events that belong to a request (`7`, `M Download`, …) may also be queued directly;
     /// they are then delivered like any other event.
     pub fn push(&mut self, event: EventStruct) -> Result<(), SessionError> {
+        let mut probe = Inform::default();
+        probe.event.push(event.clone());
+        encodable(Request::Inform(probe))?;
         let seq = self.bump_seq();
         if event.event_code == EventCode::Bootstrap {
             self.events
@@ -243,6 +246,7 @@ impl EventQueue {
         if self.requests.len() >= MAX_QUEUED_REQUESTS {
             return Err(Limit::RequestQueueFull.into());
         }
+        encodable(request.to_request())?;
         let handle = RpcHandle::queue(self.next_handle);
         self.next_handle += 1;
         self.requests.push(PendingRequest { handle, request });
@@ -395,6 +399,14 @@ impl EventQueue {
             .find(|r| r.handle == handle)
             .map(|r| &r.request)
     }
+}
+
+/// Refuses what could never be sent (text with characters XML cannot carry), so a queued
+/// event or request can never make a later Inform or POST impossible to encode.
+fn encodable(body: impl Into<Body>) -> Result<(), SessionError> {
+    let mut scratch = Vec::new();
+    cwmp_soap::encode(&Envelope::new(body), &mut scratch)?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -180,6 +180,9 @@ pub enum WarningKind {
     MissingArrayType,
     /// `Value` had no `xsi:type`; `xsd:string` assumed.
     MissingValueType,
+    /// `Value` had an `xsi:type` that is not an XML name (the context holds it); `xsd:string`
+    /// assumed, the text kept.
+    InvalidValueType,
     /// A `Value` element was missing; an empty string was assumed.
     MissingValue,
     /// A required element was missing and its default was assumed.
@@ -220,6 +223,7 @@ impl WarningKind {
             Self::ArrayTypeMismatch => "arrayType count does not match the items",
             Self::MissingArrayType => "array without arrayType",
             Self::MissingValueType => "Value without xsi:type, xsd:string assumed",
+            Self::InvalidValueType => "xsi:type is not an XML name, xsd:string assumed",
             Self::MissingValue => "Value element missing, empty string assumed",
             Self::MissingElement => "element missing, default assumed",
             Self::UnknownElement => "unknown element skipped",

@@ -1,6 +1,13 @@
 //! Small functions called by the fuzz targets (each target is a one-liner).
 #![forbid(unsafe_code)]
 
+mod input;
+mod session;
+mod soap;
+
+pub use session::{acs_session, cpe_session};
+pub use soap::{decode, roundtrip};
+
 use cwmp_session::connreq::{Credentials, basic, digest, udp, xmpp};
 
 /// Arbitrary digest headers, UDP datagrams and XMPP stanzas: verification never panics and never

@@ -286,6 +286,10 @@ impl<'a> Parser<'a, '_> {
 
     /// A vendor or unknown method, kept by name with its raw content.
     fn unknown_method(&mut self, m: Elem<'a>) -> Result<Body> {
+        // quick-xml does not check names; a method name must be one to be written back.
+        if !crate::encode::fragment::is_ncname(m.local()) {
+            return Err(Self::err(DecodeErrorKind::MalformedXml, m.offset));
+        }
         let name = m.local().to_owned();
         let start = m.content_start;
         let end = self.skip(m)?;

@@ -40,7 +40,16 @@ impl<'a> Parser<'a, '_> {
     /// numbers, booleans and dates are trimmed, other text is kept as sent.
     pub(super) fn value(&mut self, e: Elem<'a>) -> Result<ParameterValue> {
         let ty = match e.attr("type")? {
-            Some(t) => ValueType::from_name(attrs::local(trim_xml(&t))),
+            Some(t) => {
+                let name = attrs::local(trim_xml(&t));
+                if crate::encode::fragment::is_ncname(name) {
+                    ValueType::from_name(name)
+                } else {
+                    // Kept as a string: a type that is not a name cannot be written back.
+                    self.warn(WarningKind::InvalidValueType, e.offset, name);
+                    ValueType::String
+                }
+            }
             None => {
                 self.warn(WarningKind::MissingValueType, e.offset, "");
                 ValueType::String

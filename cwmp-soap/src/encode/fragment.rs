@@ -21,7 +21,7 @@ fn is_name_char(c: char) -> bool {
 }
 
 /// Whether `s` is an XML name without a colon (an `NCName`: what may follow `cwmp:` or `xsd:`).
-pub(super) fn is_ncname(s: &str) -> bool {
+pub(crate) fn is_ncname(s: &str) -> bool {
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }

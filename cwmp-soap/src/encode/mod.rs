@@ -50,7 +50,7 @@
 //!   after checking that the name is an XML name and the XML well-formed content
 //!   ([`EncodeError::InvalidUnknownMethod`] otherwise).
 
-mod fragment;
+pub(crate) mod fragment;
 mod rpc;
 mod writer;
 
