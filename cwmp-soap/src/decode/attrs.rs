@@ -82,11 +82,15 @@ impl<'s> Iterator for Attrs<'s> {
             return fail();
         };
         let value_start = i + 1;
-        let Some(len) = b[value_start..].iter().position(|&c| c == quote) else {
+        // One pass to the closing quote; a `<` before it is an error.
+        let Some(len) = b[value_start..]
+            .iter()
+            .position(|&c| c == quote || c == b'<')
+        else {
             return fail();
         };
         let value_end = value_start + len;
-        if b[value_start..value_end].contains(&b'<') {
+        if b[value_end] == b'<' {
             return fail();
         }
         self.pos = value_end + 1;

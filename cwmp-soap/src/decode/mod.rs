@@ -1,4 +1,5 @@
-//! The decoder: a hand-written pull parser over quick-xml's `NsReader`.
+//! The decoder: a hand-written pull parser over quick-xml's `Reader` and its namespace
+//! resolver (which only elements that declare namespaces pay for).
 //!
 //! The SOAP envelope is recognised by namespace URI (any prefix); header entries, the method
 //! element and everything inside it are matched by local name, so qualified, unqualified and

@@ -9,8 +9,8 @@ use cwmp_types::{
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{NamespaceError, ResolveResult};
-use quick_xml::reader::NsReader;
+use quick_xml::name::{NamespaceError, NamespaceResolver, ResolveResult};
+use quick_xml::reader::Reader;
 
 use super::attrs::{self, AttrError, Attrs};
 use crate::{DecodeError, DecodeErrorKind, DecodeOptions, Warning, WarningKind, ns};
@@ -60,6 +60,9 @@ pub(super) struct Elem<'a> {
     pub(super) start: BytesStart<'a>,
     /// `<x/>`: no content and no end tag follow.
     pub(super) empty: bool,
+    /// The first attribute, when it is not a namespace declaration: where its local name
+    /// and its raw value are in `start.attributes_raw()` (read once, by the limit check).
+    first: Option<[u32; 4]>,
     /// Offset of its `<`.
     pub(super) offset: u64,
     /// Offset just after its `>`.
@@ -77,6 +80,19 @@ impl Elem<'_> {
         }
     }
 
+    /// Whether the local name is `want` (which has no `:`): the same as `local() == want`,
+    /// without scanning the whole name for its prefix.
+    pub(super) fn local_is(&self, want: &str) -> bool {
+        let name = self.start.name().into_inner();
+        let Some(prefix) = name.strip_suffix(want) else {
+            return false;
+        };
+        match prefix.strip_suffix(':') {
+            None => prefix.is_empty(),
+            Some(p) => !p.contains(':'),
+        }
+    }
+
     /// The value of the first attribute with this local name, whatever its prefix
     /// (namespace declarations excluded), references replaced.
     pub(super) fn attr(&self, local: &str) -> Result<Option<Cow<'_, str>>> {
@@ -88,7 +104,14 @@ impl Elem<'_> {
             };
             DecodeError::new(kind, self.offset)
         };
-        for a in Attrs::new(self.start.attributes_raw()) {
+        let raw = self.start.attributes_raw();
+        if let Some([n0, n1, v0, v1]) = self.first {
+            let span = |a: u32, b: u32| raw.get(a as usize..b as usize).unwrap_or_default();
+            if span(n0, n1) == local {
+                return attrs::unescape(span(v0, v1)).map(Some).map_err(malformed);
+            }
+        }
+        for a in Attrs::new(raw) {
             let (name, value) = a.map_err(malformed)?;
             if attrs::local(name) == local && !attrs::is_xmlns(name) {
                 return attrs::unescape(value).map(Some).map_err(malformed);
@@ -132,8 +155,18 @@ pub(super) fn trim_xml(s: &str) -> &str {
 }
 
 /// The decoder state over the (UTF-8) text.
+///
+/// Namespaces: the resolver holds the `xmlns` declarations of the open elements that have
+/// any (every declaration is checked by quick-xml's resolver, as its `NsReader` would), and
+/// its scope levels follow `depth`. Elements without declarations cost nothing, so the
+/// deep parameter lists pay no namespace bookkeeping; only the few names the envelope
+/// layer matches by namespace are resolved.
 pub(super) struct Parser<'a, 'o> {
-    reader: NsReader<&'a [u8]>,
+    reader: Reader<&'a [u8]>,
+    resolver: NamespaceResolver,
+    /// The last event was an empty element that declared namespaces: its scope is
+    /// dropped before the next event is read.
+    pending_pop: bool,
     text: &'a str,
     pub(super) opts: &'o DecodeOptions,
     pub(super) warnings: Vec<Warning>,
@@ -142,13 +175,15 @@ pub(super) struct Parser<'a, 'o> {
 
 impl<'a, 'o> Parser<'a, 'o> {
     pub(super) fn new(text: &'a str, opts: &'o DecodeOptions) -> Self {
-        let mut reader = NsReader::from_str(text);
+        let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.check_end_names = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
         Self {
             reader,
+            resolver: NamespaceResolver::default(),
+            pending_pop: false,
             text,
             opts,
             warnings: Vec::new(),
@@ -164,7 +199,7 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// The namespace of `e`'s name. Must be called before reading past `e`'s start tag
     /// (the reader's namespace scope is the one of the last start tag read).
     pub(super) fn ns(&self, e: &Elem<'a>) -> Ns {
-        let (res, _) = self.reader.resolver().resolve_element(e.start.name());
+        let (res, _) = self.resolver.resolve_element(e.start.name());
         Ns::classify(&res)
     }
 
@@ -187,7 +222,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             let pos = self.reader.buffer_position();
             // Names are not resolved here: most elements are matched by local name only,
             // and `Parser::ns` resolves the few that need it.
-            let ev = match self.reader.read_event() {
+            let ev = match self.read() {
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e)),
             };
@@ -201,33 +236,10 @@ impl<'a, 'o> Parser<'a, 'o> {
     /// matter (comments, processing instructions, the XML declaration).
     fn convert(&mut self, pos: u64, ev: Event<'a>) -> Result<Option<Ev<'a>>> {
         Ok(Some(match ev {
-            Event::Start(start) => {
-                self.depth += 1;
-                if self.depth > self.opts.max_depth {
-                    return Err(Self::err(DecodeErrorKind::TooDeep, pos));
-                }
-                self.check_attributes(&start, pos)?;
-                Ev::Start(Elem {
-                    start,
-                    empty: false,
-                    offset: pos,
-                    content_start: self.reader.buffer_position(),
-                })
-            }
-            Event::Empty(start) => {
-                if self.depth + 1 > self.opts.max_depth {
-                    return Err(Self::err(DecodeErrorKind::TooDeep, pos));
-                }
-                self.check_attributes(&start, pos)?;
-                Ev::Start(Elem {
-                    start,
-                    empty: true,
-                    offset: pos,
-                    content_start: self.reader.buffer_position(),
-                })
-            }
+            Event::Start(start) => Ev::Start(self.start(start, pos, false)?),
+            Event::Empty(start) => Ev::Start(self.start(start, pos, true)?),
             Event::End(_) => {
-                self.depth = self.depth.saturating_sub(1);
+                self.close();
                 Ev::End(pos)
             }
             Event::Text(t) => Ev::Text(t.into_inner()),
@@ -241,27 +253,109 @@ impl<'a, 'o> Parser<'a, 'o> {
         }))
     }
 
-    fn check_attributes(&self, start: &BytesStart<'_>, pos: u64) -> Result<()> {
+    /// A start tag (`empty` for `<x/>`) read at `pos`, with the depth and attribute limits
+    /// applied and its namespace scope opened.
+    #[inline]
+    fn start(&mut self, start: BytesStart<'a>, pos: u64, empty: bool) -> Result<Elem<'a>> {
+        let depth = self.depth + 1;
+        if depth > self.opts.max_depth {
+            return Err(Self::err(DecodeErrorKind::TooDeep, pos));
+        }
+        let (xmlns, first) = self.check_attributes(&start, pos)?;
+        if xmlns {
+            self.bind(&start, depth, pos)?;
+            self.pending_pop = empty;
+        }
+        if !empty {
+            self.depth = depth;
+        }
+        Ok(Elem {
+            start,
+            empty,
+            first,
+            offset: pos,
+            content_start: self.reader.buffer_position(),
+        })
+    }
+
+    /// Checks the attribute syntax and count; whether the tag declares a namespace, and
+    /// where the first attribute is (see [`Elem::attr`]).
+    fn check_attributes(
+        &self,
+        start: &BytesStart<'_>,
+        pos: u64,
+    ) -> Result<(bool, Option<[u32; 4]>)> {
         let raw = start.attributes_raw();
         if raw.bytes().all(is_xml_ws) {
-            return Ok(());
+            return Ok((false, None));
         }
         let mut n = 0usize;
+        let mut xmlns = false;
+        let mut first = None;
         for a in Attrs::new(raw) {
-            if a.is_err() {
+            let Ok((name, value)) = a else {
                 return Err(Self::err(DecodeErrorKind::MalformedXml, pos));
+            };
+            let declares = attrs::is_xmlns(name);
+            xmlns |= declares;
+            if n == 0 && !declares {
+                // Where sub-slices of `raw` start and end (pointer differences, no unsafe).
+                let span = |s: &str| {
+                    let from = s.as_ptr() as usize - raw.as_ptr() as usize;
+                    Some((
+                        u32::try_from(from).ok()?,
+                        u32::try_from(from + s.len()).ok()?,
+                    ))
+                };
+                if let (Some((n0, n1)), Some((v0, v1))) = (span(attrs::local(name)), span(value)) {
+                    first = Some([n0, n1, v0, v1]);
+                }
             }
             n += 1;
             if n > self.opts.max_attributes {
                 return Err(Self::err(DecodeErrorKind::TooManyAttributes, pos));
             }
         }
-        Ok(())
+        Ok((xmlns, first))
+    }
+
+    /// Opens the namespace scope of an element at `depth` that declares namespaces.
+    fn bind(&mut self, start: &BytesStart<'_>, depth: usize, pos: u64) -> Result<()> {
+        let level =
+            u16::try_from(depth - 1).map_err(|_| Self::err(DecodeErrorKind::TooDeep, pos))?;
+        // Drops what is left of closed siblings' scopes, then opens this one at `depth`.
+        self.resolver.set_level(level);
+        self.resolver
+            .push(start)
+            .map_err(|e| self.xml_error_at(XmlError::Namespace(e), pos))
+    }
+
+    /// The next reader event, after dropping the scope of an empty element read last.
+    fn read(&mut self) -> core::result::Result<Event<'a>, XmlError> {
+        if self.pending_pop {
+            self.pending_pop = false;
+            self.resolver
+                .set_level(u16::try_from(self.depth).unwrap_or(u16::MAX));
+        }
+        self.reader.read_event()
+    }
+
+    /// An end tag closes the element at `depth`, and its namespace scope if it has one.
+    fn close(&mut self) {
+        if usize::from(self.resolver.level()) >= self.depth && self.depth > 0 {
+            self.resolver
+                .set_level(u16::try_from(self.depth - 1).unwrap_or(u16::MAX));
+        }
+        self.depth = self.depth.saturating_sub(1);
     }
 
     fn xml_error(&self, e: XmlError) -> DecodeError {
+        self.xml_error_at(e, self.reader.error_position())
+    }
+
+    /// The decode error for a reader error found at `offset`.
+    fn xml_error_at(&self, e: XmlError, offset: u64) -> DecodeError {
         use DecodeErrorKind as K;
-        let offset = self.reader.error_position();
         let kind = match e {
             XmlError::Syntax(SyntaxError::InvalidBangMarkup) => {
                 let at = usize::try_from(offset).unwrap_or(usize::MAX);
@@ -297,12 +391,14 @@ impl<'a, 'o> Parser<'a, 'o> {
         loop {
             let pos = self.reader.buffer_position();
             // The common events are handled here directly; the rest go through `convert`.
-            let ev = match self.reader.read_event() {
+            let ev = match self.read() {
                 Ok(Event::End(_)) => {
-                    self.depth = self.depth.saturating_sub(1);
+                    self.close();
                     return Ok(None);
                 }
                 Ok(Event::Text(_)) => continue,
+                Ok(Event::Start(start)) => return self.start(start, pos, false).map(Some),
+                Ok(Event::Empty(start)) => return self.start(start, pos, true).map(Some),
                 Ok(ev) => ev,
                 Err(e) => return Err(self.xml_error(e)),
             };
@@ -425,18 +521,18 @@ impl<'a, 'o> Parser<'a, 'o> {
         }
         // Fast path for the usual leaf: no text or one plain text node, then the end tag.
         let pos = self.reader.buffer_position();
-        let first = match self.reader.read_event() {
+        let first = match self.read() {
             Ok(Event::End(_)) => {
-                self.depth = self.depth.saturating_sub(1);
+                self.close();
                 return Ok(Cow::Borrowed(""));
             }
             Ok(Event::Text(t)) => {
                 let mut control = false;
                 let t = normalize(t.into_inner(), &mut control);
                 let pos = self.reader.buffer_position();
-                match self.reader.read_event() {
+                match self.read() {
                     Ok(Event::End(_)) if !control && t.len() <= self.opts.max_text_len => {
-                        self.depth = self.depth.saturating_sub(1);
+                        self.close();
                         return Ok(t);
                     }
                     Ok(ev) => return self.text_slow(elem, t, control, pos, ev),
@@ -617,11 +713,15 @@ impl<'a, 'o> Parser<'a, 'o> {
         };
         let mut out = Vec::new();
         while let Some(c) = self.child_of(&elem)? {
-            if item.is_empty() || c.local() == item {
+            if item.is_empty() || c.local_is(item) {
                 if out.len() >= self.opts.max_array_items {
                     return Err(Self::err(DecodeErrorKind::TooManyItems, c.offset));
                 }
+                let start = c.offset;
                 out.push(read(self, c)?);
+                if out.len() == 1 {
+                    self.reserve_like_first(&mut out, start);
+                }
             } else {
                 self.unknown(c)?;
             }
@@ -639,6 +739,25 @@ impl<'a, 'o> Parser<'a, 'o> {
             None => {}
         }
         Ok(out)
+    }
+
+    /// Reserves room for as many more items as the rest of the input could hold if they
+    /// were the size of the first one (read from `start` to here). The declared count is
+    /// never used; the room reserved is at most the size of the rest of the input, and
+    /// small arrays are left to grow as usual.
+    fn reserve_like_first<T>(&self, out: &mut Vec<T>, start: u64) {
+        let here = self.reader.buffer_position();
+        let first = usize::try_from(here.saturating_sub(start)).unwrap_or(usize::MAX);
+        let rest = self
+            .text
+            .len()
+            .saturating_sub(usize::try_from(here).unwrap_or(usize::MAX));
+        let more = (rest / first.max(1))
+            .min(rest / size_of::<T>().max(1))
+            .min(self.opts.max_array_items.saturating_sub(1));
+        if more >= 32 {
+            out.reserve(more);
+        }
     }
 
     /// An array of strings (`xsd:string[n]`, `base64[n]`): items of any element name.
@@ -668,7 +787,12 @@ impl<'a, 'o> Parser<'a, 'o> {
 /// Character data with XML line-end normalisation (`\r\n` and `\r` become `\n`),
 /// borrowed when there is nothing to change; sets `control` when the text holds control
 /// characters XML forbids (they are kept). One pass over the bytes.
+#[inline]
 fn normalize<'a>(t: Cow<'a, str>, control: &mut bool) -> Cow<'a, str> {
+    // The usual text has no byte below 0x20, which settles it before the per-byte loop.
+    if !has_byte_below_0x20(t.as_bytes()) {
+        return t;
+    }
     let mut cr = false;
     for b in t.bytes() {
         if b < 0x20 {
@@ -683,6 +807,25 @@ fn normalize<'a>(t: Cow<'a, str>, control: &mut bool) -> Cow<'a, str> {
         return t;
     }
     Cow::Owned(t.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// Whether any byte is below 0x20, eight bytes at a time (texts are short, so this beats
+/// both a byte loop and a vector loop with its set-up).
+fn has_byte_below_0x20(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Sets the high bit of each byte below 0x20 (and possibly of bytes above one that is,
+    // which does not change the answer); bytes of 0x80 and more are masked out by `!x`.
+    let below = |x: u64| x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        if below(u64::from_le_bytes(w)) {
+            return true;
+        }
+    }
+    chunks.remainder().iter().any(|&c| c < 0x20)
 }
 
 /// The count in an `arrayType` value such as `cwmp:ParameterValueStruct[0008]`.
@@ -731,6 +874,111 @@ pub(super) use read_struct;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decode_with;
+
+    const SOAP: &str = "http://schemas.xmlsoap.org/soap/envelope/";
+
+    /// A declaration is in scope on its element and inside it, and nowhere after it:
+    /// not on later siblings, whether the declaring element was empty or not.
+    #[test]
+    fn namespace_scopes_end_with_their_element() {
+        let decl = r#" xmlns:c="urn:dslforum-org:cwmp-1-1""#;
+        let doc = |env_decl: &str, header: &str| {
+            format!(
+                r#"<s:Envelope xmlns:s="{SOAP}"{env_decl}><s:Header>{header}</s:Header><s:Body><Reboot><CommandKey>k</CommandKey></Reboot></s:Body></s:Envelope>"#
+            )
+        };
+        let id = |d: &str| format!("<c:ID{d}>1</c:ID>");
+        let bound = |xml: &str| {
+            let d = decode_with(xml.as_bytes(), &DecodeOptions::default()).unwrap();
+            let unexpected = d
+                .warnings
+                .iter()
+                .find(|w| w.kind == WarningKind::UnexpectedNamespace);
+            match unexpected {
+                None => {
+                    assert_eq!(d.envelope.namespace, CwmpNamespace::Cwmp1_1, "{xml}");
+                    true
+                }
+                Some(w) => {
+                    assert!(xml[w.offset as usize..].starts_with("<c:ID"), "{xml}");
+                    assert_eq!(d.envelope.namespace, CwmpNamespace::default(), "{xml}");
+                    false
+                }
+            }
+        };
+        // Declared on the entry itself or on an ancestor, with other scopes opened and
+        // closed in between: bound.
+        assert!(bound(&doc("", &id(decl))));
+        let other = r#" xmlns:c="urn:other""#;
+        let inner = format!("<x{other}/><x><y{other}><z/></y></x>{}", id(""));
+        assert!(bound(&doc(decl, &inner)));
+        // Declared on an empty or a closed earlier sibling, or deep inside one: unbound.
+        for before in [
+            format!("<x{decl}/>"),
+            format!("<x{decl}><y/></x>"),
+            format!("<x><y{decl}><z/></y></x>"),
+            format!("<x><y{decl}/></x>"),
+        ] {
+            assert!(!bound(&doc("", &format!("{before}{}", id("")))));
+        }
+    }
+
+    /// Declarations deep inside a message are still checked as quick-xml's resolver does.
+    #[test]
+    fn deep_declarations_are_checked() {
+        let xml = format!(
+            r#"<s:Envelope xmlns:s="{SOAP}"><s:Body><Reboot><CommandKey xmlns:xml="urn:not-xml">k</CommandKey></Reboot></s:Body></s:Envelope>"#
+        );
+        let e = decode_with(xml.as_bytes(), &DecodeOptions::default()).unwrap_err();
+        assert!(xml[e.offset as usize..].starts_with("<CommandKey"), "{e:?}");
+    }
+
+    #[test]
+    fn control_bytes_are_found_in_any_position() {
+        assert!(!has_byte_below_0x20(b""));
+        let clean: Vec<u8> = (0x20..=0xFF).collect();
+        assert!(!has_byte_below_0x20(&clean));
+        for len in 1..=20 {
+            for at in 0..len {
+                for bad in [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F] {
+                    for fill in [b' ', b'a', 0x7F, 0x80, 0xC3, 0xFF] {
+                        let mut v = vec![fill; len];
+                        assert!(!has_byte_below_0x20(&v));
+                        v[at] = bad;
+                        assert!(has_byte_below_0x20(&v), "{v:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn local_is_matches_local() {
+        for name in [
+            "V",
+            "Value",
+            "cwmp:Value",
+            "a:b:Value",
+            ":Value",
+            "xValue",
+            "x:Valu",
+            "Value:",
+            "",
+        ] {
+            let start = BytesStart::from_content(name, name.len());
+            let e = Elem {
+                start,
+                empty: true,
+                first: None,
+                offset: 0,
+                content_start: 0,
+            };
+            for want in ["Value", "V", "ParameterValueStruct"] {
+                assert_eq!(e.local_is(want), e.local() == want, "{name} {want}");
+            }
+        }
+    }
 
     #[test]
     fn array_counts() {

@@ -42,12 +42,14 @@ impl<'a> Parser<'a, '_> {
         let ty = match e.attr("type")? {
             Some(t) => {
                 let name = attrs::local(trim_xml(&t));
-                if crate::encode::fragment::is_ncname(name) {
-                    ValueType::from_name(name)
-                } else {
-                    // Kept as a string: a type that is not a name cannot be written back.
-                    self.warn(WarningKind::InvalidValueType, e.offset, name);
-                    ValueType::String
+                // The known types are names; only another one needs checking.
+                match ValueType::from_name(name) {
+                    ValueType::Other(_) if !crate::encode::fragment::is_ncname(name) => {
+                        // Kept as a string: a type that is not a name cannot be written back.
+                        self.warn(WarningKind::InvalidValueType, e.offset, name);
+                        ValueType::String
+                    }
+                    ty => ty,
                 }
             }
             None => {
