@@ -109,22 +109,9 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
 }
 
 fn main() -> ExitCode {
-    let parsed = Flags::parse(std::env::args().skip(1), FLAGS).and_then(|f| {
-        if f.has("help") {
-            return Ok(None);
-        }
-        config(&f).map(Some)
-    });
-    let (config, duration) = match parsed {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("{e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let (config, duration) = match Flags::command_line(FLAGS, USAGE, config) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()

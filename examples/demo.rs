@@ -23,8 +23,7 @@ const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECOND
                      first)";
 
 fn main() -> ExitCode {
-    let flags = match Flags::parse(
-        std::env::args().skip(1),
+    let parsed = Flags::command_line(
         &[
             ("cpes", true),
             ("concurrency", true),
@@ -34,34 +33,24 @@ fn main() -> ExitCode {
             ("acs-log", false),
             ("help", false),
         ],
-    ) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
+        USAGE,
+        |flags| {
+            let mut config = DemoConfig::default();
+            let hold: usize = flags.parse_or("hold-sessions", 0)?;
+            config.cpes = flags.parse_or("cpes", config.cpes)?;
+            config.concurrency = flags.parse_or("concurrency", config.concurrency)?;
+            config.cpe_deadline = std::time::Duration::from_secs(
+                flags.parse_or("deadline", config.cpe_deadline.as_secs())?,
+            );
+            config.progress = !flags.has("quiet");
+            config.acs_log = flags.has("acs-log");
+            Ok((config, hold))
+        },
+    );
+    let (mut config, mut hold) = match parsed {
+        Ok(c) => c,
+        Err(code) => return code,
     };
-    if flags.has("help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let mut config = DemoConfig::default();
-    let mut hold = 0usize;
-    let parsed = (|| -> Result<(), String> {
-        hold = flags.parse_or("hold-sessions", 0)?;
-        config.cpes = flags.parse_or("cpes", config.cpes)?;
-        config.concurrency = flags.parse_or("concurrency", config.concurrency)?;
-        config.cpe_deadline = std::time::Duration::from_secs(
-            flags.parse_or("deadline", config.cpe_deadline.as_secs())?,
-        );
-        config.progress = !flags.has("quiet");
-        config.acs_log = flags.has("acs-log");
-        Ok(())
-    })();
-    if let Err(e) = parsed {
-        eprintln!("{e}\n{USAGE}");
-        return ExitCode::from(2);
-    }
     // Each live CPE holds up to four descriptors (its listener, its connection, the ACS's
     // side of it, a Connection Request): stay well inside the process's limit.
     if let Some(limit) = open_files_limit() {

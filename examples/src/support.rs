@@ -54,6 +54,34 @@ impl Flags {
         self.values.contains_key(name)
     }
 
+    /// Reads the process's arguments with `known` and builds a program's settings with
+    /// `build`. `--help` (which `known` must list) prints `usage` and ends with success; an
+    /// unknown flag or a bad value prints the reason and `usage` and ends with exit code 2.
+    /// `Err` carries the code the program exits with.
+    pub fn command_line<T>(
+        known: &[(&str, bool)],
+        usage: &str,
+        build: impl FnOnce(&Self) -> Result<T, String>,
+    ) -> Result<T, std::process::ExitCode> {
+        let built = Self::parse(std::env::args().skip(1), known).and_then(|f| {
+            if f.has("help") {
+                return Ok(None);
+            }
+            build(&f).map(Some)
+        });
+        match built {
+            Ok(Some(t)) => Ok(t),
+            Ok(None) => {
+                println!("{usage}");
+                Err(std::process::ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{e}\n{usage}");
+                Err(std::process::ExitCode::from(2))
+            }
+        }
+    }
+
     /// A parsed value, or `default` when absent.
     pub fn parse_or<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
         match self.get(name) {
