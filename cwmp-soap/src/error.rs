@@ -212,6 +212,10 @@ pub enum WarningKind {
     /// A header value could not be read (e.g. `UseCWMPVersion` not `major.minor`) and was
     /// ignored.
     InvalidHeaderValue,
+    /// A prefix used in the XML of an unknown method is declared nowhere in the message (the
+    /// context holds it). The XML is kept as sent; the encoder writes it back only if the prefix
+    /// is one the envelope it writes declares (`soap-env`, `soap-enc`, `xsd`, `xsi`, `cwmp`).
+    UnboundPrefix,
 }
 
 impl WarningKind {
@@ -238,6 +242,7 @@ impl WarningKind {
             Self::MissingCwmpNamespace => "no cwmp namespace found, cwmp-1-2 assumed",
             Self::UnknownFaultCode => "unknown SOAP faultcode, Server assumed",
             Self::InvalidHeaderValue => "unreadable header value ignored",
+            Self::UnboundPrefix => "undeclared namespace prefix in an unknown method, kept as sent",
         }
     }
 }

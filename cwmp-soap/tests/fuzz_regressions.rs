@@ -42,3 +42,95 @@ fn a_method_element_whose_name_is_not_an_xml_name_is_malformed() {
     let at = input.windows(5).position(|w| w == b"<cwmp").unwrap() as u64;
     assert_eq!(err.offset, at);
 }
+
+const ENVELOPE_OPEN: &str = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"
+ xmlns:cwmp="urn:dslforum-org:cwmp-1-0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ xmlns:vnd='urn:x-vendor:"quoted"'><soap:Body>"#;
+const ENVELOPE_CLOSE: &str = "</soap:Body></soap:Envelope>";
+
+fn unknown_xml(body: &Body) -> &str {
+    match body {
+        Body::Request(cwmp_types::Request::Unknown(m)) => &m.xml,
+        Body::Response(Response::Unknown(m)) => &m.xml,
+        other => panic!("{other:?}"),
+    }
+}
+
+/// fuzz `decode`: an unknown method's XML used prefixes declared on the envelope (`xsi`,
+/// `cwmp`, a vendor's), and was kept verbatim, so it meant nothing on its own and the encoder
+/// refused it. The declarations it needs are now copied onto its top-level elements.
+#[test]
+fn an_unknown_method_keeps_the_declarations_its_xml_uses() {
+    let content = r#"<vnd:Item xsi:nil="true"><cwmp:Inner>1</cwmp:Inner></vnd:Item> text <Plain a="1"/><Own xmlns:vnd="urn:own"><vnd:x/></Own>"#;
+    let input = format!(
+        "{ENVELOPE_OPEN}<cwmp:X_VENDOR_Probe>{content}</cwmp:X_VENDOR_Probe>{ENVELOPE_CLOSE}"
+    );
+    let decoded = decode(input.as_bytes()).unwrap();
+    assert!(
+        decoded
+            .warnings
+            .iter()
+            .all(|w| w.kind != WarningKind::UnboundPrefix)
+    );
+    assert_eq!(
+        unknown_xml(&decoded.envelope.body),
+        concat!(
+            r#"<vnd:Item xmlns:vnd='urn:x-vendor:"quoted"' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#,
+            r#" xmlns:cwmp="urn:dslforum-org:cwmp-1-0" xsi:nil="true"><cwmp:Inner>1</cwmp:Inner></vnd:Item>"#,
+            r#" text <Plain a="1"/><Own xmlns:vnd="urn:own"><vnd:x/></Own>"#
+        )
+    );
+    let mut out = Vec::new();
+    encode(&decoded.envelope, &mut out).unwrap();
+    let again = decode(&out).unwrap();
+    assert_eq!(again.envelope, decoded.envelope);
+}
+
+/// The fuzz input itself: beside a prefix declared nowhere (`SOAP-ENC`), it holds
+/// `<Writable</>`, an empty element named `Writable<`, which quick-xml reads without complaint.
+/// The decoder now checks the unknown method's XML as the encoder would: malformed, at that tag.
+#[test]
+fn the_fuzz_input_is_malformed_at_the_bad_element_name() {
+    let input = include_bytes!("../../fuzz/regressions/decode-undeclared-prefix-in-unknown-method");
+    let err = decode(input).unwrap_err();
+    assert_eq!(err.kind, cwmp_soap::DecodeErrorKind::MalformedXml);
+    let at = input.windows(11).position(|w| w == b"<Writable</").unwrap() as u64;
+    assert_eq!(err.offset, at);
+}
+
+/// A prefix declared nowhere is kept as sent with a warning at the element that uses it; the
+/// encoder writes it back when the envelope it writes declares that prefix, and refuses
+/// otherwise. With `strict_namespaces` it is an error.
+#[test]
+fn a_prefix_declared_nowhere_is_kept_with_a_warning() {
+    for (content, encodes) in [
+        (r#"<A SOAP-ENC:arrayType="x[1]"/>"#, false),
+        (r#"<A><B xsd:x="1"/></A>"#, true),
+    ] {
+        let input =
+            format!("{ENVELOPE_OPEN}<cwmp:X_Probe>{content}</cwmp:X_Probe>{ENVELOPE_CLOSE}");
+        let decoded = decode(input.as_bytes()).unwrap();
+        assert_eq!(unknown_xml(&decoded.envelope.body), content);
+        let w = decoded
+            .warnings
+            .iter()
+            .find(|w| w.kind == WarningKind::UnboundPrefix)
+            .unwrap();
+        let at = input.find(content).unwrap() + 2;
+        assert_eq!(w.offset, at as u64);
+        assert!(w.context == "SOAP-ENC" || w.context == "xsd", "{w:?}");
+        let mut out = Vec::new();
+        assert_eq!(
+            encode(&decoded.envelope, &mut out).is_ok(),
+            encodes,
+            "{content}"
+        );
+        let mut strict = cwmp_soap::DecodeOptions::default();
+        strict.strict_namespaces = true;
+        let err = cwmp_soap::decode_with(input.as_bytes(), &strict).unwrap_err();
+        assert_eq!(
+            (err.kind, err.offset),
+            (cwmp_soap::DecodeErrorKind::UnboundPrefix, at as u64)
+        );
+    }
+}

@@ -531,7 +531,9 @@ cwmp_struct! {
 pub struct UnknownMethod {
     /// The element's local name (`X_ACME_Frobnicate`, `X_ACME_FrobnicateResponse`).
     pub name: String,
-    /// The raw XML content of the element, as received (or to be sent verbatim).
+    /// The raw XML content of the element, as received (or to be sent verbatim). A decoder
+    /// adds to its top-level elements the `xmlns:` declarations of prefixes it uses that were
+    /// declared on an ancestor, so that it stands on its own.
     pub xml: String,
 }
 

@@ -23,28 +23,34 @@ pub fn connection_request(data: &[u8]) {
         assert_eq!(r.sig, udp::signature("secret", r.ts, &r.id, &r.un, &r.cn));
         assert_eq!(r.un, "cpe");
     }
-    // A genuine datagram built from fuzz fields verifies; signed with another password it fails.
+    // A datagram built from fuzz fields verifies, unless build refuses it as too large; signed
+    // with another password it fails.
     let parts: Vec<&str> = text.splitn(3, '\n').collect();
     if parts.len() == 3 {
-        let good = udp::build("h:1", now, parts[0], &creds, parts[1]);
-        assert!(
-            udp::UdpVerifier::new()
-                .verify(&good, &creds, now, 30)
-                .is_ok()
-        );
-        if parts[2] != "secret" {
-            let bad = udp::build(
-                "h:1",
-                now,
-                parts[0],
-                &Credentials::new("cpe", parts[2]),
-                parts[1],
-            );
-            assert!(
+        match udp::build("h:1", now, parts[0], &creds, parts[1]) {
+            Ok(good) => assert!(
                 udp::UdpVerifier::new()
-                    .verify(&bad, &creds, now, 30)
-                    .is_err()
-            );
+                    .verify(&good, &creds, now, 30)
+                    .is_ok()
+            ),
+            Err(udp::UdpError::TooLarge(n)) => assert!(n > udp::MAX_DATAGRAM),
+            Err(e) => panic!("build refused fields it can encode: {e}"),
+        }
+        if parts[2] != "secret" {
+            let other = Credentials::new("cpe", parts[2]);
+            if let Ok(bad) = udp::build("h:1", now, parts[0], &other, parts[1]) {
+                assert!(
+                    udp::UdpVerifier::new()
+                        .verify(&bad, &creds, now, 30)
+                        .is_err()
+                );
+            }
+        }
+    }
+    // build checks host:port; whatever it accepts there verifies.
+    if let Some(host) = parts.first() {
+        if let Ok(d) = udp::build(host, now, "1", &creds, "c") {
+            assert!(udp::UdpVerifier::new().verify(&d, &creds, now, 30).is_ok());
         }
     }
 

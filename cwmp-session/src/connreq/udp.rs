@@ -67,6 +67,13 @@ pub enum UdpError {
     /// The id was already accepted.
     #[error("replayed id")]
     Replayed,
+    /// [`build`] was given a `host_port` that cannot stand in a request line: empty, or a byte at
+    /// `offset` outside letters, digits and `.-_:[]`.
+    #[error("invalid host:port at byte {offset}")]
+    InvalidHostPort {
+        /// Byte offset in `host_port`.
+        offset: usize,
+    },
 }
 
 type HmacSha1 = Hmac<Sha1>;
@@ -121,7 +128,27 @@ fn decode(s: &str) -> Option<String> {
 
 /// Builds the datagram an ACS sends to `host_port` (the CPE's UDPConnectionRequestAddress,
 /// `host:port`). `ts` is the ACS's time, `id` unique per request, `cn` random from the caller.
-pub fn build(host_port: &str, ts: u64, id: &str, credentials: &Credentials, cn: &str) -> Vec<u8> {
+///
+/// `id`, the username and `cn` may hold any text (they are percent-encoded). Refused, so that
+/// every datagram built here is one [`UdpVerifier::verify`] accepts: a `host_port` that is empty or
+/// holds a byte other than letters, digits and `.-_:[]` ([`UdpError::InvalidHostPort`]), and a
+/// datagram longer than [`MAX_DATAGRAM`] ([`UdpError::TooLarge`], with the length it would have).
+pub fn build(
+    host_port: &str,
+    ts: u64,
+    id: &str,
+    credentials: &Credentials,
+    cn: &str,
+) -> Result<Vec<u8>, UdpError> {
+    if host_port.is_empty() {
+        return Err(UdpError::InvalidHostPort { offset: 0 });
+    }
+    if let Some(offset) = host_port
+        .bytes()
+        .position(|b| !(b.is_ascii_alphanumeric() || b".-_:[]".contains(&b)))
+    {
+        return Err(UdpError::InvalidHostPort { offset });
+    }
     let sig = signature(&credentials.password, ts, id, &credentials.username, cn);
     let mut q = format!("GET http://{host_port}?ts={ts}&id=");
     encode(id, &mut q);
@@ -132,7 +159,10 @@ pub fn build(host_port: &str, ts: u64, id: &str, credentials: &Credentials, cn: 
     q.push_str("&sig=");
     q.push_str(&sig);
     q.push_str(&format!(" HTTP/1.1\r\nHost: {host_port}\r\n\r\n"));
-    q.into_bytes()
+    if q.len() > MAX_DATAGRAM {
+        return Err(UdpError::TooLarge(q.len()));
+    }
+    Ok(q.into_bytes())
 }
 
 /// Parses a datagram (no signature check; use [`UdpVerifier::verify`]). Never panics.
@@ -265,7 +295,7 @@ mod tests {
 
     #[test]
     fn sign_verify_and_replay() {
-        let d = build("10.0.0.1:7547", 1000, "1", &creds(), "x&y=z");
+        let d = build("10.0.0.1:7547", 1000, "1", &creds(), "x&y=z").unwrap();
         let text = String::from_utf8(d.clone()).unwrap();
         assert!(
             text.starts_with(
@@ -278,14 +308,14 @@ mod tests {
         let r = v.verify(&d, &creds(), 1010, 30).unwrap();
         assert_eq!((r.ts, r.id.as_str(), r.cn.as_str()), (1000, "1", "x&y=z"));
         assert_eq!(v.verify(&d, &creds(), 1010, 30), Err(UdpError::Replayed));
-        let older = build("h:1", 999, "2", &creds(), "c");
+        let older = build("h:1", 999, "2", &creds(), "c").unwrap();
         assert_eq!(
             v.verify(&older, &creds(), 1010, 30),
             Err(UdpError::NotIncreasing)
         );
-        let same_second = build("h:1", 1000, "3", &creds(), "c");
+        let same_second = build("h:1", 1000, "3", &creds(), "c").unwrap();
         assert!(v.verify(&same_second, &creds(), 1010, 30).is_ok());
-        let stale = build("h:1", 900, "4", &creds(), "c");
+        let stale = build("h:1", 900, "4", &creds(), "c").unwrap();
         assert_eq!(
             UdpVerifier::new().verify(&stale, &creds(), 1010, 30),
             Err(UdpError::Stale)
@@ -304,7 +334,7 @@ mod tests {
 
     #[test]
     fn tampering_each_field() {
-        let d = String::from_utf8(build("h:1", 1000, "7", &creds(), "abc")).unwrap();
+        let d = String::from_utf8(build("h:1", 1000, "7", &creds(), "abc").unwrap()).unwrap();
         for (from, to) in [
             ("ts=1000", "ts=1001"),
             ("id=7", "id=8"),
@@ -332,7 +362,7 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        let d = build("h:1", 1000, "7", &creds(), "abc");
+        let d = build("h:1", 1000, "7", &creds(), "abc").unwrap();
         for n in 0..d.len() {
             let _ = UdpVerifier::new().verify(&d[..n], &creds(), 1000, 30);
         }

@@ -18,6 +18,13 @@
 //! - String fields and string `Value`s keep their text exactly (line ends normalised as XML
 //!   requires); numbers, booleans and dateTimes are trimmed.
 //! - The declared `arrayType` count is only compared with the items found.
+//! - An unknown (vendor) method is kept as its raw XML content, checked to be well-formed
+//!   content as the encoder will check it (names, `]]>`, references): else
+//!   [`DecodeErrorKind::MalformedXml`] at the fault. Prefixes it uses but declares only on an
+//!   ancestor get their declarations copied onto its top-level elements, so the kept XML
+//!   means the same wherever it is written; a prefix declared nowhere is kept as sent with
+//!   [`WarningKind::UnboundPrefix`](crate::WarningKind::UnboundPrefix). A default namespace
+//!   declared on an ancestor is not copied: CWMP arguments are unqualified.
 
 mod attrs;
 mod charset;

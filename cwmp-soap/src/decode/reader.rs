@@ -9,7 +9,7 @@ use cwmp_types::{
 use quick_xml::errors::{Error as XmlError, IllFormedError, SyntaxError};
 use quick_xml::escape::EscapeError;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{NamespaceError, NamespaceResolver, ResolveResult};
+use quick_xml::name::{NamespaceError, NamespaceResolver, PrefixDeclaration, ResolveResult};
 use quick_xml::reader::Reader;
 
 use super::attrs::{self, AttrError, Attrs};
@@ -201,6 +201,20 @@ impl<'a, 'o> Parser<'a, 'o> {
     pub(super) fn ns(&self, e: &Elem<'a>) -> Ns {
         let (res, _) = self.resolver.resolve_element(e.start.name());
         Ns::classify(&res)
+    }
+
+    /// The prefixed namespace declarations in scope at the last start tag read, as
+    /// (prefix, namespace as written), outermost first.
+    pub(super) fn prefix_bindings(&self) -> Vec<(String, String)> {
+        self.resolver
+            .bindings()
+            .filter_map(|(prefix, ns)| match prefix {
+                PrefixDeclaration::Named(p) => {
+                    Some((p.to_owned(), AsRef::<str>::as_ref(&ns).to_owned()))
+                }
+                PrefixDeclaration::Default => None,
+            })
+            .collect()
     }
 
     pub(super) fn err(kind: DecodeErrorKind, offset: u64) -> DecodeError {

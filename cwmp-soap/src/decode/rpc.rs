@@ -292,6 +292,8 @@ impl<'a> Parser<'a, '_> {
         }
         let name = m.local().to_owned();
         let start = m.content_start;
+        // The declarations in scope inside the method element, for the prefixes its XML uses.
+        let in_scope = self.prefix_bindings();
         let end = self.skip(m)?;
         let (s, e) = (
             usize::try_from(start).unwrap_or(usize::MAX),
@@ -304,12 +306,63 @@ impl<'a> Parser<'a, '_> {
         if xml.len() > self.opts.max_text_len {
             return Err(Self::err(DecodeErrorKind::TextTooLong, start));
         }
+        let xml = self.self_contained(xml, start, &in_scope)?;
         let method = UnknownMethod::new(name, xml);
         Ok(if method.name.ends_with("Response") {
             Body::Response(Response::Unknown(method))
         } else {
             Body::Request(Request::Unknown(method))
         })
+    }
+
+    /// The XML of an unknown method (read at `start`), made to stand on its own: a prefix it uses
+    /// but declares only on an ancestor (the envelope's `xsi`, say) gets that declaration copied
+    /// onto each top-level element that uses it, so the kept XML means the same wherever it is
+    /// written. The XML must be well-formed content (quick-xml does not check names, `]]>`, …),
+    /// else `MalformedXml` at the fault. A prefix declared nowhere is kept with an
+    /// `UnboundPrefix` warning (an error with `strict_namespaces`).
+    fn self_contained(
+        &mut self,
+        xml: &str,
+        start: u64,
+        in_scope: &[(String, String)],
+    ) -> Result<String> {
+        let mut uses: Vec<(usize, String)> = Vec::new();
+        crate::encode::fragment::walk(xml, "", &mut |at, prefix| {
+            if !uses.iter().any(|(a, p)| *a == at && p == prefix) {
+                uses.push((at, prefix.to_owned()));
+            }
+            Ok(())
+        })
+        .map_err(|e| Self::err(DecodeErrorKind::MalformedXml, start + e.offset as u64))?;
+        if uses.is_empty() {
+            return Ok(xml.to_owned());
+        }
+        let mut out = String::with_capacity(xml.len() + 64 * uses.len());
+        let mut copied = 0;
+        for (at, prefix) in &uses {
+            let Some((_, uri)) = in_scope.iter().rev().find(|(p, _)| p == prefix) else {
+                let offset = start + *at as u64;
+                if self.opts.strict_namespaces {
+                    return Err(Self::err(DecodeErrorKind::UnboundPrefix, offset));
+                }
+                self.warn(crate::WarningKind::UnboundPrefix, offset, prefix);
+                continue;
+            };
+            out.push_str(&xml[copied..*at]);
+            copied = *at;
+            // The value as written in the source (references still escaped), in quotes it
+            // cannot contain.
+            let quote = if uri.contains('"') { '\'' } else { '"' };
+            out.push_str(" xmlns:");
+            out.push_str(prefix);
+            out.push('=');
+            out.push(quote);
+            out.push_str(uri);
+            out.push(quote);
+        }
+        out.push_str(&xml[copied..]);
+        Ok(out)
     }
 
     /// `ChangeDUState`: `Operations` either repeated with `xsi:type` (the XSD form) or one

@@ -34,15 +34,14 @@ fn is_qname(s: &str) -> bool {
     }
 }
 
-/// The namespace declarations in scope where the fragment is written (the envelope's).
-const WRAP_OPEN: &str = concat!(
-    "<w xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"",
+/// The namespace declarations in scope where the encoder writes a fragment (the envelope's).
+const ENVELOPE_DECLARATIONS: &str = concat!(
+    " xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"",
     " xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\"",
     " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"",
     " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
-    " xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\">"
+    " xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\""
 );
-const WRAP_CLOSE: &str = "</w>";
 
 /// Checks that `xml` is well-formed element content that may be written inside
 /// `<cwmp:NAME>…</cwmp:NAME>`: balanced elements, well-formed attributes without
@@ -53,10 +52,39 @@ pub(super) fn check_content(xml: &str) -> Result<(), &'static str> {
     if has_forbidden_char(xml) {
         return Err("the XML holds a character XML cannot carry");
     }
-    let mut doc = String::with_capacity(WRAP_OPEN.len() + xml.len() + WRAP_CLOSE.len());
-    doc.push_str(WRAP_OPEN);
+    walk(xml, ENVELOPE_DECLARATIONS, &mut |_, _| {
+        Err("the XML uses an undeclared namespace prefix")
+    })
+    .map_err(|e| e.reason)
+}
+
+/// Why a fragment is not well-formed element content, and where.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FragmentError {
+    /// Byte offset in the fragment.
+    pub(crate) offset: usize,
+    /// What is wrong.
+    pub(crate) reason: &'static str,
+}
+
+/// Walks `xml` as element content and checks everything [`check_content`] names except the
+/// characters. `outer` holds the `xmlns` declarations in scope around the fragment (as they
+/// would stand in a start tag). Each use of a prefix declared neither there nor in the fragment
+/// (in an element or attribute name) is passed to `unbound` with the offset just after the name
+/// of the top-level element it occurs in (where a declaration would make it bound) and the
+/// prefix; an error it returns stops the walk at that name.
+pub(crate) fn walk(
+    xml: &str,
+    outer: &str,
+    unbound: &mut dyn FnMut(usize, &str) -> Result<(), &'static str>,
+) -> Result<(), FragmentError> {
+    let open = 2 + outer.len() + 1;
+    let mut doc = String::with_capacity(open + xml.len() + 4);
+    doc.push_str("<w");
+    doc.push_str(outer);
+    doc.push('>');
     doc.push_str(xml);
-    doc.push_str(WRAP_CLOSE);
+    doc.push_str("</w>");
     let mut reader = NsReader::from_str(&doc);
     let config = reader.config_mut();
     config.check_end_names = true;
@@ -66,47 +94,65 @@ pub(super) fn check_content(xml: &str) -> Result<(), &'static str> {
     config.expand_empty_elements = false;
     let mut depth = 0usize;
     let mut closed = false;
+    // Where a declaration would go in the top-level element being read.
+    let mut top = 0usize;
     loop {
-        let event = reader
-            .read_resolved_event()
-            .map_err(|_| "the XML is not well-formed")
-            .map(|(ns, ev)| (matches!(ns, ResolveResult::Unknown(_)), ev))?;
-        let (unknown_prefix, event) = event;
+        let at = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let offset = at.saturating_sub(open).min(xml.len());
+        let fail = |reason| FragmentError { offset, reason };
+        let Ok(event) = reader.read_event() else {
+            let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+            return Err(FragmentError {
+                offset: at.saturating_sub(open).min(xml.len()),
+                reason: "the XML is not well-formed",
+            });
+        };
         if closed && !matches!(event, Event::Eof) {
-            return Err("the XML closes an element it did not open");
+            return Err(fail("the XML closes an element it did not open"));
         }
+        let opens = matches!(event, Event::Start(_));
         match event {
-            Event::Start(e) => {
-                check_start(&reader, &e, unknown_prefix)?;
-                depth += 1;
+            Event::Start(e) | Event::Empty(e) => {
+                // The wrapper `<w>` is depth 0; the fragment's top-level elements are depth 1.
+                if depth == 1 {
+                    top = offset + 1 + e.name().as_ref().len();
+                }
+                check_start(&reader, &e, &mut |p| unbound(top, p)).map_err(fail)?;
+                if opens {
+                    depth += 1;
+                }
             }
-            Event::Empty(e) => check_start(&reader, &e, unknown_prefix)?,
             Event::End(_) => {
-                depth = depth.checked_sub(1).ok_or("the XML is not well-formed")?;
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| fail("the XML is not well-formed"))?;
                 if depth == 0 {
                     closed = true;
                 }
             }
             Event::Text(t) => {
-                if t.contains("]]>") {
-                    return Err("the XML has `]]>` in text");
+                if let Some(i) = t.find("]]>") {
+                    return Err(FragmentError {
+                        offset: offset + i,
+                        reason: "the XML has `]]>` in text",
+                    });
                 }
             }
             Event::GeneralRef(r) => {
                 if r.is_char_ref() {
                     match r.resolve_char_ref() {
                         Ok(Some(c)) if is_xml_char(c) => {}
-                        _ => return Err("the XML has an invalid character reference"),
+                        _ => return Err(fail("the XML has an invalid character reference")),
                     }
                 } else if !matches!(&*r, "lt" | "gt" | "amp" | "apos" | "quot") {
-                    return Err("the XML refers to an undeclared entity");
+                    return Err(fail("the XML refers to an undeclared entity"));
                 }
             }
-            Event::Decl(_) => return Err("the XML holds an XML declaration"),
-            Event::DocType(_) => return Err("the XML holds a DOCTYPE"),
+            Event::Decl(_) => return Err(fail("the XML holds an XML declaration")),
+            Event::DocType(_) => return Err(fail("the XML holds a DOCTYPE")),
             Event::PI(p) => {
                 if p.target().eq_ignore_ascii_case("xml") {
-                    return Err("the XML holds an XML declaration");
+                    return Err(fail("the XML holds an XML declaration"));
                 }
             }
             Event::CData(_) | Event::Comment(_) => {}
@@ -116,40 +162,48 @@ pub(super) fn check_content(xml: &str) -> Result<(), &'static str> {
     if closed {
         Ok(())
     } else {
-        Err("the XML is not well-formed")
+        Err(FragmentError {
+            offset: xml.len(),
+            reason: "the XML is not well-formed",
+        })
     }
 }
 
-/// Checks an element's name and attributes.
+/// Checks an element's name and attributes; each prefix the resolver does not know is passed
+/// to `unbound`.
 fn check_start(
     reader: &NsReader<&[u8]>,
     e: &BytesStart<'_>,
-    unknown_prefix: bool,
+    unbound: &mut dyn FnMut(&str) -> Result<(), &'static str>,
 ) -> Result<(), &'static str> {
-    if unknown_prefix {
-        return Err("the XML uses an undeclared namespace prefix");
-    }
     if !is_qname(e.name().as_ref()) {
         return Err("the XML has an element name that is not an XML name");
     }
+    let mut report = |ns: ResolveResult<'_>| match ns {
+        ResolveResult::Unknown(p) => unbound(&p),
+        _ => Ok(()),
+    };
+    // Declarations on the element itself count: read them into the scope first.
+    let mut attributes = Vec::new();
     for attr in e.attributes().with_checks(true) {
         let attr = attr.map_err(|_| "the XML has a malformed attribute")?;
         let key = attr.key;
         if !is_qname(key.as_ref()) {
             return Err("the XML has an attribute name that is not an XML name");
         }
-        let is_decl = AsRef::<str>::as_ref(&key) == "xmlns"
-            || AsRef::<str>::as_ref(&key).starts_with("xmlns:");
-        if !is_decl {
-            let (ns, _) = reader.resolver().resolve_attribute(key);
-            if matches!(ns, ResolveResult::Unknown(_)) {
-                return Err("the XML uses an undeclared namespace prefix");
-            }
-        }
         if attr.value.contains('<') {
             return Err("the XML has `<` in an attribute value");
         }
         check_refs(attr.value.as_bytes())?;
+        attributes.push(key);
+    }
+    report(reader.resolver().resolve_element(e.name()).0)?;
+    for key in attributes {
+        let name: &str = key.as_ref();
+        let is_decl = name == "xmlns" || name.starts_with("xmlns:");
+        if !is_decl {
+            report(reader.resolver().resolve_attribute(key).0)?;
+        }
     }
     Ok(())
 }
