@@ -192,6 +192,7 @@
 //! | feature | what it adds |
 //! |---|---|
 //! | `serde` | `Serialize`/`Deserialize` for [`EventQueue`], [`AcsSession`], the configs and policies |
+//! | `proptest` | [`strategy`]: proptest strategies for queued requests and peer bodies |
 //!
 //! ## Spec map
 //!
@@ -217,6 +218,8 @@ mod queue;
 pub mod retry;
 mod rng;
 mod schedule;
+#[cfg(feature = "proptest")]
+pub mod strategy;
 
 pub use acs::AcsSession;
 pub use cpe::CpeSession;

@@ -93,3 +93,25 @@ fn every_udp_datagram_built_verifies_or_is_refused() {
         );
     }
 }
+
+/// fuzz `connection_request`: a datagram signed with the password `secret` followed by NUL bytes
+/// verified against `secret`. Not a flaw of the verifier: HMAC pads short keys with zero bytes,
+/// so the two keys are the same key. The harness now knows it; this test pins the behaviour and
+/// that any other difference is caught.
+#[test]
+fn passwords_differing_by_trailing_nul_bytes_sign_alike() {
+    use cwmp_session::connreq::{Credentials, udp};
+    let now = 1_700_000_000;
+    let creds = Credentials::new("cpe", "secret");
+    let padded = Credentials::new("cpe", "secret\0\0\0");
+    let d = udp::build("h:1", now, "1", &padded, "c").unwrap();
+    assert!(udp::UdpVerifier::new().verify(&d, &creds, now, 30).is_ok());
+    for other in ["secret\u{1}", "\0secret", "secre", "secret "] {
+        let d = udp::build("h:1", now, "1", &Credentials::new("cpe", other), "c").unwrap();
+        assert_eq!(
+            udp::UdpVerifier::new().verify(&d, &creds, now, 30),
+            Err(udp::UdpError::BadSignature),
+            "{other:?}"
+        );
+    }
+}

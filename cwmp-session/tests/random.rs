@@ -12,232 +12,20 @@ use cwmp_session::{
 use cwmp_types::*;
 use proptest::prelude::*;
 
-/// Small generators for the messages (self-contained; every method family is covered).
-mod strat {
-    use cwmp_types::*;
-    use proptest::prelude::*;
-    use proptest::sample::select;
-
-    pub(crate) fn text() -> impl Strategy<Value = String> {
-        prop_oneof![
-            Just(String::new()),
-            "[a-zA-Z0-9 ._<>&'\"-]{0,12}",
-            Just("Device.DeviceInfo.".to_owned()),
-        ]
-    }
-
-    pub(crate) fn cwmp_version() -> impl Strategy<Value = CwmpVersion> {
-        prop_oneof![
-            select(CwmpVersion::ALL.to_vec()),
-            (0u8..3, 0u8..9).prop_map(|(a, b)| CwmpVersion::new(a, b)),
-        ]
-    }
-
-    pub(crate) fn cwmp_namespace() -> impl Strategy<Value = CwmpNamespace> {
-        select(CwmpNamespace::ALL.to_vec())
-    }
-
-    pub(crate) fn fault_code() -> impl Strategy<Value = FaultCode> {
-        prop_oneof![
-            select(FaultCode::NAMED.to_vec()),
-            (0u32..10_000).prop_map(FaultCode::from_code),
-        ]
-    }
-
-    pub(crate) fn event_code() -> impl Strategy<Value = EventCode> {
-        prop_oneof![
-            select(EventCode::standard().collect::<Vec<_>>()),
-            select(vec!["Reboot", "Download", "ScheduleInform", "X_ACME_Foo"])
-                .prop_map(|m| EventCode::Method(m.to_owned())),
-            Just(EventCode::Vendor("00D09E Thing".into())),
-            text().prop_map(|t| EventCode::parse(&t)),
-        ]
-    }
-
-    fn params() -> impl Strategy<Value = Vec<ParameterValueStruct>> {
-        proptest::collection::vec(
-            (text(), text()).prop_map(|(n, v)| {
-                ParameterValueStruct::new(n.as_str(), ParameterValue::string(v))
-            }),
-            0..4,
-        )
-    }
-
-    pub(crate) fn request() -> impl Strategy<Value = Request> {
-        prop_oneof![
-            Just(Request::GetRpcMethods(GetRpcMethods::default())),
-            proptest::collection::vec(text(), 0..4).prop_map(|n| GetParameterValues::new(n).into()),
-            (params(), text()).prop_map(|(p, k)| SetParameterValues::new(p, k).into()),
-            (text(), any::<bool>()).prop_map(|(p, n)| GetParameterNames::new(p, n).into()),
-            text().prop_map(|k| Reboot::new(k).into()),
-            (text(), text())
-                .prop_map(|(k, u)| Download::new(k, "1 Firmware Upgrade Image", u).into()),
-            (text(), text())
-                .prop_map(|(k, u)| Upload::new(k, "1 Vendor Configuration File", u).into()),
-            Just(Request::FactoryReset(FactoryReset::default())),
-            (any::<u32>(), text()).prop_map(|(d, k)| ScheduleInform::new(d, k).into()),
-            text().prop_map(|k| {
-                let mut c = ChangeDuState::default();
-                c.command_key = k;
-                c.into()
-            }),
-            text().prop_map(|k| {
-                let mut s = ScheduleDownload::default();
-                s.command_key = k;
-                s.into()
-            }),
-            text().prop_map(|k| CancelTransfer::new(k).into()),
-            (text(), proptest::collection::vec(event_code(), 0..4)).prop_map(|(s, e)| {
-                Inform::new(
-                    DeviceIdStruct::new("A", "00D09E", "P", s),
-                    e.into_iter().map(EventStruct::new).collect(),
-                )
-                .into()
-            }),
-            text().prop_map(|k| TransferComplete::new(
-                k,
-                FaultStruct::success(),
-                DateTime::UNKNOWN,
-                DateTime::UNKNOWN
-            )
-            .into()),
-            Just(Request::AutonomousTransferComplete(Default::default())),
-            Just(Request::DuStateChangeComplete(Default::default())),
-            Just(Request::AutonomousDuStateChangeComplete(Default::default())),
-            Just(Request::RequestDownload(Default::default())),
-            Just(Request::Kicked(Default::default())),
-            select(vec!["X_ACME_Foo", "X_ACME_Bar"])
-                .prop_map(|n| Request::Unknown(UnknownMethod::new(n, "<A>1</A>"))),
-        ]
-    }
-
-    pub(crate) fn response() -> impl Strategy<Value = Response> {
-        prop_oneof![
-            Just(Response::Inform(InformResponse::new())),
-            proptest::collection::vec(text(), 0..3)
-                .prop_map(|m| GetRpcMethodsResponse::new(m).into()),
-            params().prop_map(|p| GetParameterValuesResponse::new(p).into()),
-            (0i32..2).prop_map(|s| SetParameterValuesResponse::new(s).into()),
-            Just(Response::Reboot(RebootResponse::default())),
-            Just(Response::Download(DownloadResponse::pending())),
-            Just(Response::FactoryReset(FactoryResetResponse::default())),
-            Just(Response::ScheduleInform(ScheduleInformResponse::default())),
-            Just(Response::ChangeDuState(ChangeDuStateResponse::default())),
-            Just(Response::ScheduleDownload(
-                ScheduleDownloadResponse::default()
-            )),
-            Just(Response::TransferComplete(
-                TransferCompleteResponse::default()
-            )),
-            Just(Response::RequestDownload(RequestDownloadResponse::default())),
-            text().prop_map(|u| KickedResponse::new(u).into()),
-            select(vec!["X_ACME_FooResponse", "X_ACME_BarResponse"])
-                .prop_map(|n| Response::Unknown(UnknownMethod::new(n, "<R>ok</R>"))),
-        ]
-    }
-
-    pub(crate) fn envelope() -> impl Strategy<Value = Envelope> {
-        let body = prop_oneof![
-            3 => request().prop_map(Body::Request),
-            3 => response().prop_map(Body::Response),
-            1 => fault_code().prop_map(|c| Body::Fault(Fault::new(c))),
-        ];
-        (
-            cwmp_namespace(),
-            proptest::option::of(text()),
-            proptest::option::of(any::<bool>()),
-            proptest::option::of(cwmp_version()),
-            proptest::option::of(proptest::collection::vec(cwmp_version(), 1..4)),
-            body,
-        )
-            .prop_map(|(ns, id, hold, use_v, supported, body)| {
-                let mut e = Envelope::new(body).in_namespace(ns);
-                e.header.id = id;
-                e.header.hold_requests = hold;
-                e.header.use_cwmp_version = use_v;
-                e.header.supported_cwmp_versions = supported;
-                e
-            })
-    }
-}
-
-/// A body the peer might send.
-#[derive(Debug, Clone)]
-enum Wire {
-    Empty,
-    Whitespace,
-    Garbage(Vec<u8>),
-    /// A random envelope (any method, header, namespace).
-    Envelope(Box<Envelope>),
-    /// A plausible reply: InformResponse with random header bits.
-    InformResponse {
-        hold: Option<bool>,
-        version: Option<CwmpVersion>,
-        ns: CwmpNamespace,
-    },
-    /// A fault with a random code.
-    Fault(FaultCode),
-    /// A truncated real envelope.
-    Truncated(Box<Envelope>, usize),
-}
-
-fn wire() -> impl Strategy<Value = Wire> {
-    prop_oneof![
-        2 => Just(Wire::Empty),
-        1 => Just(Wire::Whitespace),
-        1 => proptest::collection::vec(any::<u8>(), 0..64).prop_map(Wire::Garbage),
-        4 => strat::envelope().prop_map(|e| Wire::Envelope(Box::new(e))),
-        3 => (
-            proptest::option::of(any::<bool>()),
-            proptest::option::of(strat::cwmp_version()),
-            strat::cwmp_namespace()
-        )
-            .prop_map(|(hold, version, ns)| Wire::InformResponse { hold, version, ns }),
-        1 => strat::fault_code().prop_map(Wire::Fault),
-        1 => (strat::envelope(), any::<usize>())
-            .prop_map(|(e, n)| Wire::Truncated(Box::new(e), n)),
-    ]
-}
-
-fn bytes(w: &Wire) -> Vec<u8> {
-    let mut out = Vec::new();
-    match w {
-        Wire::Empty => {}
-        Wire::Whitespace => out.extend_from_slice(b"\r\n  "),
-        Wire::Garbage(g) => out.extend_from_slice(g),
-        Wire::Envelope(e) => {
-            let _ = cwmp_soap::encode(e, &mut out);
-        }
-        Wire::InformResponse { hold, version, ns } => {
-            let mut e = Envelope::with_id("1", InformResponse::new()).in_namespace(*ns);
-            e.header.hold_requests = *hold;
-            e.header.use_cwmp_version = *version;
-            let _ = cwmp_soap::encode(&e, &mut out);
-        }
-        Wire::Fault(code) => {
-            let e = Envelope::with_id("1", Fault::new(*code));
-            let _ = cwmp_soap::encode(&e, &mut out);
-        }
-        Wire::Truncated(e, n) => {
-            let _ = cwmp_soap::encode(e, &mut out);
-            let n = if out.is_empty() { 0 } else { n % out.len() };
-            out.truncate(n);
-        }
-    }
-    out
-}
+use cwmp_session::strategy::{cpe_request, peer_body};
+use cwmp_types::strategy as strat;
 
 #[derive(Debug, Clone)]
 enum CpeStep {
     Wait(u32),
     Http {
         status: u16,
-        body: Wire,
+        body: Vec<u8>,
         location: bool,
     },
     Fail(u8),
     Event(EventCode, bool),
-    Request(u8),
+    Request(CpeRequest),
     Reply(Option<Response>, FaultCode),
     Abort,
 }
@@ -250,37 +38,17 @@ fn cpe_step() -> impl Strategy<Value = CpeStep> {
                 6 => Just(200u16), 2 => Just(204u16), 1 => Just(401u16), 1 => Just(302u16),
                 1 => Just(307u16), 1 => Just(500u16), 1 => 100u16..600
             ],
-            wire(),
+            peer_body(),
             any::<bool>()
         )
             .prop_map(|(status, body, location)| CpeStep::Http { status, body, location }),
         1 => (0u8..3).prop_map(CpeStep::Fail),
         2 => (strat::event_code(), any::<bool>()).prop_map(|(c, t)| CpeStep::Event(c, t)),
-        1 => (0u8..7).prop_map(CpeStep::Request),
+        1 => cpe_request().prop_map(CpeStep::Request),
         3 => (proptest::option::of(strat::response()), strat::fault_code())
             .prop_map(|(r, f)| CpeStep::Reply(r, f)),
         1 => Just(CpeStep::Abort),
     ]
-}
-
-fn cpe_request(kind: u8) -> CpeRequest {
-    match kind {
-        0 => CpeRequest::TransferComplete {
-            kind: cwmp_session::TransferKind::Download,
-            body: TransferComplete::new(
-                "k",
-                FaultStruct::success(),
-                DateTime::UNKNOWN,
-                DateTime::UNKNOWN,
-            ),
-        },
-        1 => CpeRequest::AutonomousTransferComplete(Default::default()),
-        2 => CpeRequest::DuStateChangeComplete(Default::default()),
-        3 => CpeRequest::AutonomousDuStateChangeComplete(Default::default()),
-        4 => CpeRequest::RequestDownload(Default::default()),
-        5 => CpeRequest::Kicked(Default::default()),
-        _ => CpeRequest::GetRpcMethods,
-    }
 }
 
 struct CpeDriver {
@@ -315,10 +83,6 @@ impl CpeDriver {
         let q = self.cpe.event_queue();
         assert!(q.events().count() <= MAX_QUEUED_EVENTS);
         assert!(q.inform_events().len() <= MAX_INFORM_EVENTS);
-        if let Some(t) = self.cpe.poll_timeout() {
-            // Deadlines never lie in the past by more than one step's worth.
-            let _ = t;
-        }
     }
 }
 
@@ -339,8 +103,7 @@ proptest! {
                     d.cpe.handle_input(cpe::Input::Timeout(d.now)).unwrap();
                 }
                 CpeStep::Http { status, body, location } => {
-                    let b = bytes(&body);
-                    let mut r = IncomingResponse::new(status, &b);
+                    let mut r = IncomingResponse::new(status, &body);
                     if location { r = r.with_location("http://elsewhere/"); }
                     // Misuse (no POST outstanding) is an error, never a panic.
                     let outstanding = matches!(d.cpe.state(), cpe::State::AwaitingResponse);
@@ -354,8 +117,8 @@ proptest! {
                 CpeStep::Event(code, trigger) => {
                     let _ = d.cpe.queue_event(d.now, EventStruct::new(code), trigger);
                 }
-                CpeStep::Request(k) => {
-                    let _ = d.cpe.queue_request(d.now, cpe_request(k));
+                CpeStep::Request(request) => {
+                    let _ = d.cpe.queue_request(d.now, request);
                 }
                 CpeStep::Reply(resp, fault) => {
                     if let Some(h) = d.pending {
@@ -382,12 +145,14 @@ proptest! {
             d.drain();
         }
         prop_assert!(!d.cpe.is_in_session());
+        // The bootstrap event started a session at once, and every session ends with an event.
+        prop_assert!(d.ended >= 1);
     }
 }
 
 #[derive(Debug, Clone)]
 enum AcsStep {
-    Post(Wire, bool),
+    Post(Vec<u8>, bool),
     Queue(Request),
     Respond(Option<Response>, FaultCode),
     Hold(bool),
@@ -400,7 +165,7 @@ enum AcsStep {
 
 fn acs_step() -> impl Strategy<Value = AcsStep> {
     prop_oneof![
-        8 => (wire(), any::<bool>()).prop_map(|(w, ct)| AcsStep::Post(w, ct)),
+        8 => (peer_body(), any::<bool>()).prop_map(|(b, ct)| AcsStep::Post(b, ct)),
         3 => strat::request().prop_map(AcsStep::Queue),
         3 => (proptest::option::of(strat::response()), strat::fault_code())
             .prop_map(|(r, f)| AcsStep::Respond(r, f)),
@@ -467,8 +232,7 @@ proptest! {
         }
         for step in steps {
             match step {
-                AcsStep::Post(w, ct) => {
-                    let b = bytes(&w);
+                AcsStep::Post(b, ct) => {
                     if owed {
                         let r = s.handle_input(acs::Input::HttpRequest { now, request: IncomingRequest::new(&b) });
                         prop_assert!(r.is_err());

@@ -134,3 +134,52 @@ fn a_prefix_declared_nowhere_is_kept_with_a_warning() {
         );
     }
 }
+
+/// fuzz `decode`: an unknown method's XML held a control character (raw, or as `&#1;`). It was
+/// kept silently, and the encoder refused it. It is still kept (never lost), now with an
+/// `InvalidXmlChar` warning at the character, as everywhere else in a message.
+#[test]
+fn a_character_xml_cannot_carry_in_an_unknown_method_is_kept_with_a_warning() {
+    let input = include_bytes!("../../fuzz/regressions/decode-control-char-in-unknown-method");
+    let decoded = decode(input).unwrap();
+    let at = input.windows(3).position(|w| w == b"cm\x01").unwrap() + 2;
+    let w = decoded
+        .warnings
+        .iter()
+        .find(|w| w.kind == WarningKind::InvalidXmlChar)
+        .expect("the character is reported");
+    assert_eq!(w.offset, at as u64);
+    assert!(unknown_xml(&decoded.envelope.body).contains("cm\u{1}%dkey"));
+    assert!(encode(&decoded.envelope, &mut Vec::new()).is_err());
+
+    for (content, kept) in [
+        ("<A>&#1;</A>", true),
+        (r#"<A b="&#x0;"/>"#, true),
+        ("<A>&#xD800;</A>", true),
+        ("<A>&#65;&#x10FFFF;</A>", false),
+    ] {
+        let input =
+            format!("{ENVELOPE_OPEN}<cwmp:X_Probe>{content}</cwmp:X_Probe>{ENVELOPE_CLOSE}");
+        let decoded = decode(input.as_bytes()).unwrap();
+        assert_eq!(unknown_xml(&decoded.envelope.body), content);
+        let warned = decoded
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::InvalidXmlChar);
+        assert_eq!(warned, kept, "{content}");
+        assert_eq!(encode(&decoded.envelope, &mut Vec::new()).is_err(), kept);
+    }
+    // What is not a character reference at all is an error, at the reference or its tag.
+    use cwmp_soap::DecodeErrorKind::{InvalidCharRef, MalformedXml};
+    for (content, kind, at) in [
+        ("<A>&#;</A>", InvalidCharRef, "&#;"),
+        ("<A>&#x110000;</A>", InvalidCharRef, "&#x"),
+        ("<A b='&#xZ;'/>", MalformedXml, "<A b"),
+    ] {
+        let input =
+            format!("{ENVELOPE_OPEN}<cwmp:X_Probe>{content}</cwmp:X_Probe>{ENVELOPE_CLOSE}");
+        let err = decode(input.as_bytes()).unwrap_err();
+        let at = input.find(at).unwrap() as u64;
+        assert_eq!((err.kind, err.offset), (kind, at), "{content}");
+    }
+}

@@ -1,5 +1,6 @@
 //! Reading structured choices out of the fuzzer's bytes.
 
+use cwmp_session::CpeRequest;
 use cwmp_types::{Envelope, Request, Response};
 use proptest::strategy::{BoxedStrategy, Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -70,6 +71,8 @@ thread_local! {
     static ENVELOPE: BoxedStrategy<Envelope> = cwmp_types::strategy::envelope().boxed();
     static REQUEST: BoxedStrategy<Request> = cwmp_types::strategy::request().boxed();
     static RESPONSE: BoxedStrategy<Response> = cwmp_types::strategy::response().boxed();
+    static CPE_REQUEST: BoxedStrategy<CpeRequest> = cwmp_session::strategy::cpe_request().boxed();
+    static PEER_BODY: BoxedStrategy<Vec<u8>> = cwmp_session::strategy::peer_body().boxed();
 }
 
 /// An envelope chosen by `seed` (any message, header and namespace).
@@ -85,4 +88,14 @@ pub(crate) fn request(seed: [u8; 32]) -> Option<Request> {
 /// A response chosen by `seed`.
 pub(crate) fn response(seed: [u8; 32]) -> Option<Response> {
     RESPONSE.with(|s| generate(s, seed))
+}
+
+/// A request a CPE application queues, chosen by `seed`.
+pub(crate) fn cpe_request(seed: [u8; 32]) -> Option<CpeRequest> {
+    CPE_REQUEST.with(|s| generate(s, seed))
+}
+
+/// An HTTP body a peer may send, chosen by `seed`.
+pub(crate) fn peer_body(seed: [u8; 32]) -> Option<Vec<u8>> {
+    PEER_BODY.with(|s| generate(s, seed))
 }

@@ -6,9 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use cwmp_session::acs::{self, AcsSession};
 use cwmp_session::cpe::{self, CpeSession, InformArgs, TransportError};
 use cwmp_session::http::{IncomingRequest, IncomingResponse};
-use cwmp_session::{
-    CpeRequest, EventQueue, MAX_INFORM_EVENTS, MAX_QUEUED_EVENTS, Reply, RpcHandle, TransferKind,
-};
+use cwmp_session::{EventQueue, MAX_INFORM_EVENTS, MAX_QUEUED_EVENTS, Reply, RpcHandle};
 use cwmp_types::*;
 
 use crate::input::{self, Input};
@@ -16,66 +14,18 @@ use crate::input::{self, Input};
 /// At most this many steps per input (each step is a few bytes).
 const MAX_STEPS: usize = 256;
 
-/// A body the peer might send, chosen by the input.
+/// A body the peer might send: the fuzzer's own bytes, or one drawn from the shared strategy
+/// (envelopes, plausible replies, faults, truncations) by a seed from the input.
 fn body(input: &mut Input<'_>) -> Vec<u8> {
-    let mut out = Vec::new();
-    match input.u8() % 8 {
-        0 => {}
-        1 => out.extend_from_slice(input.bytes(4096)),
-        2 | 3 => {
-            if let Some(e) = input::envelope(input.seed()) {
-                let _ = cwmp_soap::encode(&e, &mut out);
-            }
-        }
-        4 | 5 => {
-            let mut e = Envelope::with_id("1", InformResponse::new());
-            let flags = input.u8();
-            if flags & 1 != 0 {
-                e.header.hold_requests = Some(flags & 2 != 0);
-            }
-            if flags & 4 != 0 {
-                e.header.use_cwmp_version = Some(CwmpVersion::new(1, flags >> 5));
-            }
-            e.namespace = CwmpNamespace::ALL[usize::from(flags >> 3) % CwmpNamespace::ALL.len()];
-            let _ = cwmp_soap::encode(&e, &mut out);
-        }
-        6 => {
-            let code = FaultCode::from_code(u32::from(input.u16()));
-            let _ = cwmp_soap::encode(&Envelope::with_id("1", Fault::new(code)), &mut out);
-        }
-        _ => {
-            if let Some(e) = input::envelope(input.seed()) {
-                let _ = cwmp_soap::encode(&e, &mut out);
-                let n = usize::from(input.u16());
-                out.truncate(if out.is_empty() { 0 } else { n % out.len() });
-            }
-        }
+    if input.u8() & 3 == 0 {
+        input.bytes(4096).to_vec()
+    } else {
+        input::peer_body(input.seed()).unwrap_or_default()
     }
-    out
 }
 
 fn response(input: &mut Input<'_>) -> Option<Response> {
     input::response(input.seed())
-}
-
-fn cpe_request(kind: u8) -> CpeRequest {
-    match kind % 7 {
-        0 => CpeRequest::TransferComplete {
-            kind: TransferKind::Download,
-            body: TransferComplete::new(
-                "k",
-                FaultStruct::success(),
-                DateTime::UNKNOWN,
-                DateTime::UNKNOWN,
-            ),
-        },
-        1 => CpeRequest::AutonomousTransferComplete(Default::default()),
-        2 => CpeRequest::DuStateChangeComplete(Default::default()),
-        3 => CpeRequest::AutonomousDuStateChangeComplete(Default::default()),
-        4 => CpeRequest::RequestDownload(Default::default()),
-        5 => CpeRequest::Kicked(Default::default()),
-        _ => CpeRequest::GetRpcMethods,
-    }
 }
 
 struct Cpe {
@@ -181,8 +131,9 @@ pub fn cpe_session(data: &[u8]) {
                         .queue_event(d.now, EventStruct::new(EventCode::parse(&text)), trigger);
             }
             7 => {
-                let kind = input.u8();
-                let _ = d.cpe.queue_request(d.now, cpe_request(kind));
+                if let Some(request) = input::cpe_request(input.seed()) {
+                    let _ = d.cpe.queue_request(d.now, request);
+                }
             }
             8 => {
                 if let Some(handle) = d.pending {

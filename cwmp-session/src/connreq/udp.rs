@@ -79,6 +79,10 @@ pub enum UdpError {
 type HmacSha1 = Hmac<Sha1>;
 
 /// The signature: hex HMAC-SHA1(password, ts ‖ id ‖ un ‖ cn).
+///
+/// HMAC (RFC 2104) pads a key shorter than 64 bytes with zero bytes, so passwords that differ
+/// only by trailing NUL characters sign alike; a CPE has no reason to allow NUL in its
+/// ConnectionRequestPassword.
 pub fn signature(password: &str, ts: u64, id: &str, un: &str, cn: &str) -> String {
     let mut m = <HmacSha1 as Mac>::new_from_slice(password.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));

@@ -3,7 +3,7 @@
 use cwmp_types::*;
 
 use super::reader::{Elem, Parser, Result, read_struct};
-use crate::DecodeErrorKind;
+use crate::{DecodeErrorKind, WarningKind};
 
 impl<'a> Parser<'a, '_> {
     /// The method element in the Body.
@@ -327,14 +327,31 @@ impl<'a> Parser<'a, '_> {
         start: u64,
         in_scope: &[(String, String)],
     ) -> Result<String> {
+        use crate::encode::fragment::{self, Issue};
         let mut uses: Vec<(usize, String)> = Vec::new();
-        crate::encode::fragment::walk(xml, "", &mut |at, prefix| {
-            if !uses.iter().any(|(a, p)| *a == at && p == prefix) {
-                uses.push((at, prefix.to_owned()));
+        let mut forbidden = fragment::forbidden_char_at(xml);
+        fragment::walk(xml, "", &mut |issue| {
+            match issue {
+                Issue::UnboundPrefix { top, prefix } => {
+                    if !uses.iter().any(|(a, p)| *a == top && p == prefix) {
+                        uses.push((top, prefix.to_owned()));
+                    }
+                }
+                Issue::ForbiddenCharRef { offset } => {
+                    forbidden = Some(forbidden.map_or(offset, |f| f.min(offset)));
+                }
             }
             Ok(())
         })
         .map_err(|e| Self::err(DecodeErrorKind::MalformedXml, start + e.offset as u64))?;
+        if let Some(at) = forbidden {
+            // Kept as sent (never lost); the encoder will not write it.
+            self.warn(
+                WarningKind::InvalidXmlChar,
+                start + at as u64,
+                "unknown method XML",
+            );
+        }
         if uses.is_empty() {
             return Ok(xml.to_owned());
         }
@@ -346,7 +363,7 @@ impl<'a> Parser<'a, '_> {
                 if self.opts.strict_namespaces {
                     return Err(Self::err(DecodeErrorKind::UnboundPrefix, offset));
                 }
-                self.warn(crate::WarningKind::UnboundPrefix, offset, prefix);
+                self.warn(WarningKind::UnboundPrefix, offset, prefix);
                 continue;
             };
             out.push_str(&xml[copied..*at]);

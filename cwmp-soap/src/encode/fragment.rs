@@ -50,12 +50,29 @@ const ENVELOPE_DECLARATIONS: &str = concat!(
 /// DOCTYPE declaration, no `]]>` in text.
 pub(super) fn check_content(xml: &str) -> Result<(), &'static str> {
     if has_forbidden_char(xml) {
-        return Err("the XML holds a character XML cannot carry");
+        return Err(FORBIDDEN_CHAR);
     }
-    walk(xml, ENVELOPE_DECLARATIONS, &mut |_, _| {
-        Err("the XML uses an undeclared namespace prefix")
+    walk(xml, ENVELOPE_DECLARATIONS, &mut |issue| {
+        Err(match issue {
+            Issue::UnboundPrefix { .. } => UNBOUND_PREFIX,
+            Issue::ForbiddenCharRef { .. } => FORBIDDEN_CHAR_REF,
+        })
     })
     .map_err(|e| e.reason)
+}
+
+/// [`check_content`]'s reason for a character XML cannot carry.
+pub(crate) const FORBIDDEN_CHAR: &str = "the XML holds a character XML cannot carry";
+/// [`check_content`]'s reason for a reference to such a character.
+pub(crate) const FORBIDDEN_CHAR_REF: &str = "the XML refers to a character XML cannot carry";
+/// [`check_content`]'s reason for a prefix declared neither in the XML nor by the envelope.
+pub(crate) const UNBOUND_PREFIX: &str = "the XML uses an undeclared namespace prefix";
+
+/// Where the first character XML 1.0 cannot carry is in `s`, if any.
+pub(crate) fn forbidden_char_at(s: &str) -> Option<usize> {
+    s.char_indices()
+        .find(|&(_, c)| !is_xml_char(c))
+        .map(|(i, _)| i)
 }
 
 /// Why a fragment is not well-formed element content, and where.
@@ -67,16 +84,34 @@ pub(crate) struct FragmentError {
     pub(crate) reason: &'static str,
 }
 
+/// What [`walk`] leaves to its caller to judge: well-formed XML that a namespace-aware or
+/// character-strict reader would still refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Issue<'p> {
+    /// A prefix declared neither around the fragment nor in it. `top` is the offset just after
+    /// the name of the top-level element it occurs in, where a declaration would bind it.
+    UnboundPrefix {
+        /// Offset after the top-level element's name.
+        top: usize,
+        /// The prefix.
+        prefix: &'p str,
+    },
+    /// A well-formed character reference to a character XML cannot carry (`&#1;`), at
+    /// `offset` (of the tag, for one in an attribute value).
+    ForbiddenCharRef {
+        /// Offset of the reference, or of the tag holding it.
+        offset: usize,
+    },
+}
+
 /// Walks `xml` as element content and checks everything [`check_content`] names except the
-/// characters. `outer` holds the `xmlns` declarations in scope around the fragment (as they
-/// would stand in a start tag). Each use of a prefix declared neither there nor in the fragment
-/// (in an element or attribute name) is passed to `unbound` with the offset just after the name
-/// of the top-level element it occurs in (where a declaration would make it bound) and the
-/// prefix; an error it returns stops the walk at that name.
+/// raw characters. `outer` holds the `xmlns` declarations in scope around the fragment (as they
+/// would stand in a start tag). Each [`Issue`] is passed to `issue`; an error it returns stops
+/// the walk there.
 pub(crate) fn walk(
     xml: &str,
     outer: &str,
-    unbound: &mut dyn FnMut(usize, &str) -> Result<(), &'static str>,
+    issue: &mut dyn FnMut(Issue<'_>) -> Result<(), &'static str>,
 ) -> Result<(), FragmentError> {
     let open = 2 + outer.len() + 1;
     let mut doc = String::with_capacity(open + xml.len() + 4);
@@ -117,7 +152,7 @@ pub(crate) fn walk(
                 if depth == 1 {
                     top = offset + 1 + e.name().as_ref().len();
                 }
-                check_start(&reader, &e, &mut |p| unbound(top, p)).map_err(fail)?;
+                check_start(&reader, &e, top, offset, issue).map_err(fail)?;
                 if opens {
                     depth += 1;
                 }
@@ -139,10 +174,9 @@ pub(crate) fn walk(
                 }
             }
             Event::GeneralRef(r) => {
-                if r.is_char_ref() {
-                    match r.resolve_char_ref() {
-                        Ok(Some(c)) if is_xml_char(c) => {}
-                        _ => return Err(fail("the XML has an invalid character reference")),
+                if let Some(name) = r.strip_prefix('#') {
+                    if !char_ref(name).map_err(fail)? {
+                        issue(Issue::ForbiddenCharRef { offset }).map_err(fail)?;
                     }
                 } else if !matches!(&*r, "lt" | "gt" | "amp" | "apos" | "quot") {
                     return Err(fail("the XML refers to an undeclared entity"));
@@ -169,20 +203,18 @@ pub(crate) fn walk(
     }
 }
 
-/// Checks an element's name and attributes; each prefix the resolver does not know is passed
-/// to `unbound`.
+/// Checks an element's name and attributes (the tag at `offset`, in the top-level element whose
+/// name ends at `top`), passing on the issues found.
 fn check_start(
     reader: &NsReader<&[u8]>,
     e: &BytesStart<'_>,
-    unbound: &mut dyn FnMut(&str) -> Result<(), &'static str>,
+    top: usize,
+    offset: usize,
+    issue: &mut dyn FnMut(Issue<'_>) -> Result<(), &'static str>,
 ) -> Result<(), &'static str> {
     if !is_qname(e.name().as_ref()) {
         return Err("the XML has an element name that is not an XML name");
     }
-    let mut report = |ns: ResolveResult<'_>| match ns {
-        ResolveResult::Unknown(p) => unbound(&p),
-        _ => Ok(()),
-    };
     // Declarations on the element itself count: read them into the scope first.
     let mut attributes = Vec::new();
     for attr in e.attributes().with_checks(true) {
@@ -194,9 +226,15 @@ fn check_start(
         if attr.value.contains('<') {
             return Err("the XML has `<` in an attribute value");
         }
-        check_refs(attr.value.as_bytes())?;
+        if !check_refs(&attr.value)? {
+            issue(Issue::ForbiddenCharRef { offset })?;
+        }
         attributes.push(key);
     }
+    let mut report = |ns: ResolveResult<'_>| match ns {
+        ResolveResult::Unknown(p) => issue(Issue::UnboundPrefix { top, prefix: &p }),
+        _ => Ok(()),
+    };
     report(reader.resolver().resolve_element(e.name()).0)?;
     for key in attributes {
         let name: &str = key.as_ref();
@@ -213,40 +251,48 @@ fn is_xml_char(c: char) -> bool {
 }
 
 /// Checks the references in an attribute value: `&` must start one of the five predefined
-/// entities or a legal character reference.
-fn check_refs(value: &[u8]) -> Result<(), &'static str> {
+/// entities or a well-formed character reference. `Ok(false)` when one refers to a character
+/// XML cannot carry.
+fn check_refs(value: &str) -> Result<bool, &'static str> {
+    let mut all_allowed = true;
     let mut rest = value;
-    while let Some(p) = rest.iter().position(|&b| b == b'&') {
+    while let Some(p) = rest.find('&') {
         let after = &rest[p + 1..];
         let end = after
-            .iter()
-            .position(|&b| b == b';')
+            .find(';')
             .ok_or("the XML has a malformed reference in an attribute")?;
-        let name = &after[..end];
-        let ok = match name {
-            b"lt" | b"gt" | b"amp" | b"apos" | b"quot" => true,
-            [b'#', b'x', hex @ ..] => parse_ref(hex, 16),
-            [b'#', dec @ ..] => parse_ref(dec, 10),
-            _ => false,
-        };
-        if !ok {
-            return Err("the XML has an invalid reference in an attribute");
+        match &after[..end] {
+            "lt" | "gt" | "amp" | "apos" | "quot" => {}
+            name => match name.strip_prefix('#') {
+                Some(number) => all_allowed &= char_ref(number)?,
+                None => return Err("the XML has an invalid reference in an attribute"),
+            },
         }
         rest = &after[end + 1..];
     }
-    Ok(())
+    Ok(all_allowed)
 }
 
-fn parse_ref(digits: &[u8], radix: u32) -> bool {
-    if digits.is_empty() || digits.len() > 8 {
-        return false;
+/// A character reference's number (`x41` or `65`, after the `#`): whether it is a character
+/// XML may carry; an error when it is not a reference at all (no digits, a non-digit, beyond
+/// U+10FFFF).
+fn char_ref(number: &str) -> Result<bool, &'static str> {
+    const BAD: &str = "the XML has a malformed character reference";
+    let (digits, radix) = match number.strip_prefix('x') {
+        Some(hex) => (hex, 16),
+        None => (number, 10),
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
+        return Err(BAD);
     }
-    let mut v: u32 = 0;
-    for &d in digits {
-        match (d as char).to_digit(radix) {
-            Some(x) => v = v * radix + x,
-            None => return false,
-        }
+    let digits = digits.trim_start_matches('0');
+    if digits.len() > 8 {
+        return Err(BAD);
     }
-    char::from_u32(v).is_some_and(is_xml_char)
+    let value = u32::from_str_radix(if digits.is_empty() { "0" } else { digits }, radix)
+        .map_err(|_| BAD)?;
+    if value > 0x10_FFFF {
+        return Err(BAD);
+    }
+    Ok(char::from_u32(value).is_some_and(is_xml_char))
 }
