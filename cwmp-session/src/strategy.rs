@@ -25,8 +25,9 @@ fn as_cpe_request(request: Request, kind: TransferKind) -> Option<CpeRequest> {
     })
 }
 
-/// Any request a CPE application may queue ([`CpeSession::queue_request`]
-/// (crate::CpeSession::queue_request)), with arbitrary (encodable) contents.
+/// Any request a CPE application may queue with
+/// [`CpeSession::queue_request`](crate::CpeSession::queue_request), with arbitrary (encodable)
+/// contents.
 pub fn cpe_request() -> impl Strategy<Value = CpeRequest> {
     let kind = prop_oneof![
         Just(TransferKind::Download),
