@@ -56,14 +56,16 @@ fn unknown_xml(body: &Body) -> &str {
     }
 }
 
-/// fuzz `decode`: an unknown method's XML used prefixes declared on the envelope (`xsi`,
-/// `cwmp`, a vendor's), and was kept verbatim, so it meant nothing on its own and the encoder
-/// refused it. The declarations it needs are now copied onto its top-level elements.
+/// fuzz `decode`: an unknown method's XML used prefixes declared on the envelope (a vendor's,
+/// `xsd` bound to the 1999 schema), and was kept verbatim, so it meant nothing on its own and
+/// the encoder refused it. The declarations it needs are now copied onto its top-level
+/// elements; those the encoder writes alike around it (`xsi` with its usual URI, `cwmp` bound
+/// to the method's namespace) are not, so a second decode gives the same XML.
 #[test]
 fn an_unknown_method_keeps_the_declarations_its_xml_uses() {
-    let content = r#"<vnd:Item xsi:nil="true"><cwmp:Inner>1</cwmp:Inner></vnd:Item> text <Plain a="1"/><Own xmlns:vnd="urn:own"><vnd:x/></Own>"#;
+    let content = r#"<vnd:Item xsi:nil="true" xsd:x="1"><cwmp:Inner>1</cwmp:Inner></vnd:Item> text <Plain a="1"/><Own xmlns:vnd="urn:own"><vnd:x/></Own>"#;
     let input = format!(
-        "{ENVELOPE_OPEN}<cwmp:X_VENDOR_Probe>{content}</cwmp:X_VENDOR_Probe>{ENVELOPE_CLOSE}"
+        "{ENVELOPE_OPEN}<cwmp:X_VENDOR_Probe xmlns:xsd='http://www.w3.org/1999/XMLSchema'>{content}</cwmp:X_VENDOR_Probe>{ENVELOPE_CLOSE}"
     );
     let decoded = decode(input.as_bytes()).unwrap();
     assert!(
@@ -75,8 +77,8 @@ fn an_unknown_method_keeps_the_declarations_its_xml_uses() {
     assert_eq!(
         unknown_xml(&decoded.envelope.body),
         concat!(
-            r#"<vnd:Item xmlns:vnd='urn:x-vendor:"quoted"' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance""#,
-            r#" xmlns:cwmp="urn:dslforum-org:cwmp-1-0" xsi:nil="true"><cwmp:Inner>1</cwmp:Inner></vnd:Item>"#,
+            r#"<vnd:Item xmlns:vnd='urn:x-vendor:"quoted"' xmlns:xsd="http://www.w3.org/1999/XMLSchema""#,
+            r#" xsi:nil="true" xsd:x="1"><cwmp:Inner>1</cwmp:Inner></vnd:Item>"#,
             r#" text <Plain a="1"/><Own xmlns:vnd="urn:own"><vnd:x/></Own>"#
         )
     );
@@ -84,6 +86,48 @@ fn an_unknown_method_keeps_the_declarations_its_xml_uses() {
     encode(&decoded.envelope, &mut out).unwrap();
     let again = decode(&out).unwrap();
     assert_eq!(again.envelope, decoded.envelope);
+    assert!(
+        again
+            .warnings
+            .iter()
+            .all(|w| w.kind != WarningKind::UnboundPrefix)
+    );
+
+    // `cwmp` bound to another version than the method's is copied too.
+    let input = format!(
+        "{ENVELOPE_OPEN}<m:X_Probe xmlns:m='urn:dslforum-org:cwmp-1-2'><cwmp:A/></m:X_Probe>{ENVELOPE_CLOSE}"
+    );
+    let decoded = decode(input.as_bytes()).unwrap();
+    assert_eq!(
+        unknown_xml(&decoded.envelope.body),
+        r#"<cwmp:A xmlns:cwmp="urn:dslforum-org:cwmp-1-0"/>"#
+    );
+}
+
+/// fuzz `decode` (found by `.ci/run`): an unknown method's XML used `cwmp:`, declared nowhere.
+/// It was kept with a warning; encoded, it stood under the envelope's `cwmp` declaration, and
+/// the second decode copied that declaration in, so the two decodes differed. A binding the
+/// encoder writes itself is no longer copied.
+#[test]
+fn decoding_what_was_encoded_gives_the_same_unknown_method() {
+    // (the input CI found was lost with its temporary directory; this one is the same case)
+    let input =
+        include_bytes!("../../fuzz/regressions/decode-unbound-cwmp-prefix-in-unknown-method");
+    let first = decode(input).unwrap();
+    assert!(
+        first
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::UnboundPrefix)
+    );
+    let mut out = Vec::new();
+    encode(&first.envelope, &mut out).unwrap();
+    let second = decode(&out).unwrap();
+    assert_eq!(second.envelope, first.envelope);
+    assert_eq!(
+        unknown_xml(&second.envelope.body),
+        r#"<cwmp:ID xmlns:S="urn:s" S:a="1">x</cwmp:ID>"#
+    );
 }
 
 /// The fuzz input itself: beside a prefix declared nowhere (`SOAP-ENC`), it holds

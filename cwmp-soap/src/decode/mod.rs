@@ -22,7 +22,10 @@
 //!   content as the encoder will check it (names, `]]>`, references): else
 //!   [`DecodeErrorKind::MalformedXml`] at the fault. Prefixes it uses but declares only on an
 //!   ancestor get their declarations copied onto its top-level elements, so the kept XML
-//!   means the same wherever it is written; a prefix declared nowhere is kept as sent with
+//!   means the same wherever it is written, except those the encoder declares alike around
+//!   it (`soap-env`, `soap-enc`, `xsd`, `xsi` with their usual URIs, `cwmp` bound to the
+//!   method's namespace), so decoding what was encoded gives the same XML back. A prefix
+//!   declared nowhere is kept as sent with
 //!   [`WarningKind::UnboundPrefix`](crate::WarningKind::UnboundPrefix). A default namespace
 //!   declared on an ancestor is not copied: CWMP arguments are unqualified.
 

@@ -2,7 +2,7 @@
 
 use cwmp_types::*;
 
-use super::reader::{Elem, Parser, Result, read_struct};
+use super::reader::{Elem, Ns, Parser, Result, read_struct};
 use crate::{DecodeErrorKind, WarningKind};
 
 impl<'a> Parser<'a, '_> {
@@ -292,8 +292,28 @@ impl<'a> Parser<'a, '_> {
         }
         let name = m.local().to_owned();
         let start = m.content_start;
-        // The declarations in scope inside the method element, for the prefixes its XML uses.
-        let in_scope = self.prefix_bindings();
+        // The declarations in scope inside the method element, for the prefixes its XML uses,
+        // less those the encoder writes around it anyway: its four fixed prefixes, and `cwmp`
+        // bound to the method's namespace (which becomes the envelope's, as in `body`).
+        let method_ns = match self.ns(&m) {
+            Ns::Cwmp(n) => Some(n),
+            _ => m.declared_cwmp(),
+        };
+        let mut in_scope = self.prefix_bindings();
+        for (prefix, uri) in &mut in_scope {
+            let written = match prefix.as_str() {
+                "soap-env" => crate::ns::SOAP_ENV,
+                "soap-enc" => crate::ns::SOAP_ENC,
+                "xsd" => crate::ns::XSD,
+                "xsi" => crate::ns::XSI,
+                "cwmp" => method_ns.map_or("", CwmpNamespace::uri),
+                _ => "",
+            };
+            if written == uri {
+                // Bound, and needs no declaration of its own.
+                uri.clear();
+            }
+        }
         let end = self.skip(m)?;
         let (s, e) = (
             usize::try_from(start).unwrap_or(usize::MAX),
@@ -315,12 +335,14 @@ impl<'a> Parser<'a, '_> {
         })
     }
 
-    /// The XML of an unknown method (read at `start`), made to stand on its own: a prefix it uses
-    /// but declares only on an ancestor (the envelope's `xsi`, say) gets that declaration copied
-    /// onto each top-level element that uses it, so the kept XML means the same wherever it is
-    /// written. The XML must be well-formed content (quick-xml does not check names, `]]>`, …),
-    /// else `MalformedXml` at the fault. A prefix declared nowhere is kept with an
-    /// `UnboundPrefix` warning (an error with `strict_namespaces`).
+    /// The XML of an unknown method (read at `start`), made to mean the same wherever the encoder
+    /// writes it: a prefix it uses but declares only on an ancestor (a vendor's, or `xsd` bound
+    /// to an old schema URI) gets that declaration copied onto each top-level element that uses
+    /// it. `in_scope` holds the ancestors' declarations, with an empty URI for those the encoder
+    /// declares alike around the XML (they are left as they are). The XML must be well-formed
+    /// content (quick-xml does not check names, `]]>`, …), else `MalformedXml` at the fault. A
+    /// prefix declared nowhere is kept with an `UnboundPrefix` warning (an error with
+    /// `strict_namespaces`); characters XML cannot carry are kept with an `InvalidXmlChar` one.
     fn self_contained(
         &mut self,
         xml: &str,
@@ -358,7 +380,7 @@ impl<'a> Parser<'a, '_> {
         let mut out = String::with_capacity(xml.len() + 64 * uses.len());
         let mut copied = 0;
         for (at, prefix) in &uses {
-            let Some((_, uri)) = in_scope.iter().rev().find(|(p, _)| p == prefix) else {
+            let Some((_, uri)) = in_scope.iter().find(|(p, _)| p == prefix) else {
                 let offset = start + *at as u64;
                 if self.opts.strict_namespaces {
                     return Err(Self::err(DecodeErrorKind::UnboundPrefix, offset));
@@ -366,6 +388,9 @@ impl<'a> Parser<'a, '_> {
                 self.warn(WarningKind::UnboundPrefix, offset, prefix);
                 continue;
             };
+            if uri.is_empty() {
+                continue;
+            }
             out.push_str(&xml[copied..*at]);
             copied = *at;
             // The value as written in the source (references still escaped), in quotes it
