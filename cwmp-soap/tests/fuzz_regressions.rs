@@ -227,3 +227,50 @@ fn a_character_xml_cannot_carry_in_an_unknown_method_is_kept_with_a_warning() {
         assert_eq!((err.kind, err.offset), (kind, at), "{content}");
     }
 }
+
+/// fuzz `decode`: the envelope declared `xmlns:xsi="http://&id=www.ma"`, a bare `&` the lenient
+/// reader lets through in a namespace URI. Copied as written into an unknown method's XML, it
+/// made that XML malformed and the encoder refused it. A copied declaration is now written as a
+/// well-formed value meaning the same (`&amp;`); one holding a character XML cannot carry is kept
+/// with a warning.
+#[test]
+fn a_borrowed_declaration_is_copied_as_a_well_formed_value() {
+    // The target's first byte picks the charset: 0x0A is ISO-8859-1.
+    let input =
+        include_bytes!("../../fuzz/regressions/decode-bare-ampersand-in-borrowed-declaration");
+    let mut latin1 = cwmp_soap::DecodeOptions::default();
+    latin1.charset = cwmp_soap::Charset::Latin1;
+    let decoded = cwmp_soap::decode_with(&input[1..], &latin1).unwrap();
+    let xml = unknown_xml(&decoded.envelope.body);
+    assert!(
+        xml.contains(r#"<Value xmlns:xsi="http://&amp;id=www.ma" xsi:type="#),
+        "{xml}"
+    );
+    let mut out = Vec::new();
+    encode(&decoded.envelope, &mut out).unwrap();
+    assert_eq!(decode(&out).unwrap().envelope, decoded.envelope);
+
+    for (uri, copied, forbidden) in [
+        ("urn:a&amp;b", r#"xmlns:v="urn:a&amp;b""#, false),
+        ("urn:&#65;&x", r#"xmlns:v="urn:&#65;&amp;x""#, false),
+        ("urn:&#1;", r#"xmlns:v="urn:&#1;""#, true),
+    ] {
+        let input = format!(
+            "{ENVELOPE_OPEN}<cwmp:X_Probe xmlns:v=\"{uri}\"><v:A/></cwmp:X_Probe>{ENVELOPE_CLOSE}"
+        );
+        let decoded = decode(input.as_bytes()).unwrap();
+        assert!(
+            unknown_xml(&decoded.envelope.body).contains(copied),
+            "{uri}"
+        );
+        let warned = decoded
+            .warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::InvalidXmlChar);
+        assert_eq!(warned, forbidden, "{uri}");
+        assert_eq!(
+            encode(&decoded.envelope, &mut Vec::new()).is_err(),
+            forbidden
+        );
+    }
+}

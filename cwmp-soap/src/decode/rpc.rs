@@ -393,14 +393,19 @@ impl<'a> Parser<'a, '_> {
             }
             out.push_str(&xml[copied..*at]);
             copied = *at;
-            // The value as written in the source (references still escaped), in quotes it
-            // cannot contain.
-            let quote = if uri.contains('"') { '\'' } else { '"' };
+            // The value as written in the source, made a well-formed attribute value (a bare
+            // `&` the lenient reader let through becomes `&amp;`), in quotes it cannot contain.
+            let (value, carries_forbidden) = fragment::attribute_value(uri);
+            if carries_forbidden {
+                // Kept (never lost), as in any text; the encoder will not write it.
+                self.warn(WarningKind::InvalidXmlChar, start + *at as u64, prefix);
+            }
+            let quote = if value.contains('"') { '\'' } else { '"' };
             out.push_str(" xmlns:");
             out.push_str(prefix);
             out.push('=');
             out.push(quote);
-            out.push_str(uri);
+            out.push_str(&value);
             out.push(quote);
         }
         out.push_str(&xml[copied..]);

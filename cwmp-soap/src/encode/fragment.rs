@@ -273,6 +273,48 @@ fn check_refs(value: &str) -> Result<bool, &'static str> {
     Ok(all_allowed)
 }
 
+/// `raw`, an attribute value as a lenient reader took it, written so that it is a well-formed
+/// attribute value meaning the same: each `&` that does not start a well-formed reference
+/// becomes `&amp;`, each `<` becomes `&lt;`. Also says whether the value holds (or refers to) a
+/// character XML cannot carry.
+pub(crate) fn attribute_value(raw: &str) -> (String, bool) {
+    let mut out = String::with_capacity(raw.len());
+    let mut forbidden = forbidden_char_at(raw).is_some();
+    let mut rest = raw;
+    while let Some(i) = rest.find(['&', '<']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with('<') {
+            out.push_str("&lt;");
+            rest = &tail[1..];
+            continue;
+        }
+        // A reference: `&name;` with a name check_refs accepts.
+        let reference = tail
+            .find(';')
+            .map(|end| &tail[..=end])
+            .filter(|r| match check_refs(r) {
+                Ok(allowed) => {
+                    forbidden |= !allowed;
+                    true
+                }
+                Err(_) => false,
+            });
+        match reference {
+            Some(r) => {
+                out.push_str(r);
+                rest = &tail[r.len()..];
+            }
+            None => {
+                out.push_str("&amp;");
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    (out, forbidden)
+}
+
 /// A character reference's number (`x41` or `65`, after the `#`): whether it is a character
 /// XML may carry; an error when it is not a reference at all (no digits, a non-digit, beyond
 /// U+10FFFF).
@@ -295,4 +337,32 @@ fn char_ref(number: &str) -> Result<bool, &'static str> {
         return Err(BAD);
     }
     Ok(char::from_u32(value).is_some_and(is_xml_char))
+}
+
+#[cfg(test)]
+mod attribute_value_tests {
+    use super::*;
+
+    #[test]
+    fn makes_a_lenient_value_well_formed() {
+        for (raw, written, forbidden) in [
+            ("plain", "plain", false),
+            ("a&b", "a&amp;b", false),
+            ("a&amp;b&#x41;<", "a&amp;b&#x41;&lt;", false),
+            ("&a&b;&zz;", "&amp;a&amp;b;&amp;zz;", false),
+            ("x&#1;", "x&#1;", true),
+            ("x\u{1}", "x\u{1}", true),
+            ("&#x110000;", "&amp;#x110000;", false),
+        ] {
+            assert_eq!(
+                attribute_value(raw),
+                (written.to_owned(), forbidden),
+                "{raw:?}"
+            );
+            if !forbidden {
+                assert_eq!(check_refs(written), Ok(true), "{written}");
+                assert!(!written.contains('<'));
+            }
+        }
+    }
 }
