@@ -284,9 +284,9 @@ pub(crate) fn attribute_value(raw: &str) -> (String, bool) {
     while let Some(i) = rest.find(['&', '<']) {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
-        if tail.starts_with('<') {
+        if let Some(after) = tail.strip_prefix('<') {
             out.push_str("&lt;");
-            rest = &tail[1..];
+            rest = after;
             continue;
         }
         // A reference: `&name;` with a name check_refs accepts.
