@@ -5,24 +5,11 @@
 //! - `cwmp-crate`: `cwmp::parse_bytes` of the `cwmp` crate 0.2 (xml-rs based).
 
 use std::hint::black_box;
+
+use cwmp_benches::floor;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-
-/// The floor: every event resolved, nothing kept. Returns the event count.
-fn floor(xml: &[u8]) -> usize {
-    let mut reader = NsReader::from_reader(xml);
-    let mut events = 0usize;
-    loop {
-        match reader.read_resolved_event() {
-            Ok((_, Event::Eof)) => return events,
-            Ok(_) => events += 1,
-            Err(e) => panic!("the floor reader failed: {e}"),
-        }
-    }
-}
 
 /// Checks once, before timing, that each contender really reads the input.
 fn check(case: &cwmp_benches::Case) {

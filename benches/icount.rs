@@ -11,21 +11,7 @@
 
 use std::hint::black_box;
 
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-
-/// The floor, exactly as in `decode.rs`.
-fn floor(xml: &[u8]) -> usize {
-    let mut reader = NsReader::from_reader(xml);
-    let mut events = 0usize;
-    loop {
-        match reader.read_resolved_event() {
-            Ok((_, Event::Eof)) => return events,
-            Ok(_) => events += 1,
-            Err(e) => panic!("the floor reader failed: {e}"),
-        }
-    }
-}
+use cwmp_benches::floor;
 
 fn main() {
     let args: Vec<String> = std::env::args().filter(|a| !a.starts_with("--")).collect();

@@ -7,6 +7,8 @@
 //! | `gpv_resp_100` / `_1000` / `_10000` | GetParameterValuesResponse with that many values |
 //! | `gpn_resp_10000` | GetParameterNamesResponse with 10,000 entries |
 //! | `spv_100` | SetParameterValues with 100 values |
+//!
+//! And [`floor`], the quick-xml event loop the decoder is measured against.
 #![forbid(unsafe_code)]
 
 use cwmp_types::{
@@ -14,6 +16,20 @@ use cwmp_types::{
     GetParameterValuesResponse, Inform, ParameterInfoStruct, ParameterValue, ParameterValueStruct,
     SetParameterValues,
 };
+
+/// The floor the decoder is measured against: quick-xml's namespace-resolving event loop over
+/// `xml`, every event resolved, nothing kept. Returns the event count.
+pub fn floor(xml: &[u8]) -> usize {
+    let mut reader = quick_xml::NsReader::from_reader(xml);
+    let mut events = 0usize;
+    loop {
+        match reader.read_resolved_event() {
+            Ok((_, quick_xml::events::Event::Eof)) => return events,
+            Ok(_) => events += 1,
+            Err(e) => panic!("the floor reader failed: {e}"),
+        }
+    }
+}
 
 /// A benchmark input: its name, the envelope and the envelope's XML.
 #[derive(Debug, Clone)]

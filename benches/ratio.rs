@@ -9,23 +9,9 @@
 //! `cargo bench -p cwmp-benches --bench ratio`
 
 use std::hint::black_box;
+
+use cwmp_benches::floor;
 use std::time::{Duration, Instant};
-
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-
-/// The floor, exactly as in `decode.rs`: every event resolved, nothing kept.
-fn floor(xml: &[u8]) -> usize {
-    let mut reader = NsReader::from_reader(xml);
-    let mut events = 0usize;
-    loop {
-        match reader.read_resolved_event() {
-            Ok((_, Event::Eof)) => return events,
-            Ok(_) => events += 1,
-            Err(e) => panic!("the floor reader failed: {e}"),
-        }
-    }
-}
 
 fn ours(xml: &[u8]) -> bool {
     cwmp_soap::decode(xml).is_ok()
