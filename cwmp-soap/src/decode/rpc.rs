@@ -3,6 +3,7 @@
 use cwmp_types::*;
 
 use super::reader::{Elem, Ns, Parser, Result, read_struct};
+use crate::encode::fragment::ENVELOPE_PREFIXES;
 use crate::{DecodeErrorKind, WarningKind};
 
 impl<'a> Parser<'a, '_> {
@@ -302,12 +303,11 @@ impl<'a> Parser<'a, '_> {
         let mut in_scope = self.prefix_bindings();
         for (prefix, uri) in &mut in_scope {
             let written = match prefix.as_str() {
-                "soap-env" => crate::ns::SOAP_ENV,
-                "soap-enc" => crate::ns::SOAP_ENC,
-                "xsd" => crate::ns::XSD,
-                "xsi" => crate::ns::XSI,
                 "cwmp" => method_ns.map_or("", CwmpNamespace::uri),
-                _ => "",
+                p => ENVELOPE_PREFIXES
+                    .iter()
+                    .find(|(fixed, _)| *fixed == p)
+                    .map_or("", |(_, uri)| uri),
             };
             if written == uri {
                 // Bound, and needs no declaration of its own.
@@ -352,7 +352,7 @@ impl<'a> Parser<'a, '_> {
         use crate::encode::fragment::{self, Issue};
         let mut uses: Vec<(usize, String)> = Vec::new();
         let mut forbidden = fragment::forbidden_char_at(xml);
-        fragment::walk(xml, "", &mut |issue| {
+        fragment::walk(xml, &[], &mut |issue| {
             match issue {
                 Issue::UnboundPrefix { top, prefix } => {
                     if !uses.iter().any(|(a, p)| *a == top && p == prefix) {

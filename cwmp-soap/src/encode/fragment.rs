@@ -4,7 +4,7 @@ use quick_xml::NsReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 
-use super::writer::has_forbidden_char;
+pub(crate) use super::writer::forbidden_char_at;
 
 fn is_name_start(c: char) -> bool {
     matches!(c,
@@ -34,14 +34,14 @@ fn is_qname(s: &str) -> bool {
     }
 }
 
-/// The namespace declarations in scope where the encoder writes a fragment (the envelope's).
-const ENVELOPE_DECLARATIONS: &str = concat!(
-    " xmlns:soap-env=\"http://schemas.xmlsoap.org/soap/envelope/\"",
-    " xmlns:soap-enc=\"http://schemas.xmlsoap.org/soap/encoding/\"",
-    " xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"",
-    " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
-    " xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\""
-);
+/// The prefixes the encoder's envelope always declares, with their namespaces; `cwmp` comes
+/// besides, bound to the envelope's CWMP namespace.
+pub(crate) const ENVELOPE_PREFIXES: [(&str, &str); 4] = [
+    ("soap-env", crate::ns::SOAP_ENV),
+    ("soap-enc", crate::ns::SOAP_ENC),
+    ("xsd", crate::ns::XSD),
+    ("xsi", crate::ns::XSI),
+];
 
 /// Checks that `xml` is well-formed element content that may be written inside
 /// `<cwmp:NAME>…</cwmp:NAME>`: balanced elements, well-formed attributes without
@@ -49,10 +49,12 @@ const ENVELOPE_DECLARATIONS: &str = concat!(
 /// references, every prefix declared (in the fragment or by the envelope), no XML or
 /// DOCTYPE declaration, no `]]>` in text.
 pub(super) fn check_content(xml: &str) -> Result<(), &'static str> {
-    if has_forbidden_char(xml) {
+    if forbidden_char_at(xml).is_some() {
         return Err(FORBIDDEN_CHAR);
     }
-    walk(xml, ENVELOPE_DECLARATIONS, &mut |issue| {
+    let cwmp = ("cwmp", cwmp_types::CwmpNamespace::default().uri());
+    let scope: Vec<(&str, &str)> = ENVELOPE_PREFIXES.into_iter().chain([cwmp]).collect();
+    walk(xml, &scope, &mut |issue| {
         Err(match issue {
             Issue::UnboundPrefix { .. } => UNBOUND_PREFIX,
             Issue::ForbiddenCharRef { .. } => FORBIDDEN_CHAR_REF,
@@ -67,13 +69,6 @@ pub(crate) const FORBIDDEN_CHAR: &str = "the XML holds a character XML cannot ca
 pub(crate) const FORBIDDEN_CHAR_REF: &str = "the XML refers to a character XML cannot carry";
 /// [`check_content`]'s reason for a prefix declared neither in the XML nor by the envelope.
 pub(crate) const UNBOUND_PREFIX: &str = "the XML uses an undeclared namespace prefix";
-
-/// Where the first character XML 1.0 cannot carry is in `s`, if any.
-pub(crate) fn forbidden_char_at(s: &str) -> Option<usize> {
-    s.char_indices()
-        .find(|&(_, c)| !is_xml_char(c))
-        .map(|(i, _)| i)
-}
 
 /// Why a fragment is not well-formed element content, and where.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,19 +100,24 @@ pub(crate) enum Issue<'p> {
 }
 
 /// Walks `xml` as element content and checks everything [`check_content`] names except the
-/// raw characters. `outer` holds the `xmlns` declarations in scope around the fragment (as they
-/// would stand in a start tag). Each [`Issue`] is passed to `issue`; an error it returns stops
-/// the walk there.
+/// raw characters. `outer` holds the (prefix, namespace) declarations in scope around the
+/// fragment. Each [`Issue`] is passed to `issue`; an error it returns stops the walk there.
 pub(crate) fn walk(
     xml: &str,
-    outer: &str,
+    outer: &[(&str, &str)],
     issue: &mut dyn FnMut(Issue<'_>) -> Result<(), &'static str>,
 ) -> Result<(), FragmentError> {
-    let open = 2 + outer.len() + 1;
-    let mut doc = String::with_capacity(open + xml.len() + 4);
+    let mut doc = String::with_capacity(xml.len() + 64 * outer.len() + 8);
     doc.push_str("<w");
-    doc.push_str(outer);
+    for (prefix, uri) in outer {
+        doc.push_str(" xmlns:");
+        doc.push_str(prefix);
+        doc.push_str("=\"");
+        doc.push_str(uri);
+        doc.push('"');
+    }
     doc.push('>');
+    let open = doc.len();
     doc.push_str(xml);
     doc.push_str("</w>");
     let mut reader = NsReader::from_str(&doc);
@@ -364,5 +364,31 @@ mod attribute_value_tests {
                 assert!(!written.contains('<'));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod envelope_prefixes_tests {
+    use super::ENVELOPE_PREFIXES;
+
+    /// The table the decoder and the fragment check rely on is what the envelope declares.
+    #[test]
+    fn the_envelope_declares_every_fixed_prefix() {
+        let envelope = cwmp_types::Envelope::with_id("1", cwmp_types::InformResponse::new());
+        let mut out = Vec::new();
+        crate::encode(&envelope, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // The XML declaration and the Envelope start tag.
+        let start = &text[..text.find("<soap-env:Header").unwrap()];
+        for (prefix, uri) in ENVELOPE_PREFIXES {
+            assert!(
+                start.contains(&format!(" xmlns:{prefix}=\"{uri}\"")),
+                "{start}"
+            );
+        }
+        assert_eq!(
+            start.matches(" xmlns:").count(),
+            ENVELOPE_PREFIXES.len() + 1
+        );
     }
 }

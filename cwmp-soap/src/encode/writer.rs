@@ -30,13 +30,13 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Whether `s` holds a character XML 1.0 cannot carry (C0 controls other than tab, line
-/// feed and carriage return; U+FFFE; U+FFFF). Surrogates cannot occur in a `str`.
-pub(super) fn has_forbidden_char(s: &str) -> bool {
+/// Where the first character XML 1.0 cannot carry (C0 controls other than tab, line feed and
+/// carriage return; U+FFFE; U+FFFF) is in `s`, if any. Surrogates cannot occur in a `str`.
+pub(crate) fn forbidden_char_at(s: &str) -> Option<usize> {
     let b = s.as_bytes();
     b.iter()
         .enumerate()
-        .any(|(i, &c)| match CLASS[usize::from(c)] {
+        .position(|(i, &c)| match CLASS[usize::from(c)] {
             FORBIDDEN => true,
             LEAD_EF => is_fffe_ffff(b, i),
             _ => false,
