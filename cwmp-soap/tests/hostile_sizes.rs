@@ -311,3 +311,23 @@ fn every_corpus_message_truncated_at_every_byte() {
     }
     assert!(cuts > 10_000, "{cuts}");
 }
+
+/// A vendor method of 1,000,000 top-level elements each using a prefix declared nowhere: every
+/// use is found and reported once, in time linear in the input (the check for a repeated use
+/// looks only at the element being read).
+#[test]
+fn a_million_unbound_prefixes_in_an_unknown_method() {
+    let n = 1_000_000;
+    let xml = env(&format!(
+        "<cwmp:X_Probe>{}</cwmp:X_Probe>",
+        "<p:a/>".repeat(n)
+    ));
+    assert!(xml.len() < DecodeOptions::default().max_envelope_bytes);
+    let decoded = cwmp_soap::decode(xml.as_bytes()).unwrap();
+    let unbound = decoded
+        .warnings
+        .iter()
+        .filter(|w| w.kind == cwmp_soap::WarningKind::UnboundPrefix)
+        .count();
+    assert_eq!(unbound, n);
+}

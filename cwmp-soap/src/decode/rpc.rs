@@ -300,20 +300,22 @@ impl<'a> Parser<'a, '_> {
             Ns::Cwmp(n) => Some(n),
             _ => m.declared_cwmp(),
         };
-        let mut in_scope = self.prefix_bindings();
-        for (prefix, uri) in &mut in_scope {
-            let written = match prefix.as_str() {
-                "cwmp" => method_ns.map_or("", CwmpNamespace::uri),
-                p => ENVELOPE_PREFIXES
-                    .iter()
-                    .find(|(fixed, _)| *fixed == p)
-                    .map_or("", |(_, uri)| uri),
-            };
-            if written == uri {
-                // Bound, and needs no declaration of its own.
-                uri.clear();
-            }
-        }
+        let in_scope: Vec<(String, Option<String>)> = self
+            .prefix_bindings()
+            .into_iter()
+            .map(|(prefix, uri)| {
+                let written = match prefix.as_str() {
+                    "cwmp" => method_ns.map(CwmpNamespace::uri),
+                    p => ENVELOPE_PREFIXES
+                        .iter()
+                        .find(|(fixed, _)| *fixed == p)
+                        .map(|(_, uri)| *uri),
+                };
+                // Bound alike by the encoder: needs no declaration of its own.
+                let copy = (written != Some(uri.as_str())).then_some(uri);
+                (prefix, copy)
+            })
+            .collect();
         let end = self.skip(m)?;
         let (s, e) = (
             usize::try_from(start).unwrap_or(usize::MAX),
@@ -338,7 +340,7 @@ impl<'a> Parser<'a, '_> {
     /// The XML of an unknown method (read at `start`), made to mean the same wherever the encoder
     /// writes it: a prefix it uses but declares only on an ancestor (a vendor's, or `xsd` bound
     /// to an old schema URI) gets that declaration copied onto each top-level element that uses
-    /// it. `in_scope` holds the ancestors' declarations, with an empty URI for those the encoder
+    /// it. `in_scope` holds the ancestors' declarations, with no URI for those the encoder
     /// declares alike around the XML (they are left as they are). The XML must be well-formed
     /// content (quick-xml does not check names, `]]>`, …), else `MalformedXml` at the fault. A
     /// prefix declared nowhere is kept with an `UnboundPrefix` warning (an error with
@@ -347,7 +349,7 @@ impl<'a> Parser<'a, '_> {
         &mut self,
         xml: &str,
         start: u64,
-        in_scope: &[(String, String)],
+        in_scope: &[(String, Option<String>)],
     ) -> Result<String> {
         use crate::encode::fragment::{self, Issue};
         let mut uses: Vec<(usize, String)> = Vec::new();
@@ -355,7 +357,14 @@ impl<'a> Parser<'a, '_> {
         fragment::walk(xml, &[], &mut |issue| {
             match issue {
                 Issue::UnboundPrefix { top, prefix } => {
-                    if !uses.iter().any(|(a, p)| *a == top && p == prefix) {
+                    // Uses come in document order, so those of the element being read are
+                    // last: looking only there keeps this linear in the number of elements.
+                    let seen = uses
+                        .iter()
+                        .rev()
+                        .take_while(|(a, _)| *a == top)
+                        .any(|(_, p)| p == prefix);
+                    if !seen {
                         uses.push((top, prefix.to_owned()));
                     }
                 }
@@ -388,9 +397,9 @@ impl<'a> Parser<'a, '_> {
                 self.warn(WarningKind::UnboundPrefix, offset, prefix);
                 continue;
             };
-            if uri.is_empty() {
+            let Some(uri) = uri else {
                 continue;
-            }
+            };
             out.push_str(&xml[copied..*at]);
             copied = *at;
             // The value as written in the source, made a well-formed attribute value (a bare
