@@ -323,7 +323,7 @@ fn a_million_unbound_prefixes_in_an_unknown_method() {
         "<p:a/>".repeat(n)
     ));
     assert!(xml.len() < DecodeOptions::default().max_envelope_bytes);
-    let decoded = cwmp_soap::decode(xml.as_bytes()).unwrap();
+    let decoded = decode(xml.as_bytes()).unwrap();
     let unbound = decoded
         .warnings
         .iter()
