@@ -117,7 +117,7 @@ impl<'a> Parser<'a, '_> {
 
     /// The `mustUnderstand` attribute (any prefix): 1/0/true/false.
     fn must_understand(&mut self, e: &Elem<'a>) -> Result<Option<bool>> {
-        let Some(v) = e.attr("mustUnderstand")? else {
+        let Some(v) = self.attr(e, "mustUnderstand")? else {
             return Ok(None);
         };
         match parse_bool(&v) {
@@ -201,7 +201,12 @@ impl<'a> Parser<'a, '_> {
             return Err(Self::err(DecodeErrorKind::InvalidBody, b.offset));
         };
         let ns = self.ns(&m);
-        let body = if m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_)) {
+        // `soap-env:Body:Fault` (two colons, so no QName): GenieACS's Fault.
+        let misnamed = m.qname().matches(':').count() > 1 && m.qname().ends_with(":Fault");
+        let body = if (m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_))) || misnamed {
+            if misnamed {
+                self.warn(WarningKind::MisnamedFault, m.offset, m.qname());
+            }
             self.expect_soap_ns(&m, ns, DecodeErrorKind::UnexpectedNamespace)?;
             Body::Fault(self.fault(m)?)
         } else {

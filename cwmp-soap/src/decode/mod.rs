@@ -18,6 +18,14 @@
 //! - String fields and string `Value`s keep their text exactly (line ends normalised as XML
 //!   requires); numbers, booleans and dateTimes are trimmed.
 //! - The declared `arrayType` count is only compared with the items found.
+//! - A `&` that starts no reference (neither `&#` nor a name and `;`: `?file=a&v=2`, as
+//!   GenieACS writes Download URLs) is a literal `&`, in text and in attribute values, with
+//!   [`WarningKind::LiteralAmpersand`](crate::WarningKind::LiteralAmpersand). References keep
+//!   their rules: entities other than the five of XML are refused, and `&#` must start a valid
+//!   character reference. (The raw XML of an unknown method must still be well-formed.)
+//! - A Body child named `<p:Body:Fault>` (two colons: GenieACS's answer to every CPE request it
+//!   does not implement) is read as the SOAP Fault it means, with
+//!   [`WarningKind::MisnamedFault`](crate::WarningKind::MisnamedFault).
 //! - An unknown (vendor) method is kept as its raw XML content, checked to be well-formed
 //!   content as the encoder will check it (names, `]]>`, references): else
 //!   [`DecodeErrorKind::MalformedXml`] at the fault. Prefixes it uses but declares only on an
