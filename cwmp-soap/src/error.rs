@@ -30,8 +30,6 @@ pub enum DecodeErrorKind {
     InvalidNumber,
     /// A boolean is not 1/0/true/false.
     InvalidBoolean,
-    /// A header entry with `mustUnderstand="1"` that this decoder does not understand.
-    MustUnderstand,
     /// The input is larger than `DecodeOptions::max_envelope_bytes`.
     TooLarge,
     /// Elements nest deeper than `DecodeOptions::max_depth`.
@@ -67,7 +65,6 @@ impl DecodeErrorKind {
             Self::MissingElement => "required element missing",
             Self::InvalidNumber => "number invalid or out of range",
             Self::InvalidBoolean => "invalid boolean",
-            Self::MustUnderstand => "header entry with mustUnderstand=1 not understood",
             Self::TooLarge => "envelope larger than the configured limit",
             Self::TooDeep => "elements nested deeper than the configured limit",
             Self::TooManyItems => "array longer than the configured limit",

@@ -176,6 +176,8 @@ pub(super) struct Parser<'a, 'o> {
     text: &'a str,
     pub(super) opts: &'o DecodeOptions,
     pub(super) warnings: Vec<Warning>,
+    /// Header entries marked `mustUnderstand="1"` that were not understood.
+    pub(super) not_understood: Vec<crate::NotUnderstood>,
     depth: usize,
 }
 
@@ -196,6 +198,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             text,
             opts,
             warnings: Vec::new(),
+            not_understood: Vec::new(),
             depth: 0,
         }
     }
