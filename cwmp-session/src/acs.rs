@@ -5,12 +5,19 @@
 //! CPEs present the previous session's cookie with their next Inform). See the crate docs
 //! for the run loop.
 //!
+//! A POST with a header entry marked `mustUnderstand="1"` that this ACS does not understand is
+//! never processed (SOAP 1.1 §4.2.3): an Inform or CPE request is answered with a
+//! `MustUnderstand` SOAP fault and the session goes on; an answer to a queued request fails
+//! it with [`RpcFailure::NotUnderstood`] and the next request goes out.
+//!
 //! # Time
 //!
 //! The ACS side takes the caller's wall clock as [`SystemTime`] (never reading it itself),
 //! because its state is serializable (feature `serde`) and may continue on another node of
 //! a cluster, where a process-local `Instant` means nothing. Serialize a session only after
 //! draining [`AcsSession::poll_output`]: pending outputs are not serialized.
+
+mod not_understood;
 
 use core::time::Duration;
 use std::borrow::Cow;
@@ -137,6 +144,9 @@ pub enum RpcFailure {
     NotSent,
     /// The session ended while the request was outstanding.
     Unanswered,
+    /// The CPE's answer carried header entries marked `mustUnderstand="1"` that this ACS does
+    /// not understand (named here), so it was not processed (SOAP 1.1 §4.2.3).
+    NotUnderstood(Vec<String>),
 }
 
 /// What a [`Diagnostic`] is about.
@@ -673,6 +683,10 @@ impl AcsSession {
             opts.charset = Charset::from_content_type(ct);
         }
         let env = match cwmp_soap::decode_with(request.body, &opts) {
+            Ok(d) if !d.is_understood() => {
+                self.on_not_understood(d);
+                return;
+            }
             Ok(d) => d.envelope,
             Err(e) => {
                 self.violation("undecodable body", e.to_string());

@@ -16,6 +16,8 @@
 //! | [`Input::TransportFailed`] | the session fails |
 //! | no response within [`Config::response_timeout`] | the session fails |
 //! | a body that does not decode | the session fails |
+//! | an ACS request with a `mustUnderstand="1"` header entry the CPE does not understand | answered with a `MustUnderstand` SOAP fault, never shown to the application; the session goes on |
+//! | an InformResponse, response or fault with such an entry | not processed: the session fails ([`Failure::NotUnderstood`]) |
 //! | a fault to the Inform | the session fails (8006 also lowers the version for the next attempt) |
 //! | fault 8005 to a CPE request | the same request again, at most [`Config::max_request_retries`] times, then it waits for the next session |
 //! | another fault to a CPE request | it waits for the next session (8000 and 8003 drop it) |
@@ -36,6 +38,8 @@
 //! * Fault 8006 to the Inform: the session fails, and later attempts offer the highest
 //!   configured version of an older namespace (1.4 → 1.1 → 1.0), without
 //!   `SupportedCWMPVersions`, until [`CpeSession::set_acs_url`] or a restart.
+
+mod not_understood;
 
 use core::time::Duration;
 use std::borrow::Cow;
@@ -200,6 +204,12 @@ pub enum Failure {
     /// The application aborted the session.
     #[error("aborted by the application")]
     Aborted,
+    /// The ACS's InformResponse, response or fault carried header entries marked
+    /// `mustUnderstand="1"` that this CPE does not understand (named here), so it was not
+    /// processed (SOAP 1.1 §4.2.3). An ACS request with such entries is answered with a
+    /// `MustUnderstand` fault instead, and the session goes on.
+    #[error("not-understood mustUnderstand header entries: {}", .0.join(", "))]
+    NotUnderstood(Vec<String>),
 }
 
 /// An action the CPE performs once the session has ended (TR-069 §3.7.1: reboot, factory
@@ -1021,6 +1031,7 @@ impl CpeSession {
             opts.charset = Charset::from_content_type(ct);
         }
         match cwmp_soap::decode_with(response.body, &opts) {
+            Ok(d) if !d.is_understood() => self.on_not_understood(d),
             Ok(d) => self.on_envelope(d.envelope),
             Err(e) => self.fail(Failure::UndecodableResponse(e)),
         }

@@ -30,8 +30,6 @@ pub enum DecodeErrorKind {
     InvalidNumber,
     /// A boolean is not 1/0/true/false.
     InvalidBoolean,
-    /// A header entry with `mustUnderstand="1"` that this decoder does not understand.
-    MustUnderstand,
     /// The input is larger than `DecodeOptions::max_envelope_bytes`.
     TooLarge,
     /// Elements nest deeper than `DecodeOptions::max_depth`.
@@ -67,7 +65,6 @@ impl DecodeErrorKind {
             Self::MissingElement => "required element missing",
             Self::InvalidNumber => "number invalid or out of range",
             Self::InvalidBoolean => "invalid boolean",
-            Self::MustUnderstand => "header entry with mustUnderstand=1 not understood",
             Self::TooLarge => "envelope larger than the configured limit",
             Self::TooDeep => "elements nested deeper than the configured limit",
             Self::TooManyItems => "array longer than the configured limit",
@@ -216,6 +213,12 @@ pub enum WarningKind {
     /// context holds it). The XML is kept as sent; the encoder writes it back only if the prefix
     /// is one the envelope it writes declares (`soap-env`, `soap-enc`, `xsd`, `xsi`, `cwmp`).
     UnboundPrefix,
+    /// A `&` that starts no reference (`<URL>http://h/get?a=1&b=2</URL>`, as GenieACS writes
+    /// Download URLs) was kept as a literal `&`.
+    LiteralAmpersand,
+    /// A SOAP Fault under a malformed element name (`<soap-env:Body:Fault>`, as GenieACS
+    /// answers every CPE request it does not implement) was read as the Fault it means.
+    MisnamedFault,
 }
 
 impl WarningKind {
@@ -243,6 +246,8 @@ impl WarningKind {
             Self::UnknownFaultCode => "unknown SOAP faultcode, Server assumed",
             Self::InvalidHeaderValue => "unreadable header value ignored",
             Self::UnboundPrefix => "undeclared namespace prefix in an unknown method, kept as sent",
+            Self::LiteralAmpersand => "& that starts no reference kept as a literal &",
+            Self::MisnamedFault => "SOAP Fault under a malformed element name read as the Fault",
         }
     }
 }

@@ -67,6 +67,11 @@ pub struct DecodeOptions {
     /// (off by default: children are matched by local name, prefixes bound to a wrong URI
     /// are tolerated with a warning).
     pub strict_namespaces: bool,
+    /// Ignore header entries marked `mustUnderstand="1"` that are not understood (with an
+    /// `UnknownHeader` warning), as GenieACS ignores every unknown header, instead of listing
+    /// them in [`Decoded::not_understood`](crate::Decoded::not_understood) for a
+    /// `MustUnderstand` fault (SOAP 1.1 §4.2.3; off by default).
+    pub ignore_unknown_headers: bool,
 }
 
 impl Default for DecodeOptions {
@@ -79,6 +84,7 @@ impl Default for DecodeOptions {
             max_attributes: 64,
             charset: Charset::Detect,
             strict_namespaces: false,
+            ignore_unknown_headers: false,
         }
     }
 }

@@ -201,7 +201,12 @@ pub fn fault_code() -> impl Strategy<Value = FaultCode> {
 
 /// A [`SoapFaultCode`].
 pub fn soap_fault_code() -> impl Strategy<Value = SoapFaultCode> {
-    select(vec![SoapFaultCode::Client, SoapFaultCode::Server])
+    select(vec![
+        SoapFaultCode::Client,
+        SoapFaultCode::Server,
+        SoapFaultCode::MustUnderstand,
+        SoapFaultCode::VersionMismatch,
+    ])
 }
 
 /// A method name for `M <Method>` events: standard, vendor (`X_…`) or any token.

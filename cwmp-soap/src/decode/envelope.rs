@@ -6,7 +6,7 @@ use cwmp_types::{
 };
 
 use super::reader::{Elem, Ev, Ns, Parser, Result, is_xml_ws, read_struct, trim_xml};
-use crate::{DecodeErrorKind, WarningKind};
+use crate::{DecodeErrorKind, NotUnderstood, WarningKind};
 
 /// Where a cwmp namespace was seen, in the order they are preferred.
 #[derive(Debug, Default)]
@@ -117,7 +117,7 @@ impl<'a> Parser<'a, '_> {
 
     /// The `mustUnderstand` attribute (any prefix): 1/0/true/false.
     fn must_understand(&mut self, e: &Elem<'a>) -> Result<Option<bool>> {
-        let Some(v) = e.attr("mustUnderstand")? else {
+        let Some(v) = self.attr(e, "mustUnderstand")? else {
             return Ok(None);
         };
         match parse_bool(&v) {
@@ -128,6 +128,12 @@ impl<'a> Parser<'a, '_> {
                 Ok(Some(false))
             }
         }
+    }
+
+    /// Lists a header entry marked `mustUnderstand="1"` that is not understood.
+    fn not_understood(&mut self, e: &Elem<'a>) {
+        self.not_understood
+            .push(NotUnderstood::new(e.qname(), e.offset));
     }
 
     /// The Header's entries; returns whether a `cwmp:ID` was among them.
@@ -151,8 +157,12 @@ impl<'a> Parser<'a, '_> {
                     | "UseCWMPVersion"
             ) && (matches!(ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
             if !known {
-                if mu == Some(true) {
-                    return Err(Self::err(DecodeErrorKind::MustUnderstand, c.offset));
+                if mu == Some(true) && !self.opts.ignore_unknown_headers {
+                    // SOAP 1.1 §4.2.3: the message must not be processed; the caller answers
+                    // a MustUnderstand fault.
+                    self.not_understood(&c);
+                    self.skip(c)?;
+                    continue;
                 }
                 self.warn(WarningKind::UnknownHeader, c.offset, c.local());
                 self.skip(c)?;
@@ -180,8 +190,8 @@ impl<'a> Parser<'a, '_> {
                     let t = self.text(&c)?;
                     match trim_xml(&t).parse::<CwmpVersion>() {
                         Ok(v) => header.use_cwmp_version = Some(v),
-                        Err(_) if mu == Some(true) => {
-                            return Err(Self::err(DecodeErrorKind::MustUnderstand, c.offset));
+                        Err(_) if mu == Some(true) && !self.opts.ignore_unknown_headers => {
+                            self.not_understood(&c);
                         }
                         Err(_) => {
                             let ctx = format!("UseCWMPVersion: {:?}", trim_xml(&t));
@@ -201,7 +211,12 @@ impl<'a> Parser<'a, '_> {
             return Err(Self::err(DecodeErrorKind::InvalidBody, b.offset));
         };
         let ns = self.ns(&m);
-        let body = if m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_)) {
+        // `soap-env:Body:Fault` (two colons, so no QName): GenieACS's Fault.
+        let misnamed = m.qname().matches(':').count() > 1 && m.qname().ends_with(":Fault");
+        let body = if (m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_))) || misnamed {
+            if misnamed {
+                self.warn(WarningKind::MisnamedFault, m.offset, m.qname());
+            }
             self.expect_soap_ns(&m, ns, DecodeErrorKind::UnexpectedNamespace)?;
             Body::Fault(self.fault(m)?)
         } else {
@@ -265,7 +280,8 @@ impl<'a> Parser<'a, '_> {
         if !string {
             self.missing(&f, "faultstring");
         }
-        if !detail {
+        // An envelope fault (MustUnderstand, VersionMismatch) carries no CWMP detail.
+        if !detail && !fault.soap_fault_code.is_envelope_fault() {
             self.missing(&f, "detail/Fault");
         }
         Ok(fault)
@@ -313,6 +329,10 @@ fn soap_fault_code(text: &str) -> Option<SoapFaultCode> {
         Some(SoapFaultCode::Client)
     } else if main.eq_ignore_ascii_case("Server") || main.eq_ignore_ascii_case("Receiver") {
         Some(SoapFaultCode::Server)
+    } else if main.eq_ignore_ascii_case("MustUnderstand") {
+        Some(SoapFaultCode::MustUnderstand)
+    } else if main.eq_ignore_ascii_case("VersionMismatch") {
+        Some(SoapFaultCode::VersionMismatch)
     } else {
         None
     }

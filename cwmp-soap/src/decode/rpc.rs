@@ -430,8 +430,8 @@ impl<'a> Parser<'a, '_> {
             match c.local() {
                 "Operations" => {
                     saw_operations = true;
-                    let declared = c
-                        .attr("type")?
+                    let declared = self
+                        .attr(&c, "type")?
                         .map(|t| t.rsplit_once(':').map_or(&*t, |(_, l)| l).to_owned());
                     match declared {
                         Some(ty) => {

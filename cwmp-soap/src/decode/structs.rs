@@ -39,7 +39,7 @@ impl<'a> Parser<'a, '_> {
     /// A typed `Value`: `xsi:type` (prefix dropped; missing means string, with a warning);
     /// numbers, booleans and dates are trimmed, other text is kept as sent.
     pub(super) fn value(&mut self, e: Elem<'a>) -> Result<ParameterValue> {
-        let ty = match e.attr("type")? {
+        let ty = match self.attr(&e, "type")? {
             Some(t) => {
                 let name = attrs::local(trim_xml(&t));
                 // The known types are names; only another one needs checking.
