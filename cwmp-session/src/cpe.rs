@@ -12,7 +12,8 @@
 //! | `204`, or `200` with an empty body | the ACS has nothing more: the session ends successfully (or, if that response released HoldRequests, the held-back CPE requests are sent first) |
 //! | `401` | the same message again with [`SendReason::Authenticate`]; the transport adds `Authorization` from the challenge; [`Config::max_auth_attempts`] `401`s in a row fail the session |
 //! | `301`/`302`/`303`/`307`/`308` with `Location` | the same message again to that URL, which is kept for the rest of the session; more than [`Config::max_redirects`] per session fail it |
-//! | any other status | the session fails |
+//! | any other status with a SOAP Fault as its body (the SOAP 1.1 HTTP binding uses `500`) | the fault is handled exactly as under `200` (8005 resends, 8006 to the Inform lowers the version, …) |
+//! | any other status | the session fails ([`Failure::HttpStatus`]) |
 //! | [`Input::TransportFailed`] | the session fails |
 //! | no response within [`Config::response_timeout`] | the session fails |
 //! | a body that does not decode | the session fails |
@@ -176,7 +177,8 @@ pub enum Failure {
     /// No HTTP response within [`Config::response_timeout`].
     #[error("no response within the timeout")]
     Timeout,
-    /// An HTTP status other than 2xx (after 401 and 3xx handling).
+    /// An HTTP status other than 2xx (after 401 and 3xx handling) without a SOAP Fault as
+    /// its body.
     #[error("HTTP status {0}")]
     HttpStatus(u16),
     /// More redirects than [`Config::max_redirects`].
@@ -987,10 +989,19 @@ impl CpeSession {
             self.send_last(SendReason::Redirect);
             return;
         }
-        if !(200..300).contains(&status) {
-            self.fail(Failure::HttpStatus(status));
-            return;
-        }
+        // The SOAP 1.1 HTTP binding sends a fault with status 500 (many ACSes do): an
+        // error status whose body is a SOAP Fault is handled exactly as under 200.
+        let fault = if (200..300).contains(&status) {
+            None
+        } else {
+            match decode_response(&response) {
+                Ok(d) if matches!(d.envelope.body, Body::Fault(_)) => Some(d),
+                _ => {
+                    self.fail(Failure::HttpStatus(status));
+                    return;
+                }
+            }
+        };
         // The ACS received our last message: a reply's deferred action now counts.
         if let Sent::Reply { deferred } = &mut a.last.sent {
             match deferred.take() {
@@ -1012,15 +1023,15 @@ impl CpeSession {
                 None => {}
             }
         }
+        if let Some(d) = fault {
+            self.on_envelope(d.envelope);
+            return;
+        }
         if is_empty_body(response.body) {
             self.on_empty();
             return;
         }
-        let mut opts = DecodeOptions::default();
-        if let Some(ct) = response.content_type {
-            opts.charset = Charset::from_content_type(ct);
-        }
-        match cwmp_soap::decode_with(response.body, &opts) {
+        match decode_response(&response) {
             Ok(d) => self.on_envelope(d.envelope),
             Err(e) => self.fail(Failure::UndecodableResponse(e)),
         }
@@ -1329,6 +1340,15 @@ fn next_tick(start: Instant, interval: Duration, now: Instant) -> Instant {
     let k = behind.as_nanos() / interval.as_nanos() + 1;
     let k = u32::try_from(k).unwrap_or(u32::MAX);
     later(start, interval.saturating_mul(k))
+}
+
+/// Decodes the ACS's body, with the charset of its `Content-Type`.
+fn decode_response(response: &IncomingResponse<'_>) -> Result<cwmp_soap::Decoded, DecodeError> {
+    let mut opts = DecodeOptions::default();
+    if let Some(ct) = response.content_type {
+        opts.charset = Charset::from_content_type(ct);
+    }
+    cwmp_soap::decode_with(response.body, &opts)
 }
 
 fn set_hold(a: &mut Active, hold: bool) {
