@@ -48,7 +48,7 @@ use cwmp_soap::{Charset, DecodeError, DecodeOptions};
 use cwmp_types::{
     Body, ChangeDuState, CwmpVersion, DateTime, DeviceIdStruct, Download, Envelope, EventCode,
     EventStruct, Fault, FaultCode, Inform, ParameterValueStruct, Request, Response,
-    ScheduleDownload, Upload,
+    ScheduleDownload, Upload, Validate,
 };
 
 use crate::http::{CONTENT_TYPE_XML, HttpRequest, IncomingResponse, SendReason, is_empty_body};
@@ -496,6 +496,11 @@ impl CpeSession {
         if self.active.is_some() {
             return Err(Misuse::SessionActive.into());
         }
+        // Strict out: what the application and the config put in the Inform.
+        self.config.device_id.validate()?;
+        args.parameter_list
+            .iter()
+            .try_for_each(Validate::validate)?;
         let kind = self.announced.take().unwrap_or(SessionKind::Regular);
         let (snapshot, retry_count) = match kind {
             SessionKind::Regular => {
@@ -582,6 +587,7 @@ impl CpeSession {
         if *h != handle {
             return Err(Misuse::UnknownHandle.into());
         }
+        reply.validate_from(true)?;
         let deferred = match &reply {
             Reply::Response(r) => {
                 if r.request_name() != request.method_name() {
@@ -911,7 +917,7 @@ impl CpeSession {
         });
         for key in fired {
             let a = self.queue.push(EventStruct::new(EventCode::Scheduled));
-            let b = self.queue.push(EventStruct::with_command_key(
+            let b = self.queue.push_echo(EventStruct::with_command_key(
                 EventCode::m_schedule_inform(),
                 key,
             ));
@@ -1009,7 +1015,7 @@ impl CpeSession {
                     if let Deferred::Reboot { command_key } = &d {
                         // M Reboot is reported after the reboot (with 1 BOOT). A full
                         // queue of M events drops it rather than failing the session.
-                        let _ = self.queue.push(EventStruct::with_command_key(
+                        let _ = self.queue.push_echo(EventStruct::with_command_key(
                             EventCode::m_reboot(),
                             command_key.clone(),
                         ));

@@ -50,7 +50,7 @@ fn fault_8005_under_500_resends_the_same_request() {
         .cpe
         .queue_request(
             p.now,
-            CpeRequest::AutonomousTransferComplete(AutonomousTransferComplete::default()),
+            CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete()),
         )
         .unwrap();
     p.acs_app.cpe_request_faults.push_back((
@@ -82,10 +82,7 @@ fn other_faults_under_error_statuses_go_to_the_application() {
         let mut p = Pair::new(Pair::config(), EventQueue::new());
         let h = p
             .cpe
-            .queue_request(
-                p.now,
-                CpeRequest::RequestDownload(RequestDownload::default()),
-            )
+            .queue_request(p.now, CpeRequest::RequestDownload(request_download()))
             .unwrap();
         p.net.push_back(Net::Pass);
         p.net.push_back(Net::Respond {
