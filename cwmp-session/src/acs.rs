@@ -28,7 +28,7 @@ use bytes::Bytes;
 use cwmp_soap::{Charset, DecodeOptions, EncodeError};
 use cwmp_types::{
     Body, Caller, CwmpNamespace, CwmpVersion, DeviceIdStruct, Envelope, Fault, FaultCode, Inform,
-    InformResponse, Request, Response,
+    InformResponse, Request, Response, Validate,
 };
 
 use crate::http::{CONTENT_TYPE_XML, HttpResponse, IncomingRequest, is_empty_body};
@@ -403,6 +403,7 @@ impl AcsSession {
         if request.caller() == Caller::Cpe {
             return Err(Misuse::WrongDirection(request.method_name().to_owned()).into());
         }
+        request.validate()?;
         if self.queue.len() >= self.config.max_queued_requests {
             return Err(Limit::RequestQueueFull.into());
         }
@@ -432,6 +433,7 @@ impl AcsSession {
             return Err(Misuse::UnknownHandle.into());
         }
         let reply = reply.into();
+        reply.validate_from(false)?;
         let body: Body = match reply {
             Reply::Response(r) => {
                 if r.request_name() != method {

@@ -12,7 +12,8 @@
 //! | `204`, or `200` with an empty body | the ACS has nothing more: the session ends successfully (or, if that response released HoldRequests, the held-back CPE requests are sent first) |
 //! | `401` | the same message again with [`SendReason::Authenticate`]; the transport adds `Authorization` from the challenge; [`Config::max_auth_attempts`] `401`s in a row fail the session |
 //! | `301`/`302`/`303`/`307`/`308` with `Location` | the same message again to that URL, which is kept for the rest of the session; more than [`Config::max_redirects`] per session fail it |
-//! | any other status | the session fails |
+//! | any other status with a SOAP Fault as its body (the SOAP 1.1 HTTP binding uses `500`) | the fault is handled exactly as under `200` (8005 resends, 8006 to the Inform lowers the version, …) |
+//! | any other status | the session fails ([`Failure::HttpStatus`]) |
 //! | [`Input::TransportFailed`] | the session fails |
 //! | no response within [`Config::response_timeout`] | the session fails |
 //! | a body that does not decode | the session fails |
@@ -51,7 +52,7 @@ use cwmp_soap::{Charset, DecodeError, DecodeOptions};
 use cwmp_types::{
     Body, ChangeDuState, CwmpVersion, DateTime, DeviceIdStruct, Download, Envelope, EventCode,
     EventStruct, Fault, FaultCode, Inform, ParameterValueStruct, Request, Response,
-    ScheduleDownload, Upload,
+    ScheduleDownload, Upload, Validate,
 };
 
 use crate::http::{CONTENT_TYPE_XML, HttpRequest, IncomingResponse, SendReason, is_empty_body};
@@ -180,7 +181,8 @@ pub enum Failure {
     /// No HTTP response within [`Config::response_timeout`].
     #[error("no response within the timeout")]
     Timeout,
-    /// An HTTP status other than 2xx (after 401 and 3xx handling).
+    /// An HTTP status other than 2xx (after 401 and 3xx handling) without a SOAP Fault as
+    /// its body.
     #[error("HTTP status {0}")]
     HttpStatus(u16),
     /// More redirects than [`Config::max_redirects`].
@@ -504,6 +506,11 @@ impl CpeSession {
         if self.active.is_some() {
             return Err(Misuse::SessionActive.into());
         }
+        // Strict out: what the application and the config put in the Inform.
+        self.config.device_id.validate()?;
+        args.parameter_list
+            .iter()
+            .try_for_each(Validate::validate)?;
         let kind = self.announced.take().unwrap_or(SessionKind::Regular);
         let (snapshot, retry_count) = match kind {
             SessionKind::Regular => {
@@ -590,6 +597,7 @@ impl CpeSession {
         if *h != handle {
             return Err(Misuse::UnknownHandle.into());
         }
+        reply.validate_from(true)?;
         let deferred = match &reply {
             Reply::Response(r) => {
                 if r.request_name() != request.method_name() {
@@ -919,7 +927,7 @@ impl CpeSession {
         });
         for key in fired {
             let a = self.queue.push(EventStruct::new(EventCode::Scheduled));
-            let b = self.queue.push(EventStruct::with_command_key(
+            let b = self.queue.push_echo(EventStruct::with_command_key(
                 EventCode::m_schedule_inform(),
                 key,
             ));
@@ -997,10 +1005,19 @@ impl CpeSession {
             self.send_last(SendReason::Redirect);
             return;
         }
-        if !(200..300).contains(&status) {
-            self.fail(Failure::HttpStatus(status));
-            return;
-        }
+        // The SOAP 1.1 HTTP binding sends a fault with status 500 (many ACSes do): an
+        // error status whose body is a SOAP Fault is handled exactly as under 200.
+        let fault = if (200..300).contains(&status) {
+            None
+        } else {
+            match decode_response(&response) {
+                Ok(d) if matches!(d.envelope.body, Body::Fault(_)) => Some(d),
+                _ => {
+                    self.fail(Failure::HttpStatus(status));
+                    return;
+                }
+            }
+        };
         // The ACS received our last message: a reply's deferred action now counts.
         if let Sent::Reply { deferred } = &mut a.last.sent {
             match deferred.take() {
@@ -1008,7 +1025,7 @@ impl CpeSession {
                     if let Deferred::Reboot { command_key } = &d {
                         // M Reboot is reported after the reboot (with 1 BOOT). A full
                         // queue of M events drops it rather than failing the session.
-                        let _ = self.queue.push(EventStruct::with_command_key(
+                        let _ = self.queue.push_echo(EventStruct::with_command_key(
                             EventCode::m_reboot(),
                             command_key.clone(),
                         ));
@@ -1022,15 +1039,15 @@ impl CpeSession {
                 None => {}
             }
         }
+        if let Some(d) = fault {
+            self.on_envelope(d.envelope);
+            return;
+        }
         if is_empty_body(response.body) {
             self.on_empty();
             return;
         }
-        let mut opts = DecodeOptions::default();
-        if let Some(ct) = response.content_type {
-            opts.charset = Charset::from_content_type(ct);
-        }
-        match cwmp_soap::decode_with(response.body, &opts) {
+        match decode_response(&response) {
             Ok(d) if !d.is_understood() => self.on_not_understood(d),
             Ok(d) => self.on_envelope(d.envelope),
             Err(e) => self.fail(Failure::UndecodableResponse(e)),
@@ -1340,6 +1357,15 @@ fn next_tick(start: Instant, interval: Duration, now: Instant) -> Instant {
     let k = behind.as_nanos() / interval.as_nanos() + 1;
     let k = u32::try_from(k).unwrap_or(u32::MAX);
     later(start, interval.saturating_mul(k))
+}
+
+/// Decodes the ACS's body, with the charset of its `Content-Type`.
+fn decode_response(response: &IncomingResponse<'_>) -> Result<cwmp_soap::Decoded, DecodeError> {
+    let mut opts = DecodeOptions::default();
+    if let Some(ct) = response.content_type {
+        opts.charset = Charset::from_content_type(ct);
+    }
+    cwmp_soap::decode_with(response.body, &opts)
 }
 
 fn set_hold(a: &mut Active, hold: bool) {

@@ -19,7 +19,7 @@
 //! | inputs (network, time) | [`CpeSession::handle_input`] | [`AcsSession::handle_input`] |
 //! | commands (application) | `start_session`, `respond`, `queue_event`, `queue_request`, `set_*` | `queue_request`, `respond`, `set_hold_requests`, `finish` |
 //! | outputs | [`CpeSession::poll_output`], [`CpeSession::poll_timeout`] | [`AcsSession::poll_output`], [`AcsSession::poll_timeout`] |
-//! | errors | only API misuse ([`SessionError`]); everything the peer does wrong is an event | same |
+//! | errors | only the caller's mistakes ([`SessionError`]): API misuse, full queues, and values that break the spec's limits ([`SessionError::Validation`]: everything sent is checked first); everything the peer does wrong is an event | same |
 //!
 //! ## CPE run loop
 //!

@@ -502,3 +502,39 @@ pub fn empty_response(method: &str) -> Reply {
         _ => Reply::fault(FaultCode::AcsMethodNotSupported),
     }
 }
+
+/// A RequestDownload within the spec's limits (the machines refuse to send others).
+pub fn request_download() -> RequestDownload {
+    let mut r = RequestDownload::default();
+    r.file_type = "1 Firmware Upgrade Image".into();
+    r
+}
+
+/// An AutonomousTransferComplete within the spec's limits.
+pub fn autonomous_transfer_complete() -> AutonomousTransferComplete {
+    let mut r = AutonomousTransferComplete::default();
+    r.file_type = "1 Firmware Upgrade Image".into();
+    r
+}
+
+/// A ChangeDUState with one install operation.
+pub fn change_du_state(command_key: &str) -> ChangeDuState {
+    let mut r = ChangeDuState::default();
+    r.command_key = command_key.into();
+    r.operations = vec![Operation::Install(InstallOpStruct::new(
+        "http://du.example/app.ipk",
+    ))];
+    r
+}
+
+/// A DUStateChangeComplete with one installed unit.
+pub fn du_state_change_complete(command_key: &str) -> DuStateChangeComplete {
+    let mut r = DuStateChangeComplete::default();
+    r.command_key = command_key.into();
+    r.results = vec![OpResultStruct::new(
+        "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+        "Installed",
+        FaultStruct::default(),
+    )];
+    r
+}
