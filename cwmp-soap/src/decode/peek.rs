@@ -58,15 +58,22 @@ impl Peek {
     }
 }
 
-/// Peeks at a POST body with the default options (see the [module docs](self)).
+/// Peeks at a POST body with the default options (see [`peek_with`]).
 pub fn peek(input: &[u8]) -> Result<Peek> {
     peek_with(input, &DecodeOptions::default())
 }
 
-/// Peeks at a POST body: the method, `cwmp:ID`, namespace and an Inform's DeviceId, reading
-/// no further than needed. The charset and limits of `options` apply as in
-/// [`decode_with`](crate::decode_with). An empty body (the empty POST) is
-/// [`DecodeErrorKind::UnexpectedEof`] at 0: test for it first.
+/// Peeks at a POST body: the method, `cwmp:ID`, namespace and an Inform's DeviceId, what a
+/// router needs to pick a session or a node, without decoding the message.
+///
+/// It reads the Header's entries, the Body's first element and, for an Inform, its
+/// `DeviceId`, and stops: parameter lists, events and anything after the DeviceId are never
+/// read, so the cost is the bytes before those facts. The charset, limits and refusals
+/// (DOCTYPE, entities, size, depth, attributes) of `options` apply as in
+/// [`decode_with`](crate::decode_with); errors carry a byte offset; it never panics. A body
+/// that peeks fine may still fail to decode (the part not read may be broken): peek routes,
+/// the session's full decode judges. An empty body (the empty POST) is
+/// [`DecodeErrorKind::UnexpectedEof`]: test for it first.
 pub fn peek_with(input: &[u8], options: &DecodeOptions) -> Result<Peek> {
     if input.len() > options.max_envelope_bytes {
         return Err(DecodeError::new(
