@@ -151,7 +151,7 @@ pub enum RpcFailure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DiagnosticKind {
-    /// A known device quirk, tolerated (QUIRKS.md §HTTP / session).
+    /// A known device quirk in HTTP or session handling, tolerated.
     Quirk,
     /// A protocol violation (the session may have ended because of it).
     Violation,

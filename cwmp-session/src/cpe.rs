@@ -24,7 +24,7 @@
 //! A failed regular session keeps every undelivered event, increments the retry count and
 //! schedules the retry per [`RetryPolicy`]; a successful one resets the count.
 //!
-//! # Version negotiation (TR-069 Amd 5 §3.5; SPEC §10)
+//! # Version negotiation (TR-069 Amendment 6, §3.5 and §3.7)
 //!
 //! * The Inform uses the namespace of the highest configured version; with 1.4 it carries
 //!   `SupportedCWMPVersions` (every configured version up to it).

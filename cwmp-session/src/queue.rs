@@ -1,5 +1,5 @@
 //! The CPE's event queue: undelivered Inform events and the CPE requests that must follow
-//! them, with the retention rules of TR-069 (SPEC §5).
+//! them, with the retention rules of TR-069 (TR-069 Amendment 6, §3.7.1.5 and Table 7).
 //!
 //! # Rules implemented
 //!

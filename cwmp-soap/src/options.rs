@@ -45,7 +45,8 @@ impl Charset {
 
 /// Decoder settings: leniency switches and hostile-input limits.
 ///
-/// The defaults accept every quirk of `QUIRKS.md` and stop hostile input early. The limits
+/// The defaults accept every deviation real devices and servers are known to send (see the
+/// crate docs) and stop hostile input early. The limits
 /// are far above what the spec needs (it requires 32 KiB envelopes to be accepted).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

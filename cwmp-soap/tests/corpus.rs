@@ -1,23 +1,13 @@
-//! Every message of the shared corpus decodes as `MANIFEST.tsv` says.
+//! Every message of the vendored corpus (`testdata/corpus`) decodes as `MANIFEST.tsv` says.
 
 use std::fs;
 use std::path::PathBuf;
 
 use cwmp_soap::{DecodeErrorKind, decode};
 
-/// `../../shared/corpus` from the crate (the layout of the main checkout); from a git
-/// worktree nested one level deeper, the nearest ancestor's `shared/corpus`.
+/// The vendored corpus (`testdata/corpus`, with its `PROVENANCE.md` and `MANIFEST.tsv`).
 fn corpus_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let direct = manifest.join("../../shared/corpus");
-    if direct.join("MANIFEST.tsv").is_file() {
-        return direct;
-    }
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/corpus"))
-        .find(|d| d.join("MANIFEST.tsv").is_file())
-        .unwrap_or(direct)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/corpus")
 }
 
 /// `(file, method, expect)` rows of the manifest.

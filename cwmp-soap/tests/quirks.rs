@@ -1,5 +1,5 @@
-//! One test per quirk of QUIRKS.md §Envelope, §Arrays, §Values (and the decoder's other
-//! leniencies), each on a small inline envelope.
+//! One test per quirk real devices and servers show in their envelopes, arrays and values
+//! (and the decoder's other leniencies), each on a small inline envelope.
 
 use cwmp_soap::{
     Charset, DecodeErrorKind, DecodeOptions, Decoded, WarningKind, decode, decode_with,

@@ -10,12 +10,7 @@ use std::path::PathBuf;
 use cwmp_soap::{decode, encode};
 
 fn corpus_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared/corpus"))
-        .find(|d| d.join("MANIFEST.tsv").is_file())
-        .expect("shared/corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/corpus")
 }
 
 #[test]

@@ -938,7 +938,7 @@ mod tests {
         ] {
             assert_eq!(ValueType::from_name(t.name()), t);
         }
-        // A missing xsi:type means string (QUIRKS 11).
+        // A missing xsi:type means string (some devices omit it on every Value).
         assert_eq!(ValueType::default(), ValueType::String);
         assert_eq!(ParameterValue::default().value_type, ValueType::String);
     }

@@ -2,7 +2,8 @@
 //!
 //! * Sessions are keyed by the `cwmpsession` cookie the server sets on its first response,
 //!   or by the peer address for CPEs that drop cookies ([`SessionKey`]). An Inform always
-//!   starts a new session, whatever cookie it carries (QUIRKS 25).
+//!   starts a new session, whatever cookie it carries (some CPEs present the previous
+//!   session's cookie on their next Inform).
 //! * CPEs authenticate with HTTP digest (stateless HMAC nonces of
 //!   [`cwmp_session::connreq::digest::NonceIssuer`]), or Basic if configured, on the first
 //!   POST of a session.
@@ -57,7 +58,7 @@ pub struct AcsConfig {
     /// the Download; by default `http://` and the listener's address.
     pub public_base_url: Option<String>,
     /// Answer compressed request bodies with 415, as ACSs without gzip support do (CPEs
-    /// then fall back to plain bodies, QUIRKS 30).
+    /// then fall back to plain bodies).
     pub refuse_compressed: bool,
     /// DelaySeconds of the scenario's Download.
     pub download_delay_seconds: u32,
@@ -334,7 +335,7 @@ impl State {
         let now = SystemTime::now();
         let mut existing = self.sessions.lock().expect("lock").take(&req.key);
         if let Some((_, old)) = existing.take_if(|_| carries_inform(&req.body)) {
-            // An Inform always starts a new session (QUIRKS 25: some CPEs present the
+            // An Inform always starts a new session (some CPEs present the
             // previous session's cookie, or reuse its connection): the CPE has walked away
             // from the old one.
             self.sessions.lock().expect("lock").forget(&old);

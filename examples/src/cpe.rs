@@ -692,7 +692,7 @@ impl Agent {
                         .is_some_and(|c| c != ContentCoding::Identity)
                 {
                     // The ACS does not take compressed bodies: send them plain from now on
-                    // (QUIRKS 30), and resend this one at once.
+                    // (as CPEs that compress do), and resend this one at once.
                     self.client.coding = None;
                     self.note(
                         "ACS → CPE  415 Unsupported Media Type (resent, and every body from \

@@ -1,6 +1,6 @@
-//! The CPE's HTTP Connection Request listener (SPEC §8.1): GET only, credentials checked by a
-//! verifier (cwmp_session::connreq digest verification in the agent), `503` while one request
-//! is already waiting for its session (rate limit), `200` otherwise.
+//! The CPE's HTTP Connection Request listener (TR-069 Amendment 6, §3.2.2): GET only,
+//! credentials checked by a verifier (cwmp_session::connreq digest verification in the agent),
+//! `503` while one request is already waiting for its session (rate limit), `200` otherwise.
 
 use std::sync::Arc;
 

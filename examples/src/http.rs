@@ -15,7 +15,8 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 /// The name of the session cookie the example ACS sets.
 pub const SESSION_COOKIE: &str = "cwmpsession";
 
-/// A `Content-Encoding` the examples understand (QUIRKS 30).
+/// A `Content-Encoding` the examples understand (some CPEs compress their POSTs; an ACS answers
+/// in the same coding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ContentCoding {
     /// No encoding.
@@ -99,7 +100,7 @@ impl ContentCoding {
     }
 }
 
-/// Whether a request's Content-Type may carry a CWMP envelope (QUIRKS 27): `text/xml`,
+/// Whether a request's Content-Type may carry a CWMP envelope (CPEs send many): `text/xml`,
 /// `application/soap+xml`, `application/xml`, `text/html`, or none at all.
 pub fn acceptable_content_type(value: Option<&str>) -> bool {
     let Some(v) = value else { return true };
@@ -116,7 +117,7 @@ pub fn acceptable_content_type(value: Option<&str>) -> bool {
 }
 
 /// The value of cookie `name` in `Cookie` header values, accepting `,` as well as `;` between
-/// pairs (QUIRKS 25).
+/// pairs (as some CPEs write them).
 pub fn cookie_value<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) -> Option<&'a str> {
     headers
         .into_iter()
@@ -131,9 +132,9 @@ pub fn cookie_value<'a>(headers: impl IntoIterator<Item = &'a str>, name: &str) 
 pub enum SessionKey {
     /// The session cookie the ACS set.
     Cookie(String),
-    /// The peer's address and port: a CPE keeps one TCP connection for a session (SPEC §6.1),
-    /// so a CPE that drops cookies is still found on its connection. (Keying by IP alone
-    /// would mix up every CPE behind one NAT, or on one test host.)
+    /// The peer's address and port: a CPE keeps one TCP connection for a session (TR-069
+    /// Amendment 6, §3.4), so a CPE that drops cookies is still found on its connection.
+    /// (Keying by IP alone would mix up every CPE behind one NAT, or on one test host.)
     Peer(SocketAddr),
 }
 

@@ -35,7 +35,7 @@ pub struct IncomingRequest {
     pub key: SessionKey,
     /// The decoded body (empty for an empty POST).
     pub body: Bytes,
-    /// The coding the request used; the reply is sent in the same one (QUIRKS 30).
+    /// The coding the request used; the reply is sent in the same one.
     pub coding: ContentCoding,
     /// All request headers (Authorization, SOAPAction, ... — never required).
     pub headers: HeaderMap,
@@ -82,7 +82,7 @@ pub type Handler =
     Arc<dyn Fn(IncomingRequest) -> Pin<Box<dyn Future<Output = Reply> + Send>> + Send + Sync>;
 
 /// Serves HTTP/1.1 on `listener` until the task is dropped. `Expect: 100-continue` is answered
-/// by hyper when the body is first read (QUIRKS 29); unsupported codings get 415, bodies over
+/// by hyper when the body is first read (libcurl-based CPEs send it); unsupported codings get 415, bodies over
 /// [`MAX_BODY`] 413, unusable Content-Types 415.
 pub async fn serve(listener: TcpListener, handler: Handler) {
     loop {
@@ -223,18 +223,18 @@ impl std::fmt::Display for ClientError {
 impl std::error::Error for ClientError {}
 
 /// The CPE's HTTP client for one session: one TCP connection kept for the whole session
-/// (SPEC §6.1), reopened if the server closes it or a redirect moves to another host; cookies
+/// (TR-069 Amendment 6, §3.4), reopened if the server closes it or a redirect moves to another host; cookies
 /// kept until [`SessionClient::end_session`].
 #[derive(Debug, Default)]
 pub struct SessionClient {
     conn: Option<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
     /// Cookies of the current session.
     pub jar: CookieJar,
-    /// Content coding for request bodies (gzip to exercise QUIRKS 30).
+    /// Content coding for request bodies (gzip, as some CPEs send).
     pub coding: Option<ContentCoding>,
     /// Whether to return cookies (false simulates a CPE that drops them).
     pub drop_cookies: bool,
-    /// Open a new connection for every POST (as some CPEs do, QUIRKS 25; the ACS must then
+    /// Open a new connection for every POST (as some CPEs do; the ACS must then
     /// find the session by its cookie).
     pub reconnect_each_post: bool,
 }

@@ -27,12 +27,9 @@ fn inspect(args: &[&str], stdin: &[u8]) -> Outcome {
     }
 }
 
+/// The vendored corpus of real messages, with its `MANIFEST.tsv`.
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/corpus"))
-        .find(|d| d.join("MANIFEST.tsv").is_file())
-        .expect("../shared/corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/corpus")
 }
 
 /// `(file, expect)` of every corpus message.

@@ -469,7 +469,7 @@ async fn restarting_the_agent_process_with_its_state_file_is_a_boot() {
 
 #[tokio::test]
 async fn inform_with_the_cookie_of_a_live_session_starts_a_new_session() {
-    // QUIRKS 25: some CPEs present the previous session's cookie on the next Inform.
+    // Some CPEs present the previous session's cookie on the next Inform.
     let mut config = AcsConfig::default();
     config.cpe_credentials = None;
     let (acs, stats) = start_acs(config).await;

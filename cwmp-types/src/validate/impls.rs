@@ -1,4 +1,5 @@
-//! [`Validate`] for every message: the limits and patterns of the spec (SPEC.md §2–§3).
+//! [`Validate`] for every message: the limits and patterns of the spec
+//! (TR-069 Amendment 6, Annex A: the RPC arguments and structures, and their types).
 //!
 //! Errors name the spec's argument (`CommandKey`, `URL`, …) of the innermost field at fault.
 
