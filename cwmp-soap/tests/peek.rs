@@ -154,3 +154,39 @@ fn every_prefix_of_an_inform_peeks_or_errs_within_bounds() {
         }
     }
 }
+
+/// Every message of the vendored corpus (`testdata/corpus`) that decodes also peeks, with the
+/// same method, ID, namespace and DeviceId; prefixes of each peek or err in bounds.
+#[test]
+fn the_corpus_peeks_as_it_decodes() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../testdata/corpus");
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.tsv")).unwrap();
+    let mut checked = 0;
+    for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let file = line.split('\t').next().unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        // Every prefix of the first 2 KiB (where peek stops), then a sample.
+        for end in (0..bytes.len()).filter(|e| *e < 2048 || e % 61 == 0) {
+            if let Err(e) = peek(&bytes[..end]) {
+                assert!(e.offset <= end as u64, "{file}[..{end}]: {e}");
+            }
+        }
+        let Ok(decoded) = decode(&bytes) else {
+            continue;
+        };
+        let p = peek(&bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let env = decoded.envelope;
+        let method = match &env.body {
+            Body::Fault(_) => "Fault",
+            b => b.method_name(),
+        };
+        assert_eq!(p.method, method, "{file}");
+        assert_eq!(p.id, env.header.id, "{file}");
+        assert_eq!(p.namespace.unwrap_or_default(), env.namespace, "{file}");
+        if let Body::Request(Request::Inform(i)) = env.body {
+            assert_eq!(p.device_id.as_ref(), Some(&i.device_id), "{file}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 132);
+}
