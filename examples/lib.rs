@@ -8,6 +8,7 @@
 //! | [`policy`] | the scenario: what the ACS asks of each device |
 //! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
 //! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
+//! | [`store`] | sessions and device records in memory or in Redis, for a cluster of ACS nodes |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
@@ -30,6 +31,8 @@ pub mod http;
 pub mod inspect;
 #[path = "src/policy.rs"]
 pub mod policy;
+#[path = "src/store.rs"]
+pub mod store;
 #[path = "src/support.rs"]
 pub mod support;
 #[path = "src/transport.rs"]

@@ -14,8 +14,10 @@
 //!
 //! The ACS side takes the caller's wall clock as [`SystemTime`] (never reading it itself),
 //! because its state is serializable (feature `serde`) and may continue on another node of
-//! a cluster, where a process-local `Instant` means nothing. Serialize a session only after
-//! draining [`AcsSession::poll_output`]: pending outputs are not serialized.
+//! a cluster, where a process-local `Instant` means nothing. To keep a session between POSTs
+//! outside the process, [`AcsSession::save`] it (after draining [`AcsSession::poll_output`]:
+//! saving refuses pending outputs) and [`AcsSession::restore`] it with the node's [`Config`];
+//! see [`SavedSession`] and the crate docs' "Running an ACS cluster".
 
 mod not_understood;
 
@@ -33,6 +35,12 @@ use cwmp_types::{
 
 use crate::http::{CONTENT_TYPE_XML, HttpResponse, IncomingRequest, is_empty_body};
 use crate::{Limit, Misuse, Reply, RpcHandle, SessionError};
+
+mod route;
+mod saved;
+
+pub use route::Route;
+pub use saved::{SavedSession, StateError};
 
 /// The ACS methods a CPE may call, as listed when GetRPCMethods is auto-answered.
 pub const ACS_METHODS: &[&str] = &[
@@ -295,7 +303,6 @@ enum Owed {
 /// Time comes only from the caller and must not go backwards (an earlier time is treated as
 /// the latest one seen).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AcsSession {
     config: Config,
     phase: Phase,
@@ -317,8 +324,13 @@ pub struct AcsSession {
     now: SystemTime,
     step: Step,
     since: SystemTime,
-    #[cfg_attr(feature = "serde", serde(skip))]
     outputs: VecDeque<Output>,
+    /// Increases with every change ([`AcsSession::revision`]).
+    revision: u64,
+    /// The digest of the POST being answered.
+    post_digest: Option<saved::Digest>,
+    /// The last POST answered and its response, to answer a retry of it again.
+    last: Option<saved::LastExchange>,
 }
 
 impl AcsSession {
@@ -346,6 +358,9 @@ impl AcsSession {
             step: Step::Inform,
             since: now,
             outputs: VecDeque::new(),
+            revision: 0,
+            post_digest: None,
+            last: None,
         }
     }
 
@@ -354,6 +369,10 @@ impl AcsSession {
     /// Feeds a POST of this session, or the passage of time.
     ///
     /// Errors only on misuse: a POST while the response to the previous one is still owed.
+    ///
+    /// A POST whose body is the same as the last one answered (a retry by the CPE or a proxy
+    /// that did not get the response) is answered with the same response again and changes
+    /// nothing ([`AcsSession::is_retry`]).
     pub fn handle_input(&mut self, input: Input<'_>) -> Result<(), SessionError> {
         match input {
             Input::Timeout(now) => {
@@ -380,6 +399,13 @@ impl AcsSession {
                 if self.owed.is_some() {
                     return Err(Misuse::ResponsePending.into());
                 }
+                let digest = saved::digest(request.body);
+                if let Some(response) = self.retry_response(&digest, request.body) {
+                    self.outputs.push_back(Output::SendHttp(response));
+                    return Ok(());
+                }
+                self.revision += 1;
+                self.post_digest = Some(digest);
                 self.on_post(request);
                 Ok(())
             }
@@ -410,6 +436,7 @@ impl AcsSession {
         let handle = self.handle();
         self.queue.push_back((handle, request));
         self.announced_awaiting = false;
+        self.revision += 1;
         Ok(handle)
     }
 
@@ -434,6 +461,9 @@ impl AcsSession {
         }
         let reply = reply.into();
         reply.validate_from(false)?;
+        // Fault 8005 asks the CPE to send the same request again: not a retry to answer again.
+        let resend_asked =
+            matches!(&reply, Reply::Fault(f) if f.fault_code == FaultCode::AcsRetryRequest);
         let body: Body = match reply {
             Reply::Response(r) => {
                 if r.request_name() != method {
@@ -452,6 +482,9 @@ impl AcsSession {
         self.owed = None;
         self.mark_sent();
         self.send(200, bytes, false);
+        if resend_asked {
+            self.last = None;
+        }
         self.wait(Step::CpeMessage);
         Ok(())
     }
@@ -459,13 +492,19 @@ impl AcsSession {
     /// Sets `HoldRequests` on the envelopes sent from now on (`true`: the CPE must not send
     /// requests; `false`: it may again, even after its empty POST).
     pub fn set_hold_requests(&mut self, hold: bool) {
-        self.hold = hold;
+        if self.hold != hold {
+            self.hold = hold;
+            self.revision += 1;
+        }
     }
 
     /// No more requests will be queued: the session ends with `204` once the queue is sent.
     pub fn finish(&mut self, now: SystemTime) {
         self.advance(now);
-        self.finish = true;
+        if !self.finish {
+            self.finish = true;
+            self.revision += 1;
+        }
     }
 
     /// Ends the session now (a pending POST gets fault 8002 if it was a CPE request, else
@@ -564,6 +603,7 @@ impl AcsSession {
     }
 
     fn event(&mut self, e: Event) {
+        self.revision += 1;
         self.outputs.push_back(Output::Event(e));
     }
 
@@ -576,19 +616,14 @@ impl AcsSession {
     }
 
     fn send(&mut self, status: u16, body: Bytes, session_ended: bool) {
-        let content_type = if body.is_empty() {
-            None
-        } else if status == 200 {
-            Some(CONTENT_TYPE_XML)
-        } else {
-            Some("text/plain; charset=utf-8")
-        };
-        self.outputs.push_back(Output::SendHttp(HttpResponse {
-            status,
-            body,
-            content_type,
-            session_ended,
-        }));
+        let response = http_response(status, body, session_ended);
+        self.revision += 1;
+        // Every response answers the last POST: kept to answer a retry of it again.
+        self.last = self.post_digest.map(|digest| saved::LastExchange {
+            digest,
+            response: response.clone(),
+        });
+        self.outputs.push_back(Output::SendHttp(response));
     }
 
     /// An envelope was sent: track what the CPE now believes about HoldRequests.
@@ -1037,6 +1072,23 @@ fn auto_answer(request: &Request) -> Option<Reply> {
         Request::Unknown(_) => Reply::fault(FaultCode::AcsMethodNotSupported),
         _ => return None,
     })
+}
+
+/// The response the session sends: the content type follows from the status and the body.
+fn http_response(status: u16, body: Bytes, session_ended: bool) -> HttpResponse {
+    let content_type = if body.is_empty() {
+        None
+    } else if status == 200 {
+        Some(CONTENT_TYPE_XML)
+    } else {
+        Some("text/plain; charset=utf-8")
+    };
+    HttpResponse {
+        status,
+        body,
+        content_type,
+        session_ended,
+    }
 }
 
 fn encode(env: &Envelope) -> Result<Bytes, EncodeError> {

@@ -129,7 +129,8 @@
 //!
 //! 1. For every POST that carries an Inform (and for a POST of an unknown session) create an
 //!    [`AcsSession`]; find the session of later POSTs by your cookie (or any key). Store
-//!    it between POSTs (in memory, or serialized with the `serde` feature).
+//!    it between POSTs (in memory, or as an [`acs::SavedSession`] in a shared store: see
+//!    [Running an ACS cluster](#running-an-acs-cluster)).
 //! 2. Feed the POST with [`acs::Input::HttpRequest`].
 //! 3. Call [`AcsSession::poll_output`] until it returns `None`, handling events as they
 //!    come (the HTTP response is built after the events before it, so the application can
@@ -187,11 +188,117 @@
 //! # Ok::<(), cwmp_session::SessionError>(())
 //! ```
 //!
+//! ## Running an ACS cluster
+//!
+//! Any node behind any load balancer can continue any session when the sessions live in a
+//! store shared by the nodes (Redis, a database). The library gives the pieces; the
+//! `examples` package's `acs_server --store redis://HOST:PORT` puts them together.
+//!
+//! **What to store.** Per session, under its key (the cookie you set): the
+//! [`acs::SavedSession`] ([`AcsSession::save`]; serialized with the `serde` feature) and its
+//! [`revision`](acs::SavedSession::revision); an index of
+//! [`deadline`](acs::SavedSession::deadline)s for the sweeper. Per device: the key of its
+//! live session, and your own records. Not the [`acs::Config`]: each node gives its own to
+//! [`AcsSession::restore`]. Keep an ended session a little longer than a CPE's HTTP timeout:
+//! it answers a retry of its last POST.
+//!
+//! **Routing a POST.** [`cwmp_soap::peek`] reads the method, `cwmp:ID`, namespace and an
+//! Inform's DeviceId without decoding the message. A POST whose key finds no session starts
+//! a new one; a POST whose key finds one goes where [`acs::Route`] says (a retry to the
+//! session, an Inform to a new session, ending the old one only if it is the same device's).
+//!
+//! **The compare-and-set loop**, for every POST:
+//! 1. Load the state and its revision `r` (none for a new session).
+//! 2. [`AcsSession::restore`] it with the node's config and feed the POST.
+//! 3. Drain [`AcsSession::poll_output`], running the application's reactions (queue
+//!    requests, answer CPE requests), but keep their side effects (device records, logs)
+//!    for step 5.
+//! 4. If [`AcsSession::revision`] is still `r`, the POST was a retry answered from the state:
+//!    send the response, write nothing.
+//! 5. Else write the [`AcsSession::save`]d state (and your records) only if the stored
+//!    revision is still `r` (Redis `WATCH`/`MULTI`/`EXEC` or a Lua script; SQL
+//!    `UPDATE … WHERE revision = r`). If the write succeeded, apply the side effects and send
+//!    the response; if not, another node changed the session in between: go to 1. When that
+//!    node handled the same POST (two copies racing), the reloaded session recognises it and
+//!    answers with the same response: nothing is applied twice. A stale copy of the state can
+//!    never be written back.
+//!
+//! **The sweeper.** Any node (or all, with a short lock) periodically takes the sessions whose
+//! deadline passed, restores each, feeds [`acs::Input::Timeout`] and drains it, then writes
+//! it back by compare-and-set like a POST. The application gets the same
+//! [`acs::Event::SessionEnded`] (`TimedOut`, or `Completed` after a releasing `204`) and
+//! [`acs::Event::RpcFailed`] events as in one process. An HTTP response produced then
+//! (fault 8002 to a CPE request left unanswered) has no connection to go to: drop it.
+//!
+//! **One session per device at a time.** Keep the device's live session key; an Inform of a
+//! device whose live session is under another key ends that one (restore, [`AcsSession::abort`],
+//! save) before its new session starts, under a per-device lock with a TTL (the compare-and-set
+//! still guards the state if a lock holder stalls past it).
+//!
+//! **What a CPE sees when a node dies.** The node's POST in flight gets no response (a reset
+//! or a timeout). If the node died before its write, nothing of that POST was applied; if
+//! after, the response is in the state. Either way a retry of the POST on another node (by
+//! the CPE's HTTP stack or a proxy) gets the right answer. A CPE that gives up instead
+//! ends its session as failed and starts a new one with a new Inform after its retry back-off
+//! (TR-069 §3.2.1.1); the abandoned session is ended by the sweeper at its deadline, and its
+//! requests come back as `RpcFailed` (`NotSent` or `Unanswered`) to queue again.
+//!
+//! ```
+//! use std::collections::HashMap;
+//! use std::time::SystemTime;
+//! use cwmp_session::acs::{Config, Event, Input, Output, SavedSession};
+//! use cwmp_session::http::{HttpResponse, IncomingRequest};
+//! use cwmp_session::AcsSession;
+//!
+//! /// The shared store: key -> (revision, state). Yours is Redis or a database.
+//! type Store = HashMap<String, (u64, SavedSession)>;
+//!
+//! fn handle_post(store: &mut Store, key: &str, body: &[u8], now: SystemTime) -> HttpResponse {
+//!     loop {
+//!         // 1.-2. Load and restore (or start a session), feed the POST.
+//!         let loaded = store.get(key).cloned();
+//!         let expected = loaded.as_ref().map(|(rev, _)| *rev);
+//!         let mut session = match loaded {
+//!             Some((_, saved)) => AcsSession::restore(saved, Config::default()).expect("format"),
+//!             None => AcsSession::new(Config::default(), now),
+//!         };
+//!         session.handle_input(Input::HttpRequest { now, request: IncomingRequest::new(body) })
+//!             .expect("every POST is answered before the next");
+//!         // 3. Drain; side effects wait for the write.
+//!         let mut response = None;
+//!         let mut effects = Vec::new();
+//!         while let Some(output) = session.poll_output() {
+//!             match output {
+//!                 Output::SendHttp(r) => response = Some(r),
+//!                 Output::Event(Event::AwaitingRequests) => session.finish(now),
+//!                 Output::Event(e) => effects.push(e),
+//!                 _ => {}
+//!             }
+//!         }
+//!         let response = response.expect("a response to every POST");
+//!         // 4. A retry: answered from the state, nothing to write.
+//!         if Some(session.revision()) == expected {
+//!             return response;
+//!         }
+//!         // 5. Compare-and-set.
+//!         if store.get(key).map(|(rev, _)| *rev) == expected {
+//!             let saved = session.save().expect("drained");
+//!             store.insert(key.to_owned(), (saved.revision(), saved));
+//!             drop(effects); // apply them here
+//!             return response;
+//!         }
+//!     }
+//! }
+//! # let mut store = Store::new();
+//! # let r = handle_post(&mut store, "k", b"", SystemTime::UNIX_EPOCH);
+//! # assert_eq!(r.status, 204);
+//! ```
+//!
 //! ## Features
 //!
 //! | feature | what it adds |
 //! |---|---|
-//! | `serde` | `Serialize`/`Deserialize` for [`EventQueue`], [`AcsSession`], the configs and policies |
+//! | `serde` | `Serialize`/`Deserialize` for [`EventQueue`], [`acs::SavedSession`], the configs and policies |
 //! | `proptest` | [`strategy`]: proptest strategies for queued requests and peer bodies |
 //!
 //! ## Spec map

@@ -126,10 +126,21 @@ fn responses_out_of_order_and_duplicated() {
             if *handle == second
     )));
     assert_eq!((r.status, r.session_ended), (204, true));
-    // And once more after the end: refused, the session stays ended.
+    // And once more, the same bytes: a retry of the last POST, answered again; nothing new.
+    let events = a.events.len();
+    let again = a.post(&enc(&Envelope::with_id(
+        id1.clone(),
+        GetParameterValuesResponse::new(vec![]),
+    )));
+    assert_eq!(again, r);
+    assert_eq!(a.events.len(), events);
+    // Another late answer after the end: refused, the session stays ended.
     let r = a.post(&enc(&Envelope::with_id(
         id1,
-        GetParameterValuesResponse::new(vec![]),
+        GetParameterValuesResponse::new(vec![ParameterValueStruct::new(
+            "Device.A",
+            ParameterValue::string(""),
+        )]),
     )));
     assert_eq!(r.status, 400);
     assert_eq!(a.ended(), Some(&EndReason::Completed));
@@ -178,10 +189,18 @@ fn duplicate_ids_from_the_cpe() {
             .as_deref(),
         Some("1")
     );
-    // The same request again (same ID): a new request to answer, not a crash or a mix-up.
+    // The same bytes again: a retry, answered with the same response, not applied twice.
     a.s.handle_input(acs::Input::HttpRequest {
         now: a.now,
-        request: IncomingRequest::new(&enc(&Envelope::with_id("1", tc))),
+        request: IncomingRequest::new(&enc(&Envelope::with_id("1", tc.clone()))),
+    })
+    .unwrap();
+    assert_eq!(a.s.poll_output(), Some(Output::SendHttp(r)));
+    assert_eq!(a.s.poll_output(), None);
+    // The same request under another ID: a new request to answer, not a crash or a mix-up.
+    a.s.handle_input(acs::Input::HttpRequest {
+        now: a.now,
+        request: IncomingRequest::new(&enc(&Envelope::with_id("1b", tc))),
     })
     .unwrap();
     let mut again = None;
@@ -199,16 +218,22 @@ fn duplicate_ids_from_the_cpe() {
     )
     .unwrap();
     assert_eq!(a.drain().unwrap().status, 200);
-    // Then the empty POST, the GetRPCMethods, and its response sent twice.
+    // Then the empty POST, the GetRPCMethods, and its response sent twice (a retry: the
+    // same 204 again), then another response to nothing.
     let r = a.post(b"");
     let id = id_of(&r);
     let resp = enc(&Envelope::with_id(
-        id,
+        id.clone(),
         GetRpcMethodsResponse::new(["Inform"]),
     ));
     assert_eq!(a.post(&resp).status, 204);
+    assert_eq!(a.post(&resp).status, 204, "a retry of the last POST");
+    let other = enc(&Envelope::with_id(
+        id,
+        GetRpcMethodsResponse::new(["Kicked"]),
+    ));
     assert_eq!(
-        a.post(&resp).status,
+        a.post(&other).status,
         400,
         "a response to nothing, after the end"
     );

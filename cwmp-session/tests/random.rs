@@ -259,9 +259,10 @@ proptest! {
                     {
                         // Drain first (outputs are not serialized), then move to "another node".
                         drain(&mut s, &mut handles, &mut owed);
-                        let json = serde_json::to_string(&s).unwrap();
-                        let back: AcsSession = serde_json::from_str(&json).unwrap();
-                        prop_assert_eq!(serde_json::to_string(&back).unwrap(), json);
+                        let json = serde_json::to_string(&s.save().unwrap()).unwrap();
+                        let saved = serde_json::from_str(&json).unwrap();
+                        let back = AcsSession::restore(saved, s.config().clone()).unwrap();
+                        prop_assert_eq!(serde_json::to_string(&back.save().unwrap()).unwrap(), json);
                         s = back;
                     }
                 }

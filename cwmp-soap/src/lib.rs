@@ -16,7 +16,7 @@ mod encode;
 mod error;
 mod options;
 
-pub use decode::{Decoded, NotUnderstood, decode, decode_with};
+pub use decode::{Decoded, NotUnderstood, Peek, decode, decode_with, peek, peek_with};
 pub use encode::{encode, encode_with};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, Warning, WarningKind};
 pub use options::{BooleanStyle, Charset, DecodeOptions, EncodeOptions};

@@ -5,7 +5,8 @@ use cwmp_types::Envelope;
 
 use crate::input::{Input, envelope};
 
-/// Any bytes: decoding never panics, and whatever decodes survives encode → decode unchanged.
+/// Any bytes: decoding and peeking never panic, whatever decodes also peeks (with the same
+/// method), and whatever decodes survives encode → decode unchanged.
 pub fn decode(data: &[u8]) {
     // The first byte picks the charset the transport would pass in; the rest is the body.
     let (charset, body) = match data.split_first() {
@@ -22,6 +23,13 @@ pub fn decode(data: &[u8]) {
     };
     let mut options = DecodeOptions::default();
     options.charset = charset;
+    let peeked = cwmp_soap::peek_with(body, &options);
+    if let Err(e) = &peeked {
+        assert!(
+            e.offset <= body.len() as u64,
+            "peek: {e:?} beyond the input"
+        );
+    }
     let first = match cwmp_soap::decode_with(body, &options) {
         Ok(first) => first,
         Err(e) => {
@@ -29,6 +37,16 @@ pub fn decode(data: &[u8]) {
             return;
         }
     };
+    // Peek reads a prefix of what decode reads, with the same parser and limits.
+    let peeked = peeked.expect("what decodes also peeks");
+    let method = match &first.envelope.body {
+        cwmp_types::Body::Fault(_) => "Fault",
+        body => body.method_name(),
+    };
+    assert_eq!(
+        peeked.method, method,
+        "peek and decode disagree on the method"
+    );
     let len = body.len() as u64;
     assert!(
         first.warnings.iter().all(|w| w.offset <= len),

@@ -46,6 +46,7 @@
 mod attrs;
 mod charset;
 mod envelope;
+mod peek;
 mod reader;
 mod rpc;
 mod structs;
@@ -53,6 +54,8 @@ mod structs;
 use cwmp_types::Envelope;
 
 use crate::{DecodeError, DecodeErrorKind, DecodeOptions, Warning, WarningKind};
+
+pub use peek::{Peek, peek, peek_with};
 
 /// A decoded envelope and what the decoder had to guess or drop to get it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,521 @@
+//! Where the example ACS keeps sessions and device records: in the process's memory, or in
+//! Redis shared by any number of ACS nodes ([`Store::open`] with `memory` or
+//! `redis://HOST:PORT`).
+//!
+//! The store holds opaque bytes (the ACS serializes its records); it knows only what the
+//! cluster protocol needs:
+//!
+//! * **Sessions** under their key, each with the revision of its
+//!   [`cwmp_session::acs::SavedSession`]. A write is a compare-and-set on that revision
+//!   ([`Store::compare_and_set`]): it happens only if the stored revision is still the one the
+//!   writer loaded (or, for a new session, if there is none), and writes the device record
+//!   given with it in the same step. On Redis it is one Lua script, so it is atomic and one
+//!   round trip.
+//! * **Deadlines** of live sessions in one index; [`Store::due`] lists the sessions whose
+//!   deadline passed, for a sweeper that any node may run (under [`Store::try_lock`]).
+//! * **TTLs**: a live session expires `grace` after its deadline even if no sweeper runs; an
+//!   ended one is kept `ended_ttl` to answer a retry of its last POST, then disappears.
+//! * **Locks** with a token and a TTL ([`Store::try_lock`], [`Store::lock`],
+//!   [`Store::unlock`]): the per-device lock that keeps one session per device at a time, and
+//!   the sweeper's. The compare-and-set still guards the state if a holder stalls past the TTL.
+//!
+//! Redis layout (prefix `cwmp` by default): `PREFIX:s:KEY` a hash (`rev`, `state`),
+//! `PREFIX:deadlines` a sorted set (score: deadline in unix ms), `PREFIX:d:SERIAL` a device
+//! record, `PREFIX:lock:NAME` a lock token. A Redis Cluster would need the keys of one write
+//! in one hash slot; this store targets one Redis (with its replicas).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// Store settings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StoreConfig {
+    /// How long a live session outlives its deadline when no sweeper ends it (default 60 s).
+    pub grace: Duration,
+    /// How long an ended session is kept to answer a retry of its last POST (default 30 s).
+    pub ended_ttl: Duration,
+    /// Prefix of every Redis key (default `cwmp`), so several fleets or tests share one Redis.
+    pub prefix: String,
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            grace: Duration::from_secs(60),
+            ended_ttl: Duration::from_secs(30),
+            prefix: "cwmp".to_owned(),
+        }
+    }
+}
+
+/// A store failure (Redis unreachable, a reply of the wrong shape).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "store: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<redis::RedisError> for StoreError {
+    fn from(e: redis::RedisError) -> Self {
+        Self(e.to_string())
+    }
+}
+
+/// A session as stored: its revision and the writer's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The revision of the session state inside.
+    pub revision: u64,
+    /// The bytes written.
+    pub state: Vec<u8>,
+}
+
+/// One compare-and-set write of a session (and of its device's record).
+#[derive(Debug, Clone, Copy)]
+pub struct Write<'a> {
+    /// The session's key.
+    pub key: &'a str,
+    /// The revision the writer loaded; `None` for a new session (then no session may exist
+    /// under the key).
+    pub expected: Option<u64>,
+    /// The revision of the state written.
+    pub revision: u64,
+    /// The state.
+    pub state: &'a [u8],
+    /// The session's deadline; `None` once it has ended (then it is kept `ended_ttl` for
+    /// retries and never swept).
+    pub deadline: Option<SystemTime>,
+    /// A device record (serial number, bytes) written in the same step.
+    pub device: Option<(&'a str, &'a [u8])>,
+}
+
+/// Sessions, device records and locks; cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Store {
+    backend: Backend,
+    config: StoreConfig,
+    round_trips: AtomicU64,
+}
+
+#[derive(Debug)]
+enum Backend {
+    Memory(Mutex<Memory>),
+    Redis(Redis),
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    sessions: HashMap<String, MemorySession>,
+    devices: HashMap<String, Vec<u8>>,
+    locks: HashMap<String, (String, Instant)>,
+}
+
+#[derive(Debug)]
+struct MemorySession {
+    stored: Stored,
+    deadline: Option<SystemTime>,
+    expires: Instant,
+}
+
+struct Redis {
+    connection: redis::aio::MultiplexedConnection,
+    cas: redis::Script,
+    unlock: redis::Script,
+    deadlines: String,
+}
+
+impl std::fmt::Debug for Redis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redis")
+            .field("deadlines", &self.deadlines)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The compare-and-set: KEYS session hash, deadline index, device key; ARGV expected
+/// revision (empty: none may exist), new revision, state, TTL ms, deadline ms (empty: ended),
+/// session key (the index member), device record (empty: none).
+const CAS_SCRIPT: &str = r"
+local current = redis.call('HGET', KEYS[1], 'rev')
+if ARGV[1] == '' then
+  if current then return 0 end
+elseif current ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'state', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if ARGV[5] == '' then
+  redis.call('ZREM', KEYS[2], ARGV[6])
+else
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+end
+if ARGV[7] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[7])
+end
+return 1
+";
+
+/// Deletes a lock only if it still holds the caller's token.
+const UNLOCK_SCRIPT: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
+
+fn unix_ms(t: SystemTime) -> u64 {
+    t.duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+impl Store {
+    /// Opens `memory` or `redis://HOST:PORT[/DB]` (checked with a PING).
+    pub async fn open(spec: &str, config: StoreConfig) -> Result<Self, StoreError> {
+        let backend = if spec == "memory" {
+            Backend::Memory(Mutex::new(Memory::default()))
+        } else if spec.starts_with("redis://") {
+            let client = redis::Client::open(spec)?;
+            let mut connection = client.get_multiplexed_async_connection().await?;
+            let _: String = redis::cmd("PING").query_async(&mut connection).await?;
+            Backend::Redis(Redis {
+                connection,
+                cas: redis::Script::new(CAS_SCRIPT),
+                unlock: redis::Script::new(UNLOCK_SCRIPT),
+                deadlines: format!("{}:deadlines", config.prefix),
+            })
+        } else {
+            return Err(StoreError(format!(
+                "{spec:?}: expected memory or redis://HOST:PORT"
+            )));
+        };
+        Ok(Self {
+            backend,
+            config,
+            round_trips: AtomicU64::new(0),
+        })
+    }
+
+    /// Whether this is a Redis store.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Redis(_))
+    }
+
+    /// Requests sent to Redis so far (0 for memory): each command or script is one round trip.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
+    }
+
+    fn redis(&self, r: &Redis) -> redis::aio::MultiplexedConnection {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        r.connection.clone()
+    }
+
+    fn key(&self, kind: &str, name: &str) -> String {
+        format!("{}:{kind}:{name}", self.config.prefix)
+    }
+
+    fn memory(m: &Mutex<Memory>) -> std::sync::MutexGuard<'_, Memory> {
+        m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// How long a written session lives.
+    fn ttl(&self, deadline: Option<SystemTime>, now: SystemTime) -> Duration {
+        match deadline {
+            Some(d) => d.duration_since(now).unwrap_or_default() + self.config.grace,
+            None => self.config.ended_ttl,
+        }
+    }
+
+    /// The session stored under `key`, if any (and not expired).
+    pub async fn load(&self, key: &str) -> Result<Option<Stored>, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                let now = Instant::now();
+                if m.sessions.get(key).is_some_and(|s| s.expires <= now) {
+                    m.sessions.remove(key);
+                }
+                Ok(m.sessions.get(key).map(|s| s.stored.clone()))
+            }
+            Backend::Redis(r) => {
+                let (rev, state): (Option<u64>, Option<Vec<u8>>) = redis::cmd("HMGET")
+                    .arg(self.key("s", key))
+                    .arg("rev")
+                    .arg("state")
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                Ok(rev
+                    .zip(state)
+                    .map(|(revision, state)| Stored { revision, state }))
+            }
+        }
+    }
+
+    /// Writes a session if its stored revision is still `write.expected` (see [`Write`]);
+    /// `Ok(false)` if another writer came first (load again and redo the work).
+    pub async fn compare_and_set(&self, write: Write<'_>) -> Result<bool, StoreError> {
+        let now = SystemTime::now();
+        let ttl = self.ttl(write.deadline, now);
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                let instant = Instant::now();
+                let current = m
+                    .sessions
+                    .get(write.key)
+                    .filter(|s| s.expires > instant)
+                    .map(|s| s.stored.revision);
+                if current != write.expected {
+                    return Ok(false);
+                }
+                m.sessions.insert(
+                    write.key.to_owned(),
+                    MemorySession {
+                        stored: Stored {
+                            revision: write.revision,
+                            state: write.state.to_vec(),
+                        },
+                        deadline: write.deadline,
+                        expires: instant + ttl,
+                    },
+                );
+                if let Some((serial, record)) = write.device {
+                    m.devices.insert(serial.to_owned(), record.to_vec());
+                }
+                Ok(true)
+            }
+            Backend::Redis(r) => {
+                let (device_key, device) = match write.device {
+                    Some((serial, record)) => (self.key("d", serial), record),
+                    None => (self.key("d", ""), &[][..]),
+                };
+                let done: i64 = r
+                    .cas
+                    .key(self.key("s", write.key))
+                    .key(&r.deadlines)
+                    .key(device_key)
+                    .arg(write.expected.map(|e| e.to_string()).unwrap_or_default())
+                    .arg(write.revision)
+                    .arg(write.state)
+                    .arg(millis(ttl))
+                    .arg(
+                        write
+                            .deadline
+                            .map(|d| unix_ms(d).to_string())
+                            .unwrap_or_default(),
+                    )
+                    .arg(write.key)
+                    .arg(device)
+                    .invoke_async(&mut self.redis(r))
+                    .await?;
+                Ok(done == 1)
+            }
+        }
+    }
+
+    /// Up to `limit` sessions whose deadline is at or before `now`, earliest first.
+    pub async fn due(&self, now: SystemTime, limit: usize) -> Result<Vec<String>, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                let instant = Instant::now();
+                m.sessions.retain(|_, s| s.expires > instant);
+                let mut due: Vec<(SystemTime, String)> = m
+                    .sessions
+                    .iter()
+                    .filter_map(|(k, s)| s.deadline.filter(|d| *d <= now).map(|d| (d, k.clone())))
+                    .collect();
+                due.sort();
+                Ok(due.into_iter().take(limit).map(|(_, k)| k).collect())
+            }
+            Backend::Redis(r) => Ok(redis::cmd("ZRANGEBYSCORE")
+                .arg(&r.deadlines)
+                .arg("-inf")
+                .arg(unix_ms(now))
+                .arg("LIMIT")
+                .arg(0)
+                .arg(limit)
+                .query_async(&mut self.redis(r))
+                .await?),
+        }
+    }
+
+    /// Drops `key` from the deadline index (its session expired with its TTL).
+    pub async fn forget_deadline(&self, key: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(_) => Ok(()),
+            Backend::Redis(r) => {
+                let _: i64 = redis::cmd("ZREM")
+                    .arg(&r.deadlines)
+                    .arg(key)
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// A device's record, if any.
+    pub async fn device(&self, serial: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => Ok(Self::memory(m).devices.get(serial).cloned()),
+            Backend::Redis(r) => Ok(redis::cmd("GET")
+                .arg(self.key("d", serial))
+                .query_async(&mut self.redis(r))
+                .await?),
+        }
+    }
+
+    /// Writes a device record outside a session write.
+    pub async fn put_device(&self, serial: &str, record: &[u8]) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                Self::memory(m)
+                    .devices
+                    .insert(serial.to_owned(), record.to_vec());
+                Ok(())
+            }
+            Backend::Redis(r) => {
+                let () = redis::cmd("SET")
+                    .arg(self.key("d", serial))
+                    .arg(record)
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Every device record (for reports and tests; a scan of the whole fleet).
+    pub async fn devices(&self) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => Ok(Self::memory(m)
+                .devices
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()),
+            Backend::Redis(r) => {
+                let prefix = self.key("d", "");
+                let mut out = Vec::new();
+                let mut cursor = 0u64;
+                loop {
+                    let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(cursor)
+                        .arg("MATCH")
+                        .arg(format!("{prefix}*"))
+                        .arg("COUNT")
+                        .arg(1000)
+                        .query_async(&mut self.redis(r))
+                        .await?;
+                    if !keys.is_empty() {
+                        let values: Vec<Option<Vec<u8>>> = redis::cmd("MGET")
+                            .arg(&keys)
+                            .query_async(&mut self.redis(r))
+                            .await?;
+                        for (k, v) in keys.iter().zip(values) {
+                            if let Some(v) = v {
+                                out.push((k[prefix.len()..].to_owned(), v));
+                            }
+                        }
+                    }
+                    if next == 0 {
+                        return Ok(out);
+                    }
+                    cursor = next;
+                }
+            }
+        }
+    }
+
+    /// Takes the lock `name` with `token` for `ttl` if it is free (or expired).
+    pub async fn try_lock(
+        &self,
+        name: &str,
+        token: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                let now = Instant::now();
+                match m.locks.get(name) {
+                    Some((_, expires)) if *expires > now => Ok(false),
+                    _ => {
+                        m.locks
+                            .insert(name.to_owned(), (token.to_owned(), now + ttl));
+                        Ok(true)
+                    }
+                }
+            }
+            Backend::Redis(r) => {
+                let set: Option<String> = redis::cmd("SET")
+                    .arg(self.key("lock", name))
+                    .arg(token)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                Ok(set.is_some())
+            }
+        }
+    }
+
+    /// Takes the lock, trying again every few milliseconds for up to `wait`; `Ok(false)` if it
+    /// stayed taken.
+    pub async fn lock(
+        &self,
+        name: &str,
+        token: &str,
+        ttl: Duration,
+        wait: Duration,
+    ) -> Result<bool, StoreError> {
+        let give_up = tokio::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if self.try_lock(name, token, ttl).await? {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() + pause > give_up {
+                return Ok(false);
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+
+    /// Releases the lock if it still holds `token` (a lock that expired and was taken by
+    /// another holder is left alone).
+    pub async fn unlock(&self, name: &str, token: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                if m.locks.get(name).is_some_and(|(t, _)| t == token) {
+                    m.locks.remove(name);
+                }
+                Ok(())
+            }
+            Backend::Redis(r) => {
+                let _: i64 = r
+                    .unlock
+                    .key(self.key("lock", name))
+                    .arg(token)
+                    .invoke_async(&mut self.redis(r))
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+}
