@@ -5,9 +5,10 @@
 //! | [`acs`] | the example ACS: `AcsSession` per CPE session behind [`transport::serve`] |
 //! | [`cpe`] | the example CPE agent: `CpeSession` with [`transport::SessionClient`] |
 //! | [`demo`] | an ACS and N agents on loopback through the provisioning scenario |
+//! | [`credentials`] | CPE credentials (shared, file, derived), digest/Basic with replay protection |
 //! | [`policy`] | the scenario: what the ACS asks of each device |
 //! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
-//! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
+//! | [`transport`], [`http`], [`limits`], [`crlisten`] | hyper server and client, HTTP details, the server's limits, the Connection Request listener |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
@@ -18,6 +19,8 @@
 pub mod acs;
 #[path = "src/cpe.rs"]
 pub mod cpe;
+#[path = "src/credentials.rs"]
+pub mod credentials;
 #[path = "src/crlisten.rs"]
 pub mod crlisten;
 #[path = "src/demo.rs"]
@@ -28,6 +31,8 @@ pub mod device;
 pub mod http;
 #[path = "src/inspect.rs"]
 pub mod inspect;
+#[path = "src/limits.rs"]
+pub mod limits;
 #[path = "src/policy.rs"]
 pub mod policy;
 #[path = "src/support.rs"]

@@ -648,14 +648,11 @@ impl Agent {
             self.client.end_session();
             self.challenge = None;
         }
-        let authorization = match (&self.challenge, request.reason) {
-            (Some(AcsChallenge::Basic), SendReason::Authenticate | SendReason::Redirect) => {
-                Some(basic::authorization(&self.config.acs_credentials))
-            }
-            (
-                Some(AcsChallenge::Digest(challenge)),
-                SendReason::Authenticate | SendReason::Redirect,
-            ) => {
+        // Once challenged, every POST of the session carries credentials (digest with the
+        // next nonce count), as the ACS authenticates each request.
+        let authorization = match &self.challenge {
+            Some(AcsChallenge::Basic) => Some(basic::authorization(&self.config.acs_credentials)),
+            Some(AcsChallenge::Digest(challenge)) => {
                 self.nc += 1;
                 let cnonce = format!("{:016x}", self.rng.next_u64());
                 let uri = request.url.parse::<Uri>().ok();
@@ -672,7 +669,7 @@ impl Agent {
                     self.nc,
                 ))
             }
-            _ => None,
+            None => None,
         };
         let outcome = match request.url.parse::<Uri>() {
             Ok(url) => {
