@@ -44,6 +44,8 @@ use crate::transport::{self, Gate, Handler, IncomingRequest, Reply, RequestHead,
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
 
+/// Longest a Connection Request (both GETs) may take.
+const CONNECTION_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Problems kept per device record.
 const MAX_PROBLEMS: usize = 32;
 /// Longest ConnectionRequestURL kept (TR-069 Table: string(256)).
@@ -800,13 +802,17 @@ impl State {
             let state = self.clone();
             let serial = serial.clone();
             tokio::spawn(async move {
-                if let Err(e) = connection_request(
-                    &url,
-                    &state.config.connection_request_credentials,
-                    &os_random::<16>(),
+                let sent = tokio::time::timeout(
+                    CONNECTION_REQUEST_TIMEOUT,
+                    connection_request(
+                        &url,
+                        &state.config.connection_request_credentials,
+                        &os_random::<16>(),
+                    ),
                 )
                 .await
-                {
+                .unwrap_or_else(|_| Err("no answer in time".to_owned()));
+                if let Err(e) = sent {
                     Stats::bump(&state.stats.failures);
                     {
                         let mut devices = state.devices.lock().expect("lock");

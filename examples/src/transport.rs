@@ -458,6 +458,8 @@ pub enum ClientError {
     Http(hyper::Error),
     /// The response body could not be decoded.
     Body(String),
+    /// No answer in time (the caller's deadline).
+    TimedOut,
 }
 
 impl std::fmt::Display for ClientError {
@@ -467,6 +469,7 @@ impl std::fmt::Display for ClientError {
             Self::Io(e) => write!(f, "connection: {e}"),
             Self::Http(e) => write!(f, "HTTP: {e}"),
             Self::Body(e) => write!(f, "response body: {e}"),
+            Self::TimedOut => write!(f, "no response in time"),
         }
     }
 }
@@ -488,6 +491,8 @@ pub struct SessionClient {
     /// Open a new connection for every POST (as some CPEs do, QUIRKS 25; the ACS must then
     /// find the session by its cookie).
     pub reconnect_each_post: bool,
+    /// Longest wait for the TCP connection (`None`: the operating system's).
+    pub connect_timeout: Option<std::time::Duration>,
 }
 
 impl SessionClient {
@@ -590,9 +595,17 @@ impl SessionClient {
             _ => false,
         };
         if !reusable {
-            let stream = TcpStream::connect(authority)
-                .await
-                .map_err(ClientError::Io)?;
+            let connect = TcpStream::connect(authority);
+            let stream = match self.connect_timeout {
+                Some(t) => tokio::time::timeout(t, connect).await.map_err(|_| {
+                    ClientError::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("no connection to {authority} within {t:?}"),
+                    ))
+                })?,
+                None => connect.await,
+            }
+            .map_err(ClientError::Io)?;
             let _ = stream.set_nodelay(true);
             let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
                 .await
@@ -601,6 +614,11 @@ impl SessionClient {
             self.conn = Some((authority.to_owned(), sender));
         }
         Ok(&mut self.conn.as_mut().expect("set above").1)
+    }
+
+    /// Closes the connection (the next POST opens a new one); the cookies are kept.
+    pub fn drop_connection(&mut self) {
+        self.conn = None;
     }
 
     /// Ends the session: closes the connection and forgets the cookies.
