@@ -81,6 +81,18 @@ impl Proc {
         }
     }
 
+    /// Reads stdout lines into [`Proc::seen`] for `wait`.
+    pub(crate) fn collect(&mut self, wait: Duration) {
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(_) => return,
+            }
+        }
+    }
+
     /// Waits for the process to exit by itself; returns its success and every stdout line.
     pub(crate) fn finish(mut self, timeout: Duration) -> (bool, Vec<String>) {
         let deadline = std::time::Instant::now() + timeout;
