@@ -83,9 +83,8 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
         };
         if let Some(path) = flags.get("credentials-file") {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-            creds = creds.with_table(
-                CpeCredentials::parse_file(&text).map_err(|e| format!("{path}: {e}"))?,
-            );
+            creds = creds
+                .with_table(CpeCredentials::parse_file(&text).map_err(|e| format!("{path}: {e}"))?);
         }
         if let Some(secret) = flags.get("credential-secret") {
             creds = creds.with_derivation(secret.as_bytes().to_vec());

@@ -129,13 +129,11 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
     config.state_file = flags.get("state").map(std::path::PathBuf::from);
     config.echo = true;
     config.connection_request_rate = flags.parse_or("cr-rate", config.connection_request_rate)?;
-    config.connect_timeout = Duration::from_secs(
-        flags.parse_or("connect-timeout", config.connect_timeout.as_secs())?,
-    );
+    config.connect_timeout =
+        Duration::from_secs(flags.parse_or("connect-timeout", config.connect_timeout.as_secs())?);
     config.connection_request_limits = Limits::from_flags(flags)?;
-    config.response_timeout = Duration::from_secs(
-        flags.parse_or("response-timeout", config.response_timeout.as_secs())?,
-    );
+    config.response_timeout =
+        Duration::from_secs(flags.parse_or("response-timeout", config.response_timeout.as_secs())?);
     let duration = match flags.get("duration") {
         Some(_) => Some(Duration::from_secs(flags.parse_or("duration", 0u64)?)),
         None => None,

@@ -54,7 +54,7 @@ const MAX_URL: usize = 256;
 const MAX_LOGGED: usize = 80;
 
 /// Peer-supplied text for a log line: control characters and quotes escaped, at most
-/// [`MAX_LOGGED`] characters (a `…` marks a cut), so a field cannot forge or flood lines.
+/// 80 characters (a `…` marks a cut), so a field cannot forge or flood lines.
 pub fn log_text(s: &str) -> String {
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -105,7 +105,10 @@ pub struct AcsConfig {
 impl Default for AcsConfig {
     fn default() -> Self {
         Self {
-            cpe_credentials: Some(CpeCredentials::shared(Credentials::new("cpe", "cpe-secret"))),
+            cpe_credentials: Some(CpeCredentials::shared(Credentials::new(
+                "cpe",
+                "cpe-secret",
+            ))),
             connection_request_credentials: Credentials::new("acs", "acs-secret"),
             periodic_interval: 3600,
             session_timeout: Duration::from_secs(30),
@@ -409,7 +412,9 @@ impl State {
                 .headers
                 .get(CONTENT_ENCODING)
                 .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| ContentCoding::from_header(Some(v)) != Some(ContentCoding::Identity))
+                .is_some_and(|v| {
+                    ContentCoding::from_header(Some(v)) != Some(ContentCoding::Identity)
+                })
         {
             return Err(Reply::status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
         }
@@ -596,8 +601,7 @@ impl State {
                 }
                 let requests = {
                     let mut devices = self.devices.lock().expect("lock");
-                    if !devices.contains_key(&serial) && devices.len() >= self.config.max_devices
-                    {
+                    if !devices.contains_key(&serial) && devices.len() >= self.config.max_devices {
                         running.refused = Some(StatusCode::SERVICE_UNAVAILABLE);
                         return;
                     }
@@ -673,7 +677,7 @@ impl State {
                     "acs: {} {:?}: {} {}",
                     log_text(running.serial.as_deref().unwrap_or("(no Inform)")),
                     d.kind,
-                    log_text(&d.message),
+                    log_text(d.message),
                     log_text(&d.detail)
                 );
             }
@@ -709,7 +713,10 @@ impl State {
         if let Some(old) = sessions.by_id.remove(&old_id) {
             sessions.forget(&old);
             if self.config.verbose {
-                eprintln!("acs: {}: session abandoned by a new Inform", log_text(serial));
+                eprintln!(
+                    "acs: {}: session abandoned by a new Inform",
+                    log_text(serial)
+                );
             }
         }
     }

@@ -252,10 +252,12 @@ pub async fn run(
     if config.echo {
         println!("Connection Request URL: {cr_url}");
     }
-    let mut listen_options = ListenOptions::default();
-    listen_options.path = Some(cr_path);
-    listen_options.per_minute = config.connection_request_rate;
-    listen_options.limits = config.connection_request_limits.clone();
+    let listen_options = ListenOptions {
+        path: Some(cr_path),
+        per_minute: config.connection_request_rate,
+        limits: config.connection_request_limits.clone(),
+        ..ListenOptions::default()
+    };
     let mut connection_requests = crlisten::listen_with(listener, listen_options, verifier);
 
     let identity = DeviceIdentity::example(config.serial.clone());
@@ -715,35 +717,35 @@ impl Agent {
         let exchange = async {
             match request.url.parse::<Uri>() {
                 Ok(url) => {
-                let soap_action = request.soap_action.is_some();
-                let body = request.body.clone();
-                let auth = authorization.as_deref();
-                let mut outcome = self
-                    .client
-                    .post(&url, body.clone(), auth, soap_action)
-                    .await;
-                if outcome
-                    .as_ref()
-                    .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                    && self
+                    let soap_action = request.soap_action.is_some();
+                    let body = request.body.clone();
+                    let auth = authorization.as_deref();
+                    let mut outcome = self
                         .client
-                        .coding
-                        .is_some_and(|c| c != ContentCoding::Identity)
-                {
-                    // The ACS does not take compressed bodies: send them plain from now on
-                    // (QUIRKS 30), and resend this one at once.
-                    self.client.coding = None;
-                    self.note(
-                        "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
+                        .post(&url, body.clone(), auth, soap_action)
+                        .await;
+                    if outcome
+                        .as_ref()
+                        .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                        && self
+                            .client
+                            .coding
+                            .is_some_and(|c| c != ContentCoding::Identity)
+                    {
+                        // The ACS does not take compressed bodies: send them plain from now on
+                        // (QUIRKS 30), and resend this one at once.
+                        self.client.coding = None;
+                        self.note(
+                            "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
                          now on, uncompressed)"
-                            .into(),
-                    );
-                    outcome = self.client.post(&url, body, auth, soap_action).await;
+                                .into(),
+                        );
+                        outcome = self.client.post(&url, body, auth, soap_action).await;
+                    }
+                    outcome
                 }
-                outcome
+                Err(e) => Err(ClientError::BadUrl(e.to_string())),
             }
-            Err(e) => Err(ClientError::BadUrl(e.to_string())),
-        }
         };
         let outcome = tokio::select! {
             outcome = exchange => outcome,

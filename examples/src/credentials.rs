@@ -123,8 +123,7 @@ impl CpeCredentials {
         if self.shared.as_ref().is_some_and(|s| s.username == username) {
             return true;
         }
-        username
-            == device_username(&device.oui, &device.product_class, &device.serial_number)
+        username == device_username(&device.oui, &device.product_class, &device.serial_number)
             || username == device_username(&device.oui, "", &device.serial_number)
     }
 
@@ -298,7 +297,10 @@ mod tests {
         let h1 = digest::authorization(&challenge, &creds, "POST", "/cwmp", "c1", 1);
         let pw = |_: &str| Some("p".to_owned());
         assert_eq!(auth.verify(&h1, "POST", "/cwmp", pw).unwrap(), "u");
-        assert_eq!(auth.verify(&h1, "POST", "/cwmp", pw), Err(Refusal::Challenge));
+        assert_eq!(
+            auth.verify(&h1, "POST", "/cwmp", pw),
+            Err(Refusal::Challenge)
+        );
         let h2 = digest::authorization(&challenge, &creds, "POST", "/cwmp", "c1", 2);
         assert!(auth.verify(&h2, "POST", "/cwmp", pw).is_ok(), "next nc");
         let wrong = |_: &str| Some("x".to_owned());

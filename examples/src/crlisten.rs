@@ -15,7 +15,9 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::limits::Limits;
-use crate::transport::{Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions, serve_with};
+use crate::transport::{
+    Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions, serve_with,
+};
 
 /// Decides from the request head whether a Connection Request is authenticated; `Err` carries
 /// the reply to send (a `401` with a fresh `WWW-Authenticate` challenge).

@@ -74,7 +74,8 @@ pub const FLAGS: &[(&str, bool)] = &[
 ];
 
 /// The usage text of [`FLAGS`].
-pub const USAGE: &str = "  --header-timeout S     time for a request's headers to arrive (default 10)
+pub const USAGE: &str =
+    "  --header-timeout S     time for a request's headers to arrive (default 10)
   --body-timeout S       time for a request's body to arrive (default 30)
   --idle-timeout S       time a connection may wait idle between requests (default 30)
   --max-connections N    connections open at once (default 4096)
@@ -315,11 +316,7 @@ mod tests {
 
     #[test]
     fn flags_override_and_refuse_zero() {
-        let f = Flags::parse(
-            ["--max-body".to_owned(), "1000".to_owned()],
-            FLAGS,
-        )
-        .unwrap();
+        let f = Flags::parse(["--max-body".to_owned(), "1000".to_owned()], FLAGS).unwrap();
         assert_eq!(Limits::from_flags(&f).unwrap().max_body, 1000);
         let f = Flags::parse(["--idle-timeout=0".to_owned()], FLAGS).unwrap();
         assert!(Limits::from_flags(&f).is_err());

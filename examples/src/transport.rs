@@ -573,8 +573,7 @@ impl SessionClient {
         } else {
             None
         };
-        if header_str(&parts.headers, &CONNECTION)
-            .is_some_and(|c| c.eq_ignore_ascii_case("close"))
+        if header_str(&parts.headers, &CONNECTION).is_some_and(|c| c.eq_ignore_ascii_case("close"))
         {
             self.conn = None;
         }

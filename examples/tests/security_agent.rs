@@ -43,7 +43,9 @@ async fn an_acs_that_stops_answering_fails_the_session_instead_of_hanging_the_ag
     // an agent waiting on the socket would still be in its first.
     assert!(sessions >= 2 && failed == sessions, "{lines:?}");
     assert!(
-        lines.iter().any(|l| l.contains("transport failed: no response in time")),
+        lines
+            .iter()
+            .any(|l| l.contains("transport failed: no response in time")),
         "{lines:?}"
     );
 }
@@ -61,7 +63,10 @@ fn agent_with_listener(serial: &str, extra: &[&str]) -> (Proc, Proc, Uri) {
 }
 
 fn get(cr: &Uri, path: &str, auth: Option<&str>) -> String {
-    let mut head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n", cr.authority().unwrap());
+    let mut head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {}\r\n",
+        cr.authority().unwrap()
+    );
     if let Some(a) = auth {
         head.push_str(&format!("Authorization: {a}\r\n"));
     }
@@ -106,7 +111,10 @@ async fn connection_requests_need_the_random_path_and_are_not_replayable() {
     // Other methods: 405 with Allow.
     let r = send(
         &cr,
-        &format!("POST {} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", cr.path()),
+        &format!(
+            "POST {} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+            cr.path()
+        ),
     )
     .await;
     assert!(r.starts_with("HTTP/1.1 405"), "{r}");
@@ -156,7 +164,12 @@ async fn connection_requests_beyond_the_rate_get_503() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn per_device_credentials_derived_from_a_secret() {
     let (_acs, url, _) = acs_server(&["--credential-secret", "factory-secret"]);
-    let good = cpe_agent("DERIVED1", &url, 5, &["--credential-secret", "factory-secret"]);
+    let good = cpe_agent(
+        "DERIVED1",
+        &url,
+        5,
+        &["--credential-secret", "factory-secret"],
+    );
     let wrong = cpe_agent("DERIVED2", &url, 5, &["--credential-secret", "guessed"]);
     let shared = cpe_agent("DERIVED3", &url, 5, &[]);
     let (good, wrong, shared) = tokio::task::spawn_blocking(move || {
@@ -172,7 +185,10 @@ async fn per_device_credentials_derived_from_a_secret() {
     assert!(good.0 && sessions >= 4 && failed == 0, "{:?}", good.1);
     for (what, (ok, lines)) in [("a wrong secret", wrong), ("the shared default", shared)] {
         let (sessions, failed) = agent_figures(&lines);
-        assert!(!ok && failed == sessions && sessions >= 1, "{what}: {lines:?}");
+        assert!(
+            !ok && failed == sessions && sessions >= 1,
+            "{what}: {lines:?}"
+        );
         assert!(
             lines.iter().any(|l| l.contains("401")),
             "{what}: refused with 401: {lines:?}"

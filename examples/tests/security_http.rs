@@ -30,7 +30,9 @@ async fn slow_headers_and_idle_connections_are_closed_while_cpes_complete_sessio
     let mut slow = Vec::new();
     for _ in 0..100 {
         let mut s = connect_from([127, 0, 0, 2], addr).await.unwrap();
-        s.write_all(b"POST /cwmp HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        s.write_all(b"POST /cwmp HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
         slow.push(s);
     }
     let mut idle = Vec::new();
@@ -43,7 +45,11 @@ async fn slow_headers_and_idle_connections_are_closed_while_cpes_complete_sessio
         for round in 0..40 {
             tokio::time::sleep(Duration::from_millis(500)).await;
             for (i, s) in slow.iter_mut().enumerate() {
-                if !closed[i] && s.write_all(format!("X-{round}: y\r\n").as_bytes()).await.is_err() {
+                if !closed[i]
+                    && s.write_all(format!("X-{round}: y\r\n").as_bytes())
+                        .await
+                        .is_err()
+                {
                     closed[i] = true;
                 }
             }
@@ -146,7 +152,9 @@ async fn unauthenticated_bodies_are_never_read_or_inflated() {
     let mut stalled = Vec::new();
     for _ in 0..256 {
         let mut s = connect_from([127, 0, 0, 8], addr).await.unwrap();
-        s.write_all(post_head(4 << 20, "").as_bytes()).await.unwrap();
+        s.write_all(post_head(4 << 20, "").as_bytes())
+            .await
+            .unwrap();
         s.write_all(&[b'x'; 1000]).await.unwrap();
         stalled.push(s);
     }
@@ -169,7 +177,9 @@ async fn slow_bodies_are_cut_off_and_copied_into_one_bounded_buffer() {
         tasks.push(tokio::spawn(async move {
             let mut s = connect_from([127, 0, 0, 9], addr).await.unwrap();
             s.set_nodelay(true).unwrap();
-            s.write_all(post_head(4 << 20, "").as_bytes()).await.unwrap();
+            s.write_all(post_head(4 << 20, "").as_bytes())
+                .await
+                .unwrap();
             // One byte per segment, as long as the server reads.
             for _ in 0..4000 {
                 if s.write_all(b"x").await.is_err() {
@@ -200,7 +210,13 @@ async fn slow_bodies_are_cut_off_and_copied_into_one_bounded_buffer() {
     .await;
     assert!(r.starts_with("HTTP/1.1 400"), "{r}");
     // Methods other than POST (and GET of the firmware) get 405 with Allow.
-    let r = exchange(addr, "PUT /cwmp HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", b"", SECOND).await;
+    let r = exchange(
+        addr,
+        "PUT /cwmp HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+        b"",
+        SECOND,
+    )
+    .await;
     assert!(r.starts_with("HTTP/1.1 405"), "{r}");
     assert!(r.to_ascii_lowercase().contains("allow: post, get"), "{r}");
     // A gzip bomb inflates only up to the body limit.

@@ -120,7 +120,11 @@ fn is_inform_response(r: &ClientResponse) -> bool {
 }
 
 /// A raw POST on a fresh connection with the given headers.
-async fn raw_post(acs: &Acs, body: Bytes, headers: &[(hyper::header::HeaderName, &str)]) -> ClientResponse {
+async fn raw_post(
+    acs: &Acs,
+    body: Bytes,
+    headers: &[(hyper::header::HeaderName, &str)],
+) -> ClientResponse {
     let url: Uri = acs.url().parse().unwrap();
     let mut c = SessionClient::default();
     let mut cookie = None;
@@ -146,7 +150,9 @@ fn shared() -> Credentials {
 async fn a_cookie_without_credentials_reaches_no_session() {
     let acs = start_acs(AcsConfig::default()).await;
     let mut victim = Cpe::new(&acs, Some(shared()));
-    assert!(is_inform_response(&victim.post(inform("VICTIM1", None)).await));
+    assert!(is_inform_response(
+        &victim.post(inform("VICTIM1", None)).await
+    ));
     let cookie = victim.cookie();
     let value = cookie.trim_start_matches(&format!("{SESSION_COOKIE}="));
     assert_eq!(value.len(), 32, "a 128-bit cookie: {cookie}");
@@ -172,7 +178,9 @@ async fn a_cookie_without_credentials_reaches_no_session() {
     );
     // A second session gets another cookie.
     let mut other = Cpe::new(&acs, Some(shared()));
-    assert!(is_inform_response(&other.post(inform("OTHER1", None)).await));
+    assert!(is_inform_response(
+        &other.post(inform("OTHER1", None)).await
+    ));
     assert_ne!(other.cookie(), cookie);
 }
 
@@ -180,7 +188,9 @@ async fn a_cookie_without_credentials_reaches_no_session() {
 async fn a_replayed_authorization_is_refused_on_a_new_connection() {
     let acs = start_acs(AcsConfig::default()).await;
     let mut victim = Cpe::new(&acs, Some(shared()));
-    assert!(is_inform_response(&victim.post(inform("REPLAY1", None)).await));
+    assert!(is_inform_response(
+        &victim.post(inform("REPLAY1", None)).await
+    ));
     let seen = victim.last_auth.clone().unwrap();
     let cookie = victim.cookie();
     // The eavesdropper replays the Authorization (and the cookie) on its own connection.
@@ -216,7 +226,11 @@ async fn another_devices_cookie_starts_a_session_of_ones_own_and_touches_nothing
     let secret = b"factory secret";
     let acs = start_acs(per_device_config(secret)).await;
     let mut victim = Cpe::new(&acs, Some(device_creds(secret, "DEV1")));
-    assert!(is_inform_response(&victim.post(inform("DEV1", Some("http://127.0.0.1:9/cr"))).await));
+    assert!(is_inform_response(
+        &victim
+            .post(inform("DEV1", Some("http://127.0.0.1:9/cr")))
+            .await
+    ));
     let cookie = victim.cookie();
 
     // DEV2, authenticated as itself, presents DEV1's cookie.
@@ -232,14 +246,22 @@ async fn another_devices_cookie_starts_a_session_of_ones_own_and_touches_nothing
 
     // DEV2 claims to be DEV1 (to replace its ConnectionRequestURL): refused, nothing kept.
     let mut liar = Cpe::new(&acs, Some(device_creds(secret, "DEV2")));
-    let r = liar.post(inform("DEV1", Some("http://127.0.0.1:1/evil"))).await;
+    let r = liar
+        .post(inform("DEV1", Some("http://127.0.0.1:1/evil")))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(acs.open_sessions(), 2);
     // A username that names no device, or a wrong derived password, is challenged.
     let mut stranger = Cpe::new(&acs, Some(Credentials::new("cpe", "cpe-secret")));
-    assert_eq!(stranger.post(inform("DEV3", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        stranger.post(inform("DEV3", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     let mut forger = Cpe::new(&acs, Some(device_creds(b"guess", "DEV3")));
-    assert_eq!(forger.post(inform("DEV3", None)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        forger.post(inform("DEV3", None)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
     assert!(acs.stage("DEV3").is_none());
 }
 
@@ -253,7 +275,10 @@ async fn a_credentials_file_names_the_devices() {
     let mut ok = Cpe::new(&acs, Some(Credentials::new("00D09E-Router-FILE1", "pw1")));
     assert!(is_inform_response(&ok.post(inform("FILE1", None)).await));
     let mut other = Cpe::new(&acs, Some(Credentials::new("00D09E-Router-FILE1", "pw1")));
-    assert_eq!(other.post(inform("FILE2", None)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other.post(inform("FILE2", None)).await.status,
+        StatusCode::FORBIDDEN
+    );
     assert!(acs.stage("FILE2").is_none());
 }
 
@@ -265,7 +290,9 @@ async fn device_records_and_fields_are_bounded() {
     let acs = start_acs(config).await;
     for i in 0..3 {
         let mut c = Cpe::new(&acs, None);
-        assert!(is_inform_response(&c.post(inform(&format!("BOUND{i}"), None)).await));
+        assert!(is_inform_response(
+            &c.post(inform(&format!("BOUND{i}"), None)).await
+        ));
     }
     let mut c = Cpe::new(&acs, None);
     assert_eq!(
@@ -279,7 +306,10 @@ async fn device_records_and_fields_are_bounded() {
     // SerialNumber is string(64): a longer one is refused and not recorded.
     let long = "S".repeat(65);
     let mut c = Cpe::new(&acs, None);
-    assert_eq!(c.post(inform(&long, None)).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        c.post(inform(&long, None)).await.status,
+        StatusCode::BAD_REQUEST
+    );
     assert!(acs.stage(&long).is_none());
 }
 
@@ -304,7 +334,9 @@ async fn sessions_at_once_are_bounded() {
     let mut held = Vec::new();
     for i in 0..2 {
         let mut c = Cpe::new(&acs, None);
-        assert!(is_inform_response(&c.post(inform(&format!("HOLD{i}"), None)).await));
+        assert!(is_inform_response(
+            &c.post(inform(&format!("HOLD{i}"), None)).await
+        ));
         held.push(c);
     }
     let mut c = Cpe::new(&acs, None);

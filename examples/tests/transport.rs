@@ -175,7 +175,12 @@ async fn connection_request_listener_challenges_accepts_and_rate_limits() {
         .unwrap();
     // Accepts one fixed credential; the agent plugs cwmp_session::connreq's digest check in.
     let verifier: Verifier = Arc::new(|r: &RequestHead<'_>| {
-        match r.parts.headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        match r
+            .parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+        {
             Some("Token ok") => Ok(()),
             _ => Err(Reply::status(StatusCode::UNAUTHORIZED)
                 .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Token"))),

@@ -196,7 +196,10 @@ pub(crate) fn legitimate_cpes_complete(acs_url: &str, prefix: &str, n: usize, se
         let (ok, lines) = a.finish(Duration::from_secs(u64::from(seconds) + 30));
         let (sessions, failed) = agent_figures(&lines);
         assert!(ok && failed == 0, "a legitimate CPE failed: {lines:?}");
-        assert!(sessions >= 4, "the scenario's sessions completed: {lines:?}");
+        assert!(
+            sessions >= 4,
+            "the scenario's sessions completed: {lines:?}"
+        );
     }
 }
 
@@ -243,7 +246,10 @@ pub(crate) async fn exchange(to: SocketAddr, head: &str, body: &[u8], wait: Dura
 
 /// How many of `streams` the server closes within `wait`, all watched at once; returns the
 /// ones still open.
-pub(crate) async fn count_closed(streams: Vec<TcpStream>, wait: Duration) -> (usize, Vec<TcpStream>) {
+pub(crate) async fn count_closed(
+    streams: Vec<TcpStream>,
+    wait: Duration,
+) -> (usize, Vec<TcpStream>) {
     let tasks: Vec<_> = streams
         .into_iter()
         .map(|mut s| {
