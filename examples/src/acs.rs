@@ -438,8 +438,13 @@ impl State {
                 head.connection.set_identity(Some(user.clone()));
                 Ok(Some(user))
             }
+            // Some CPEs repeat the same Authorization on every POST of a session: accepted on
+            // the connection that authenticated as that user, a replay anywhere else.
+            Err(Refusal::Replayed(user)) if head.connection.identity().as_ref() == Some(&user) => {
+                Ok(Some(user))
+            }
             Err(Refusal::Stale) => Err(self.challenge(true)),
-            Err(Refusal::Challenge) => Err(self.challenge(false)),
+            Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(self.challenge(false)),
         }
     }
 

@@ -246,7 +246,7 @@ pub async fn run(
         }) {
             Ok(_) => Ok(()),
             Err(Refusal::Stale) => Err(challenge(true)),
-            Err(Refusal::Challenge) => Err(challenge(false)),
+            Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(challenge(false)),
         }
     });
     if config.echo {

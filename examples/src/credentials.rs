@@ -151,12 +151,16 @@ impl CpeCredentials {
 }
 
 /// Why a request was not authenticated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     /// No or wrong credentials, or a replayed `Authorization`: challenge again.
     Challenge,
     /// The nonce has expired: challenge with `stale=true`.
     Stale,
+    /// Valid credentials of this username, but a nonce and count already used: a replay, or
+    /// a CPE that repeats its `Authorization` on the connection it authenticated (the caller
+    /// may accept that one; anywhere else challenge).
+    Replayed(String),
 }
 
 /// Replay-protection shards: [`NcTracker`] looks at every remembered nonce on each check, so
@@ -244,12 +248,14 @@ impl Authenticator {
             .bytes()
             .fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(b.into()))
             % SHARDS;
-        self.replay[shard]
+        match self.replay[shard]
             .lock()
             .expect("lock")
             .check(&verified, now, self.lifetime_secs)
-            .map_err(|_| Refusal::Challenge)?;
-        Ok(verified.username)
+        {
+            Ok(()) => Ok(verified.username),
+            Err(_) => Err(Refusal::Replayed(verified.username)),
+        }
     }
 }
 
@@ -299,7 +305,7 @@ mod tests {
         assert_eq!(auth.verify(&h1, "POST", "/cwmp", pw).unwrap(), "u");
         assert_eq!(
             auth.verify(&h1, "POST", "/cwmp", pw),
-            Err(Refusal::Challenge)
+            Err(Refusal::Replayed("u".to_owned()))
         );
         let h2 = digest::authorization(&challenge, &creds, "POST", "/cwmp", "c1", 2);
         assert!(auth.verify(&h2, "POST", "/cwmp", pw).is_ok(), "next nc");

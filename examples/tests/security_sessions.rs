@@ -207,6 +207,16 @@ async fn a_replayed_authorization_is_refused_on_a_new_connection() {
     // The CPE's own next request (next nonce count) is accepted.
     let r = victim.post(Bytes::new()).await;
     assert!(matches!(rpc(&r), Some(Request::GetParameterValues(_))));
+    // A CPE that repeats its Authorization on the connection it authenticated on (a quirk)
+    // is not taken for a replay there.
+    let same = victim.last_auth.clone().unwrap();
+    let url = victim.url.clone();
+    let r = victim
+        .client
+        .post(&url, Bytes::from_static(b"<x/>"), Some(&same), true)
+        .await
+        .unwrap();
+    assert_ne!(r.status, StatusCode::UNAUTHORIZED, "{r:?}");
 }
 
 fn per_device_config(secret: &[u8]) -> AcsConfig {
