@@ -5,9 +5,10 @@
 //! | [`acs`] | the example ACS: `AcsSession` per CPE session behind [`transport::serve`] |
 //! | [`cpe`] | the example CPE agent: `CpeSession` with [`transport::SessionClient`] |
 //! | [`demo`] | an ACS and N agents on loopback through the provisioning scenario |
+//! | [`credentials`] | CPE credentials (shared, file, derived), digest/Basic with replay protection |
 //! | [`policy`] | the scenario: what the ACS asks of each device |
 //! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
-//! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
+//! | [`transport`], [`http`], [`limits`], [`crlisten`] | hyper server and client, HTTP details, the server's limits, the Connection Request listener |
 //! | [`store`] | sessions and device records in memory or in Redis, for a cluster of ACS nodes |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //!
@@ -19,6 +20,8 @@
 pub mod acs;
 #[path = "src/cpe.rs"]
 pub mod cpe;
+#[path = "src/credentials.rs"]
+pub mod credentials;
 #[path = "src/crlisten.rs"]
 pub mod crlisten;
 #[path = "src/demo.rs"]
@@ -29,6 +32,8 @@ pub mod device;
 pub mod http;
 #[path = "src/inspect.rs"]
 pub mod inspect;
+#[path = "src/limits.rs"]
+pub mod limits;
 #[path = "src/policy.rs"]
 pub mod policy;
 #[path = "src/store.rs"]

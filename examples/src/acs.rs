@@ -1,12 +1,16 @@
 //! The example ACS server: [`AcsSession`] behind the hyper transport of [`crate::transport`].
 //!
-//! * Sessions are keyed by the `cwmpsession` cookie the server sets on its first response,
-//!   or by the peer address for CPEs that drop cookies ([`SessionKey`]). An Inform always
-//!   starts a new session, whatever cookie it carries (some CPEs present the previous
-//!   session's cookie on their next Inform).
-//! * CPEs authenticate with HTTP digest (stateless HMAC nonces of
-//!   [`cwmp_session::connreq::digest::NonceIssuer`]), or Basic if configured, on the first
-//!   POST of a session.
+//! * Every request is authenticated before any stored session is looked at: it carries a
+//!   valid `Authorization` (HTTP digest with replay protection, or Basic if configured; see
+//!   [`Authenticator`]), or it arrives on a TCP connection that has authenticated. A session
+//!   is bound to the identity that started it, and only a request of that identity reaches it.
+//! * Sessions are keyed by a random 128-bit `cwmpsession` cookie the server sets on its first
+//!   response, or by the peer address for CPEs that drop cookies ([`SessionKey`]). An Inform
+//!   always starts a new session whatever cookie it carries (some CPEs present the previous
+//!   session's cookie on their next Inform); it ends an open
+//!   session of the same device and identity, and touches nothing else.
+//! * With per-device credentials ([`CpeCredentials`]) an Inform whose DeviceId does not
+//!   belong to the username is refused with `403`, and no device record is made for it.
 //! * Request bodies may be gzip or deflate (answered in the same coding), or refused with
 //!   `415` if configured.
 //! * Each device follows the [`Provisioning`] policy; when the policy asks for it, the ACS
@@ -14,28 +18,55 @@
 //! * `GET /firmware.bin` serves the file the scenario's Download points at.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use cwmp_session::acs::{self, EndReason, Event, Output};
 use cwmp_session::connreq::Credentials;
-use cwmp_session::connreq::basic;
-use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
+use cwmp_session::connreq::digest::{self, Challenge};
 use cwmp_session::{AcsSession, Reply as RpcReply, RpcHandle};
 use cwmp_types::{FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse};
-use hyper::header::{AUTHORIZATION, HeaderValue, SET_COOKIE, WWW_AUTHENTICATE};
+use hyper::header::{
+    ALLOW, AUTHORIZATION, CONTENT_ENCODING, HeaderValue, SET_COOKIE, WWW_AUTHENTICATE,
+};
 use hyper::{Method, StatusCode, Uri};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, SplitMix64};
+use crate::credentials::{Authenticator, CpeCredentials, Refusal};
+use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, hex, os_random};
+use crate::limits::Limits;
 use crate::policy::{Provisioning, Stage};
 use crate::support::Stats;
-use crate::transport::{self, Handler, IncomingRequest, Reply};
+use crate::transport::{self, Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions};
 
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
+
+/// Longest a Connection Request (both GETs) may take.
+const CONNECTION_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Problems kept per device record.
+const MAX_PROBLEMS: usize = 32;
+/// Longest ConnectionRequestURL kept (TR-069 Table: string(256)).
+const MAX_URL: usize = 256;
+/// Longest peer-supplied text written in a log line.
+const MAX_LOGGED: usize = 80;
+
+/// Peer-supplied text for a log line: control characters and quotes escaped, at most
+/// 80 characters (a `…` marks a cut), so a field cannot forge or flood lines.
+pub fn log_text(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_LOGGED {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out
+}
 
 /// The file served at `/firmware.bin` (what the scenario's Download fetches).
 pub const FIRMWARE: &[u8] = &[0x5a; 1024];
@@ -45,7 +76,7 @@ pub const FIRMWARE: &[u8] = &[0x5a; 1024];
 #[non_exhaustive]
 pub struct AcsConfig {
     /// Credentials CPEs must present (HTTP digest); `None` accepts every CPE.
-    pub cpe_credentials: Option<Credentials>,
+    pub cpe_credentials: Option<CpeCredentials>,
     /// Credentials for Connection Requests to CPEs.
     pub connection_request_credentials: Credentials,
     /// PeriodicInformInterval the policy sets (seconds).
@@ -64,12 +95,21 @@ pub struct AcsConfig {
     pub download_delay_seconds: u32,
     /// Challenge CPEs with HTTP Basic instead of digest (what ACSs do behind HTTPS).
     pub basic_auth: bool,
+    /// What the HTTP server allows a peer.
+    pub limits: Limits,
+    /// Device records kept at most: an Inform of a further device gets `503`.
+    pub max_devices: usize,
+    /// Sessions open at once at most: a further Inform gets `503`.
+    pub max_sessions: usize,
 }
 
 impl Default for AcsConfig {
     fn default() -> Self {
         Self {
-            cpe_credentials: Some(Credentials::new("cpe", "cpe-secret")),
+            cpe_credentials: Some(CpeCredentials::shared(Credentials::new(
+                "cpe",
+                "cpe-secret",
+            ))),
             connection_request_credentials: Credentials::new("acs", "acs-secret"),
             periodic_interval: 3600,
             session_timeout: Duration::from_secs(30),
@@ -78,6 +118,9 @@ impl Default for AcsConfig {
             refuse_compressed: false,
             download_delay_seconds: 0,
             basic_auth: false,
+            limits: Limits::default(),
+            max_devices: 100_000,
+            max_sessions: 10_000,
         }
     }
 }
@@ -95,14 +138,21 @@ struct DeviceRecord {
 /// One running CWMP session.
 #[derive(Debug)]
 struct Running {
-    /// The keys that find it (its cookie, and the peer address it started from).
+    id: u64,
+    /// The keys that find it (its cookie, and the peer addresses it was used from).
     keys: Vec<SessionKey>,
+    /// The identity that authenticated when it started (`None` without authentication):
+    /// only requests of this identity reach it.
+    identity: Option<String>,
+    /// The cookie set on its first response.
+    cookie: Option<String>,
     session: AcsSession,
     serial: Option<String>,
     /// Queued requests by handle, to pair answers with what was asked.
     asked: HashMap<RpcHandle, Request>,
-    /// Authenticated (or no authentication configured).
-    authenticated: bool,
+    /// The session is refused (the Inform's DeviceId does not belong to the identity, is
+    /// oversized, or there is no room for the device): the status to answer.
+    refused: Option<StatusCode>,
 }
 
 /// Open sessions, and the keys (cookie, peer address) that find them.
@@ -110,28 +160,55 @@ struct Running {
 struct Sessions {
     by_id: HashMap<u64, Running>,
     keys: HashMap<SessionKey, u64>,
+    /// The open session of each device (by serial number).
+    by_serial: HashMap<String, u64>,
     next_id: u64,
     /// Most sessions stored at once (sessions between two POSTs of their CPE).
     peak: usize,
 }
 
 impl Sessions {
-    fn take(&mut self, key: &SessionKey) -> Option<(u64, Running)> {
-        let id = *self.keys.get(key)?;
-        self.by_id.remove(&id).map(|r| (id, r))
-    }
-
-    fn put(&mut self, id: u64, running: Running) {
-        for k in &running.keys {
-            self.keys.insert(k.clone(), id);
+    /// Takes out the session `key` (or, for an unknown cookie, the peer address) finds, if it
+    /// belongs to `identity`; a session of another identity is left as it is.
+    fn take(
+        &mut self,
+        key: &SessionKey,
+        peer: std::net::SocketAddr,
+        identity: &Option<String>,
+    ) -> Option<Running> {
+        let id = self
+            .keys
+            .get(key)
+            .or_else(|| self.keys.get(&SessionKey::Peer(peer)))
+            .copied()?;
+        if self.by_id.get(&id)?.identity != *identity {
+            return None;
         }
-        self.by_id.insert(id, running);
-        self.peak = self.peak.max(self.by_id.len());
+        self.by_id.remove(&id)
     }
 
+    fn put(&mut self, running: Running) {
+        for k in &running.keys {
+            self.keys.insert(k.clone(), running.id);
+        }
+        if let Some(serial) = &running.serial {
+            self.by_serial.insert(serial.clone(), running.id);
+        }
+        self.peak = self.peak.max(self.by_id.len() + 1);
+        self.by_id.insert(running.id, running);
+    }
+
+    /// Drops the keys and the device entry that still point at this session.
     fn forget(&mut self, running: &Running) {
         for k in &running.keys {
-            self.keys.remove(k);
+            if self.keys.get(k) == Some(&running.id) {
+                self.keys.remove(k);
+            }
+        }
+        if let Some(serial) = &running.serial {
+            if self.by_serial.get(serial) == Some(&running.id) {
+                self.by_serial.remove(serial);
+            }
         }
     }
 }
@@ -143,8 +220,10 @@ struct State {
     base_url: String,
     sessions: Mutex<Sessions>,
     devices: Mutex<HashMap<String, DeviceRecord>>,
-    issuer: NonceIssuer,
-    rng: Mutex<SplitMix64>,
+    auth: Authenticator,
+    /// Devices that completed the scenario, and problems recorded (for [`Acs::summary`]).
+    done: AtomicUsize,
+    problem_count: AtomicUsize,
     stats: Arc<Stats>,
     /// Signalled whenever a device completes the scenario or fails.
     progress: Notify,
@@ -158,12 +237,6 @@ pub struct Acs {
     state: Arc<State>,
 }
 
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
 impl Acs {
     /// Starts the ACS on `listener` (its CWMP URL is `http://ADDR/cwmp`), with a task that
     /// feeds session timeouts.
@@ -171,19 +244,15 @@ impl Acs {
         let addr = listener
             .local_addr()
             .expect("a bound listener has an address");
-        let mut seed = [0u8; 32];
-        let mut rng = SplitMix64::new(unix_now() ^ u64::from(addr.port()) << 32);
-        for chunk in seed.chunks_mut(8) {
-            chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
-        }
         let state = Arc::new(State {
             base_url: config
                 .public_base_url
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{addr}")),
-            issuer: NonceIssuer::new(&seed, REALM, Algorithm::Md5, 300),
-            rng: Mutex::new(rng),
+            auth: Authenticator::new(REALM, 300, config.basic_auth),
+            done: AtomicUsize::new(0),
+            problem_count: AtomicUsize::new(0),
             sessions: Mutex::new(Sessions::default()),
             devices: Mutex::new(HashMap::new()),
             config,
@@ -196,7 +265,10 @@ impl Acs {
             let s = s.clone();
             Box::pin(async move { s.handle(req) })
         });
-        tokio::spawn(transport::serve(listener, handler));
+        let s = state.clone();
+        let gate: Gate = Arc::new(move |head: &RequestHead<'_>| s.admit(head));
+        let options = ServerOptions::new(state.config.limits.clone()).with_gate(gate);
+        tokio::spawn(transport::serve_with(listener, options, handler));
         let s = state.clone();
         tokio::spawn(async move {
             loop {
@@ -217,7 +289,18 @@ impl Acs {
         format!("{}/firmware.bin", self.state.base_url)
     }
 
-    /// Devices seen, devices done, and the problems recorded (by serial number).
+    /// Devices seen, devices done and problems recorded, from counters (cheap to call often).
+    pub fn summary(&self) -> (usize, usize, usize) {
+        let devices = self.state.devices.lock().expect("lock").len();
+        (
+            devices,
+            self.state.done.load(Ordering::Relaxed),
+            self.state.problem_count.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Devices seen, devices done, and the problems recorded (by serial number): walks every
+    /// record (see [`Acs::summary`] for the counts alone).
     pub fn progress(&self) -> (usize, usize, Vec<(String, String)>) {
         let devices = self.state.devices.lock().expect("lock");
         let done = devices
@@ -305,48 +388,90 @@ impl Acs {
 }
 
 impl State {
-    fn random(&self) -> [u8; 8] {
-        self.rng.lock().expect("lock").next_u64().to_le_bytes()
-    }
-
     fn challenge(&self, stale: bool) -> Reply {
-        let value = if self.config.basic_auth {
-            basic::challenge(REALM)
-        } else {
-            self.issuer.challenge(unix_now(), &self.random(), stale)
-        };
         Reply::status(StatusCode::UNAUTHORIZED).with_header(
             WWW_AUTHENTICATE,
-            HeaderValue::from_str(&value).expect("a challenge is a valid header value"),
+            HeaderValue::from_str(&self.auth.challenge(stale))
+                .expect("a challenge is a valid header value"),
         )
     }
 
-    /// One HTTP request.
+    /// Admits a request from its head: the firmware file to anyone, POSTs to authenticated
+    /// CPEs (a valid `Authorization`, or a connection that has authenticated). Returns the
+    /// identity; nothing of the body has been read yet.
+    fn admit(&self, head: &RequestHead<'_>) -> Result<Option<String>, Reply> {
+        let parts = head.parts;
+        if parts.method == Method::GET && parts.uri.path() == "/firmware.bin" {
+            return Ok(None);
+        }
+        if parts.method != Method::POST {
+            return Err(Reply::status(StatusCode::METHOD_NOT_ALLOWED)
+                .with_header(ALLOW, HeaderValue::from_static("POST, GET")));
+        }
+        if self.config.refuse_compressed
+            && parts
+                .headers
+                .get(CONTENT_ENCODING)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| {
+                    ContentCoding::from_header(Some(v)) != Some(ContentCoding::Identity)
+                })
+        {
+            return Err(Reply::status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+        let Some(creds) = &self.config.cpe_credentials else {
+            return Ok(None);
+        };
+        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+            // A connection that authenticated carries its identity to its next requests.
+            return match head.connection.identity() {
+                Some(identity) => Ok(Some(identity)),
+                None => Err(self.challenge(false)),
+            };
+        };
+        let header = header.to_str().map_err(|_| self.challenge(false))?;
+        let target = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        match self
+            .auth
+            .verify(header, "POST", target, |user| creds.password_of(user))
+        {
+            Ok(user) => {
+                head.connection.set_identity(Some(user.clone()));
+                Ok(Some(user))
+            }
+            // Some CPEs repeat the same Authorization on every POST of a session: accepted on
+            // the connection that authenticated as that user, a replay anywhere else.
+            Err(Refusal::Replayed(user)) if head.connection.identity().as_ref() == Some(&user) => {
+                Ok(Some(user))
+            }
+            Err(Refusal::Stale) => Err(self.challenge(true)),
+            Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(self.challenge(false)),
+        }
+    }
+
+    /// One HTTP request, admitted by [`State::admit`].
     fn handle(self: &Arc<Self>, req: IncomingRequest) -> Reply {
         if req.method == Method::GET && req.uri.path() == "/firmware.bin" {
             return Reply::ok(Bytes::from_static(FIRMWARE));
         }
-        if req.method != Method::POST {
-            return Reply::status(StatusCode::METHOD_NOT_ALLOWED);
-        }
-        if self.config.refuse_compressed && req.coding != ContentCoding::Identity {
-            return Reply::status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        }
         let now = SystemTime::now();
-        let mut existing = self.sessions.lock().expect("lock").take(&req.key);
-        if let Some((_, old)) = existing.take_if(|_| carries_inform(&req.body)) {
-            // An Inform always starts a new session (some CPEs present the
-            // previous session's cookie, or reuse its connection): the CPE has walked away
-            // from the old one.
-            self.sessions.lock().expect("lock").forget(&old);
-            if self.config.verbose {
-                let serial = old.serial.as_deref().unwrap_or("(no Inform)");
-                eprintln!("acs: {serial}: session abandoned by a new Inform");
-            }
-        }
-        let (id, mut running, new) = match existing {
-            Some((id, r)) => (id, r, false),
+        // An Inform always starts a new session (some CPEs present the previous
+        // session's cookie, or reuse its connection); any other request continues the session
+        // its cookie or connection finds, if that session belongs to the same identity.
+        let existing = if carries_inform(&req.body) {
+            None
+        } else {
+            self.sessions
+                .lock()
+                .expect("lock")
+                .take(&req.key, req.peer, &req.identity)
+        };
+        let mut running = match existing {
+            Some(r) => r,
             None => {
+                if self.sessions.lock().expect("lock").by_id.len() >= self.config.max_sessions {
+                    return Reply::status(StatusCode::SERVICE_UNAVAILABLE);
+                }
                 let mut config = acs::Config::default();
                 config.session_timeout = self.config.session_timeout;
                 config.auto_answer_cpe_requests = true;
@@ -355,26 +480,18 @@ impl State {
                     sessions.next_id += 1;
                     sessions.next_id
                 };
-                let running = Running {
-                    keys: vec![req.key.clone()],
+                Running {
+                    id,
+                    keys: vec![SessionKey::Peer(req.peer)],
+                    identity: req.identity.clone(),
+                    cookie: None,
                     session: AcsSession::new(config, now),
                     serial: None,
                     asked: HashMap::new(),
-                    authenticated: self.config.cpe_credentials.is_none(),
-                };
-                (id, running, true)
+                    refused: None,
+                }
             }
         };
-        if !running.authenticated {
-            if let Err(reply) = self.authenticate(&req) {
-                // Nothing is kept for a peer that has not authenticated yet.
-                if !new {
-                    self.sessions.lock().expect("lock").forget(&running);
-                }
-                return reply;
-            }
-            running.authenticated = true;
-        }
         let mut request = cwmp_session::http::IncomingRequest::new(&req.body);
         if let Some(ct) = req
             .headers
@@ -395,47 +512,34 @@ impl State {
         let mut reply = self
             .drain(&mut running, now)
             .unwrap_or_else(|| Reply::status(StatusCode::INTERNAL_SERVER_ERROR));
+        if let Some(status) = running.refused {
+            // Nothing is kept of a refused session.
+            self.sessions.lock().expect("lock").forget(&running);
+            return Reply::status(status);
+        }
         if running.session.is_ended() {
             self.sessions.lock().expect("lock").forget(&running);
             self.finished(&running);
             return reply;
         }
-        if matches!(req.key, SessionKey::Peer(_)) && running.keys.len() == 1 {
-            // First response of the session: set the cookie. A CPE that drops it is still
-            // found by its connection's address.
-            let cookie = format!("{id:016x}");
+        if running.cookie.is_none() {
+            // First response of the session: set a cookie no one can guess. A CPE that drops
+            // it is still found by its connection's address.
+            let cookie = hex(&os_random::<16>());
             reply = reply.with_header(
                 SET_COOKIE,
                 HeaderValue::from_str(&format!("{SESSION_COOKIE}={cookie}; Path=/; HttpOnly"))
                     .expect("a cookie is a valid header value"),
             );
-            running.keys.push(SessionKey::Cookie(cookie));
-        } else if !running.keys.contains(&req.key) {
-            running.keys.push(req.key.clone());
+            running.keys.push(SessionKey::Cookie(cookie.clone()));
+            running.cookie = Some(cookie);
         }
-        self.sessions.lock().expect("lock").put(id, running);
+        let peer = SessionKey::Peer(req.peer);
+        if !running.keys.contains(&peer) {
+            running.keys.push(peer);
+        }
+        self.sessions.lock().expect("lock").put(running);
         reply
-    }
-
-    fn authenticate(&self, req: &IncomingRequest) -> Result<(), Reply> {
-        let Some(creds) = &self.config.cpe_credentials else {
-            return Ok(());
-        };
-        let Some(header) = req.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-            return Err(self.challenge(false));
-        };
-        if self.config.basic_auth {
-            return basic::verify(header, creds).map_err(|_| self.challenge(false));
-        }
-        match self
-            .issuer
-            .verify(header, "POST", req.uri.path(), unix_now(), |user| {
-                (user == creds.username).then(|| creds.password.clone())
-            }) {
-            Ok(_) => Ok(()),
-            Err(VerifyError::Stale) => Err(self.challenge(true)),
-            Err(_) => Err(self.challenge(false)),
-        }
     }
 
     /// Handles every output of a session; returns the HTTP reply it produced.
@@ -461,14 +565,52 @@ impl State {
     fn on_event(self: &Arc<Self>, running: &mut Running, event: Event, now: SystemTime) {
         match event {
             Event::Inform { inform, .. } => {
+                if let (Some(creds), Some(identity)) =
+                    (&self.config.cpe_credentials, &running.identity)
+                {
+                    if !creds.may_speak_for(identity, &inform.device_id) {
+                        running.refused = Some(StatusCode::FORBIDDEN);
+                        if self.config.verbose {
+                            eprintln!(
+                                "acs: {} refused: an Inform for {}",
+                                log_text(identity),
+                                log_text(&inform.device_id.serial_number)
+                            );
+                        }
+                        return;
+                    }
+                }
+                let id = &inform.device_id;
+                if [
+                    (&id.manufacturer, 64),
+                    (&id.oui, 6),
+                    (&id.product_class, 64),
+                    (&id.serial_number, 64),
+                ]
+                .iter()
+                .any(|(field, max)| field.chars().count() > *max)
+                {
+                    // TR-069 Table 36: DeviceIdStruct sizes.
+                    running.refused = Some(StatusCode::BAD_REQUEST);
+                    return;
+                }
                 let serial = inform.device_id.serial_number.clone();
+                self.abandon_previous(running, &serial);
                 if self.config.verbose {
                     let events: Vec<_> =
                         inform.event.iter().map(|e| e.event_code.as_str()).collect();
-                    eprintln!("acs: {serial}: Inform [{}]", events.join(", "));
+                    eprintln!(
+                        "acs: {}: Inform [{}]",
+                        log_text(&serial),
+                        log_text(&events.join(", "))
+                    );
                 }
                 let requests = {
                     let mut devices = self.devices.lock().expect("lock");
+                    if !devices.contains_key(&serial) && devices.len() >= self.config.max_devices {
+                        running.refused = Some(StatusCode::SERVICE_UNAVAILABLE);
+                        return;
+                    }
                     let record = devices.entry(serial.clone()).or_insert_with(|| {
                         let mut policy = Provisioning::new(
                             self.config.periodic_interval,
@@ -486,7 +628,7 @@ impl State {
                     if let Some(url) = connection_request_url(&inform) {
                         record.connection_request_url = Some(url);
                     }
-                    record.policy.on_inform(&inform)
+                    self.tracked(record, |d| d.policy.on_inform(&inform))
                 };
                 running.serial = Some(serial);
                 self.queue(running, requests, now);
@@ -538,8 +680,11 @@ impl State {
             Event::AwaitingRequests => running.session.finish(now),
             Event::Diagnostic(d) if self.config.verbose => {
                 eprintln!(
-                    "acs: {:?} {:?}: {} {}",
-                    running.serial, d.kind, d.message, d.detail
+                    "acs: {} {:?}: {} {}",
+                    log_text(running.serial.as_deref().unwrap_or("(no Inform)")),
+                    d.kind,
+                    log_text(d.message),
+                    log_text(&d.detail)
                 );
             }
             Event::SessionEnded(reason) => {
@@ -552,10 +697,33 @@ impl State {
                 }
                 if self.config.verbose {
                     let serial = running.serial.as_deref().unwrap_or("(no Inform)");
-                    eprintln!("acs: {serial}: session ended: {reason:?}");
+                    eprintln!("acs: {}: session ended: {reason:?}", log_text(serial));
                 }
             }
             _ => {}
+        }
+    }
+
+    /// The device has walked away from its open session (it Informs again): that session is
+    /// dropped, if it belongs to the same identity.
+    fn abandon_previous(&self, running: &Running, serial: &str) {
+        let mut sessions = self.sessions.lock().expect("lock");
+        let Some(&old_id) = sessions.by_serial.get(serial) else {
+            return;
+        };
+        if old_id == running.id
+            || sessions.by_id.get(&old_id).map(|o| &o.identity) != Some(&running.identity)
+        {
+            return;
+        }
+        if let Some(old) = sessions.by_id.remove(&old_id) {
+            sessions.forget(&old);
+            if self.config.verbose {
+                eprintln!(
+                    "acs: {}: session abandoned by a new Inform",
+                    log_text(serial)
+                );
+            }
         }
     }
 
@@ -566,7 +734,29 @@ impl State {
     ) -> Option<T> {
         let serial = running.serial.as_ref()?;
         let mut devices = self.devices.lock().expect("lock");
-        devices.get_mut(serial).map(f)
+        devices.get_mut(serial).map(|d| self.tracked(d, f))
+    }
+
+    /// Runs `f` on a device record, keeping the counters of [`Acs::summary`] and the
+    /// record's list of problems bounded.
+    fn tracked<T>(&self, d: &mut DeviceRecord, f: impl FnOnce(&mut DeviceRecord) -> T) -> T {
+        let was_done = d.policy.stage == Stage::Done;
+        let had = d.policy.problems.len();
+        let out = f(d);
+        d.policy.problems.truncate(MAX_PROBLEMS);
+        let is_done = d.policy.stage == Stage::Done;
+        if is_done != was_done {
+            if is_done {
+                self.done.fetch_add(1, Ordering::Relaxed);
+            } else {
+                self.done.fetch_sub(1, Ordering::Relaxed);
+            }
+        }
+        let now = d.policy.problems.len();
+        if now > had {
+            self.problem_count.fetch_add(now - had, Ordering::Relaxed);
+        }
+        out
     }
 
     fn answered(
@@ -625,18 +815,24 @@ impl State {
             let state = self.clone();
             let serial = serial.clone();
             tokio::spawn(async move {
-                if let Err(e) = connection_request(
-                    &url,
-                    &state.config.connection_request_credentials,
-                    &state.random(),
+                let sent = tokio::time::timeout(
+                    CONNECTION_REQUEST_TIMEOUT,
+                    connection_request(
+                        &url,
+                        &state.config.connection_request_credentials,
+                        &os_random::<16>(),
+                    ),
                 )
                 .await
-                {
+                .unwrap_or_else(|_| Err("no answer in time".to_owned()));
+                if let Err(e) = sent {
                     Stats::bump(&state.stats.failures);
                     {
                         let mut devices = state.devices.lock().expect("lock");
                         if let Some(d) = devices.get_mut(&serial) {
-                            d.policy.problems.push(format!("connection request: {e}"));
+                            state.tracked(d, |d| {
+                                d.policy.problems.push(format!("connection request: {e}"));
+                            });
                         }
                     }
                     state.signal(&serial);
@@ -675,7 +871,7 @@ impl State {
                 self.sessions.lock().expect("lock").forget(&running);
                 self.finished(&running);
             } else {
-                self.sessions.lock().expect("lock").put(id, running);
+                self.sessions.lock().expect("lock").put(running);
             }
         }
     }
@@ -707,7 +903,7 @@ fn connection_request_url(inform: &Inform) -> Option<String> {
                 .ends_with("ManagementServer.ConnectionRequestURL")
         })
         .map(|p| p.value.text.clone())
-        .filter(|u| !u.is_empty())
+        .filter(|u| !u.is_empty() && u.len() <= MAX_URL)
 }
 
 /// Sends a Connection Request: a GET, then the same GET with digest credentials when the CPE

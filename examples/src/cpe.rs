@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::basic;
-use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
+use cwmp_session::connreq::digest::{self, Challenge};
 use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
 use cwmp_session::http::{IncomingResponse, SendReason};
 use cwmp_session::{
@@ -34,9 +34,11 @@ use hyper::header::{HeaderValue, WWW_AUTHENTICATE};
 use hyper::{StatusCode, Uri};
 use tokio::sync::watch;
 
-use crate::crlisten::{self, Verifier};
+use crate::credentials::{Authenticator, Refusal};
+use crate::crlisten::{self, ListenOptions, Verifier};
 use crate::device::{Device, describe};
-use crate::http::{ContentCoding, SplitMix64};
+use crate::http::{ContentCoding, SplitMix64, hex, os_random};
+use crate::limits::Limits;
 use crate::support::Stats;
 use crate::transport::{self, ClientError, Reply as HttpReply, SessionClient};
 use crate::tree::{DeviceIdentity, ParameterTree};
@@ -84,8 +86,21 @@ pub struct AgentConfig {
     pub state_file: Option<std::path::PathBuf>,
     /// The ConnectionRequestURL to report, when the listener's own address is not what the
     /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
-    /// the listener (with `127.0.0.1` for an unspecified address).
+    /// the listener (with `127.0.0.1` for an unspecified address) and a random path
+    /// (`/cr/` and 32 hex digits) that the listener checks.
     pub connection_request_url: Option<String>,
+    /// Connection Requests acted on per minute on average (at most 3 in a burst); more are
+    /// answered `503`.
+    pub connection_request_rate: u32,
+    /// What the Connection Request listener's HTTP server allows a peer.
+    pub connection_request_limits: Limits,
+    /// How long the session waits for each ACS response (the session machine's
+    /// `response_timeout`) before the session fails.
+    pub response_timeout: Duration,
+    /// Longest wait for a TCP connection to the ACS (then the session fails as the
+    /// connection could not be made). A response is awaited as long as the session machine's
+    /// response timeout allows.
+    pub connect_timeout: Duration,
 }
 
 impl AgentConfig {
@@ -113,6 +128,14 @@ impl AgentConfig {
             echo: false,
             state_file: None,
             connection_request_url: None,
+            connection_request_rate: ListenOptions::default().per_minute,
+            connection_request_limits: Limits::default(),
+            connect_timeout: Duration::from_secs(10),
+            response_timeout: Config::new(
+                cwmp_types::DeviceIdStruct::new("", "", "", ""),
+                String::new(),
+            )
+            .response_timeout,
         }
     }
 }
@@ -172,7 +195,11 @@ pub async fn run(
     stats: Arc<Stats>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<AgentReport> {
-    let listener = transport::bind(&config.connection_request_listen).await?;
+    let listener = transport::bind_with_backlog(
+        &config.connection_request_listen,
+        config.connection_request_limits.backlog,
+    )
+    .await?;
     let local = listener.local_addr()?;
     let host = if local.ip().is_unspecified() {
         std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
@@ -182,45 +209,56 @@ pub async fn run(
     let cr_url = config
         .connection_request_url
         .clone()
-        .unwrap_or_else(|| format!("http://{host}/cr"));
-    let mut rng = SplitMix64::new(config.seed);
-    let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
-    let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
+        .unwrap_or_else(|| format!("http://{host}/cr/{}", hex(&os_random::<16>())));
+    let cr_path = cr_url
+        .parse::<Uri>()
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|_| "/".to_owned());
+    let rng = SplitMix64::new(config.seed);
+    let auth = Arc::new(Authenticator::new("cwmp-rs CPE", 60, false));
     // Shared with the agent, which changes them when the ACS sets
     // ManagementServer.ConnectionRequestUsername/Password.
     let cr_credentials = Arc::new(std::sync::Mutex::new(
         config.connection_request_credentials.clone(),
     ));
     let creds = cr_credentials.clone();
-    let nonce_rng = Arc::new(std::sync::Mutex::new(SplitMix64::new(rng.next_u64())));
-    let verifier: Verifier = Arc::new(move |req| {
-        let now = u64::try_from(unix_now()).unwrap_or(0);
-        let random = nonce_rng.lock().expect("lock").next_u64().to_le_bytes();
+    let verifier: Verifier = Arc::new(move |head| {
         let challenge = |stale| {
             HttpReply::status(StatusCode::UNAUTHORIZED).with_header(
                 WWW_AUTHENTICATE,
-                HeaderValue::from_str(&issuer.challenge(now, &random, stale))
+                HeaderValue::from_str(&auth.challenge(stale))
                     .expect("a challenge is a valid header value"),
             )
         };
-        let Some(header) = req
+        let Some(header) = head
+            .parts
             .headers
             .get(hyper::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
         else {
             return Err(challenge(false));
         };
-        let uri = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        let uri = head.parts.uri.path_and_query().map_or("/", |p| p.as_str());
         let creds = creds.lock().expect("lock").clone();
-        match issuer.verify(header, "GET", uri, now, |u| {
+        // A replayed Authorization (same nonce and count) is refused like a wrong one.
+        match auth.verify(header, "GET", uri, |u| {
             (u == creds.username).then(|| creds.password.clone())
         }) {
             Ok(_) => Ok(()),
-            Err(VerifyError::Stale) => Err(challenge(true)),
-            Err(_) => Err(challenge(false)),
+            Err(Refusal::Stale) => Err(challenge(true)),
+            Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(challenge(false)),
         }
     });
-    let mut connection_requests = crlisten::listen(listener, verifier);
+    if config.echo {
+        println!("Connection Request URL: {cr_url}");
+    }
+    let listen_options = ListenOptions {
+        path: Some(cr_path),
+        per_minute: config.connection_request_rate,
+        limits: config.connection_request_limits.clone(),
+        ..ListenOptions::default()
+    };
+    let mut connection_requests = crlisten::listen_with(listener, listen_options, verifier);
 
     let identity = DeviceIdentity::example(config.serial.clone());
     let mut tree = initial_tree(&identity, &config, &cr_url);
@@ -237,6 +275,7 @@ pub async fn run(
     client.coding = config.gzip.then_some(ContentCoding::Gzip);
     client.drop_cookies = config.drop_cookies;
     client.reconnect_each_post = config.reconnect_each_post;
+    client.connect_timeout = Some(config.connect_timeout);
     let mut agent = Agent {
         client,
         config,
@@ -261,6 +300,7 @@ pub async fn run(
         session_config.retry_policy = agent.config.retry_policy;
         session_config.fallback_periodic_interval = agent.config.fallback_periodic_interval;
         session_config.seed = agent.rng.next_u64();
+        session_config.response_timeout = agent.config.response_timeout;
         let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
         if flash.periodic_set_by_acs {
             apply_periodic(&mut cpe, &device.tree);
@@ -648,14 +688,11 @@ impl Agent {
             self.client.end_session();
             self.challenge = None;
         }
-        let authorization = match (&self.challenge, request.reason) {
-            (Some(AcsChallenge::Basic), SendReason::Authenticate | SendReason::Redirect) => {
-                Some(basic::authorization(&self.config.acs_credentials))
-            }
-            (
-                Some(AcsChallenge::Digest(challenge)),
-                SendReason::Authenticate | SendReason::Redirect,
-            ) => {
+        // Once challenged, every POST of the session carries credentials (digest with the
+        // next nonce count), as the ACS authenticates each request.
+        let authorization = match &self.challenge {
+            Some(AcsChallenge::Basic) => Some(basic::authorization(&self.config.acs_credentials)),
+            Some(AcsChallenge::Digest(challenge)) => {
                 self.nc += 1;
                 let cnonce = format!("{:016x}", self.rng.next_u64());
                 let uri = request.url.parse::<Uri>().ok();
@@ -672,38 +709,47 @@ impl Agent {
                     self.nc,
                 ))
             }
-            _ => None,
+            None => None,
         };
-        let outcome = match request.url.parse::<Uri>() {
-            Ok(url) => {
-                let soap_action = request.soap_action.is_some();
-                let body = request.body.clone();
-                let auth = authorization.as_deref();
-                let mut outcome = self
-                    .client
-                    .post(&url, body.clone(), auth, soap_action)
-                    .await;
-                if outcome
-                    .as_ref()
-                    .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                    && self
+        // The machine's response deadline bounds the whole exchange (connect, send, answer):
+        // an ACS that stops answering fails the session instead of hanging the agent.
+        let deadline = cpe.poll_timeout();
+        let exchange = async {
+            match request.url.parse::<Uri>() {
+                Ok(url) => {
+                    let soap_action = request.soap_action.is_some();
+                    let body = request.body.clone();
+                    let auth = authorization.as_deref();
+                    let mut outcome = self
                         .client
-                        .coding
-                        .is_some_and(|c| c != ContentCoding::Identity)
-                {
-                    // The ACS does not take compressed bodies: send them plain from now on
-                    // (as CPEs that compress do), and resend this one at once.
-                    self.client.coding = None;
-                    self.note(
-                        "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
+                        .post(&url, body.clone(), auth, soap_action)
+                        .await;
+                    if outcome
+                        .as_ref()
+                        .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                        && self
+                            .client
+                            .coding
+                            .is_some_and(|c| c != ContentCoding::Identity)
+                    {
+                        // The ACS does not take compressed bodies: send them plain from now on
+                        // (as CPEs that compress do), and resend this one at once.
+                        self.client.coding = None;
+                        self.note(
+                            "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
                          now on, uncompressed)"
-                            .into(),
-                    );
-                    outcome = self.client.post(&url, body, auth, soap_action).await;
+                                .into(),
+                        );
+                        outcome = self.client.post(&url, body, auth, soap_action).await;
+                    }
+                    outcome
                 }
-                outcome
+                Err(e) => Err(ClientError::BadUrl(e.to_string())),
             }
-            Err(e) => Err(ClientError::BadUrl(e.to_string())),
+        };
+        let outcome = tokio::select! {
+            outcome = exchange => outcome,
+            () = sleep_until(deadline) => Err(ClientError::TimedOut),
         };
         let now = Instant::now();
         match outcome {
@@ -768,6 +814,11 @@ impl Agent {
                 self.note(format!("     transport failed: {e}"));
                 let error = match e {
                     ClientError::BadUrl(_) | ClientError::Io(_) => TransportError::Connect,
+                    ClientError::TimedOut => {
+                        // The connection may still be busy with the late exchange.
+                        self.client.drop_connection();
+                        TransportError::ConnectionLost
+                    }
                     _ => TransportError::ConnectionLost,
                 };
                 let _ = cpe.handle_input(Input::TransportFailed { now, error });

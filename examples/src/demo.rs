@@ -126,10 +126,12 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     let acs_stats = Arc::new(Stats::default());
     let cpe_stats = Arc::new(Stats::default());
     let listener = transport::bind("127.0.0.1:0").await?;
-    let acs_config = AcsConfig {
+    let mut acs_config = AcsConfig {
         verbose: config.acs_log,
         ..AcsConfig::default()
     };
+    // Every agent of the demo connects from 127.0.0.1: the per-address cap is the total one.
+    acs_config.limits.max_connections_per_address = acs_config.limits.max_connections;
     let acs = Acs::start(listener, acs_config, acs_stats.clone());
     let started = Instant::now();
     let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
@@ -269,11 +271,16 @@ impl OpenSessionsMemory {
 pub async fn measure_open_sessions(n: usize) -> std::io::Result<OpenSessionsMemory> {
     use cwmp_types::{DeviceIdStruct, Envelope, EventCode, EventStruct, Inform};
 
-    let config = AcsConfig {
+    let mut config = AcsConfig {
         cpe_credentials: None,
         session_timeout: Duration::from_secs(600),
+        max_sessions: n + 100,
         ..AcsConfig::default()
     };
+    // Every client is on 127.0.0.1 and holds its connection: room for all of them.
+    config.limits.max_connections = n + 100;
+    config.limits.max_connections_per_address = n + 100;
+    config.limits.idle_timeout = Duration::from_secs(600);
     let listener = transport::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let acs = Acs::start(listener, config, Arc::new(Stats::default()));
