@@ -15,10 +15,12 @@ use std::time::Duration;
 use cwmp_examples::acs::{Acs, AcsConfig};
 use cwmp_examples::support::{Flags, Stats};
 use cwmp_examples::transport;
+use cwmp_examples::xmpp::XmppAccount;
 
 const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST:PORT]
     [--username U --password P | --no-auth] [--basic] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
+    [--xmpp JID,PASSWORD,SERVER]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
@@ -29,7 +31,10 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
   --periodic-interval S  the PeriodicInformInterval the policy sets (default 3600)
   --session-timeout S    how long a session waits for the CPE's next POST (default 30)
   --no-compression       answer gzip/deflate request bodies with 415
-  --quiet                no per-session log lines";
+  --quiet                no per-session log lines
+  --xmpp JID,PASSWORD,SERVER  the ACS's XMPP account (SERVER is host:port, plain TCP): Connection
+                         Requests go over XMPP to devices that publish a ConnReqJabberID, else
+                         over UDP to a UDPConnectionRequestAddress, else over HTTP";
 
 const FLAGS: &[(&str, bool)] = &[
     ("listen", true),
@@ -44,6 +49,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("session-timeout", true),
     ("no-compression", false),
     ("quiet", false),
+    ("xmpp", true),
     ("help", false),
 ];
 
@@ -73,6 +79,9 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
     config.refuse_compressed = flags.has("no-compression");
     config.basic_auth = flags.has("basic");
     config.verbose = !flags.has("quiet");
+    if let Some(x) = flags.get("xmpp") {
+        config.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
+    }
     Ok((listen, config))
 }
 

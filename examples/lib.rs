@@ -9,6 +9,8 @@
 //! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
 //! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
+//! | [`natcr`], [`xmpp`], [`udp_cr`], [`stun`] | Connection Requests that reach a CPE behind NAT: XMPP (Annex K), UDP with STUN (Annex G), and the ACS's choice of path |
+//! | [`prosody`], [`coturn`] | private XMPP and STUN servers for the demo and the tests |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
 //! run the same code over loopback HTTP.
@@ -16,6 +18,8 @@
 
 #[path = "src/acs.rs"]
 pub mod acs;
+#[path = "src/coturn.rs"]
+pub mod coturn;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/crlisten.rs"]
@@ -28,11 +32,21 @@ pub mod device;
 pub mod http;
 #[path = "src/inspect.rs"]
 pub mod inspect;
+#[path = "src/natcr.rs"]
+pub mod natcr;
 #[path = "src/policy.rs"]
 pub mod policy;
+#[path = "src/prosody.rs"]
+pub mod prosody;
+#[path = "src/stun.rs"]
+pub mod stun;
 #[path = "src/support.rs"]
 pub mod support;
 #[path = "src/transport.rs"]
 pub mod transport;
 #[path = "src/tree.rs"]
 pub mod tree;
+#[path = "src/udp_cr.rs"]
+pub mod udp_cr;
+#[path = "src/xmpp.rs"]
+pub mod xmpp;

@@ -22,16 +22,20 @@ use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::basic;
 use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
 use cwmp_session::{AcsSession, Reply as RpcReply, RpcHandle};
-use cwmp_types::{FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse};
+use cwmp_types::{
+    EventCode, FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse,
+};
 use hyper::header::{AUTHORIZATION, HeaderValue, SET_COOKIE, WWW_AUTHENTICATE};
 use hyper::{Method, StatusCode, Uri};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
 use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, SplitMix64};
+use crate::natcr::{self, Delivery, Targets};
 use crate::policy::{Provisioning, Stage};
 use crate::support::Stats;
 use crate::transport::{self, Handler, IncomingRequest, Reply};
+use crate::xmpp::{AcsXmpp, XmppAccount};
 
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
@@ -63,6 +67,8 @@ pub struct AcsConfig {
     pub download_delay_seconds: u32,
     /// Challenge CPEs with HTTP Basic instead of digest (what ACSs do behind HTTPS).
     pub basic_auth: bool,
+    /// The ACS's own XMPP account, for Connection Requests to devices that publish a JID.
+    pub xmpp: Option<XmppAccount>,
 }
 
 impl Default for AcsConfig {
@@ -77,6 +83,7 @@ impl Default for AcsConfig {
             refuse_compressed: false,
             download_delay_seconds: 0,
             basic_auth: false,
+            xmpp: None,
         }
     }
 }
@@ -87,6 +94,8 @@ struct DeviceRecord {
     policy: Provisioning,
     connection_request_url: Option<String>,
     connection_request_sent: bool,
+    /// Its JID and UDP address for Connection Requests behind NAT.
+    targets: Targets,
     /// A session of this device is open.
     in_session: bool,
 }
@@ -149,6 +158,10 @@ struct State {
     progress: Notify,
     /// Per-device signals for [`Acs::wait_for`]: only the waiter of that device wakes.
     watchers: Mutex<HashMap<String, Arc<Notify>>>,
+    /// The ACS's XMPP connection, when it has an account.
+    xmpp: Option<AcsXmpp>,
+    /// Every Inform's serial number and events, for [`Acs::informs`].
+    informs: tokio::sync::broadcast::Sender<(String, Vec<EventCode>)>,
 }
 
 /// A running ACS: its address, statistics and per-device state.
@@ -175,7 +188,14 @@ impl Acs {
         for chunk in seed.chunks_mut(8) {
             chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
         }
+        let xmpp = config.xmpp.as_ref().and_then(|account| {
+            AcsXmpp::start(account)
+                .inspect_err(|e| eprintln!("acs: XMPP account {}: {e}", account.jid))
+                .ok()
+        });
         let state = Arc::new(State {
+            xmpp,
+            informs: tokio::sync::broadcast::channel(1024).0,
             base_url: config
                 .public_base_url
                 .clone()
@@ -291,6 +311,23 @@ impl Acs {
         let _ = tokio::time::timeout(Duration::from_secs(1), self.state.progress.notified()).await;
     }
 
+    /// Sends a Connection Request to a device now, by the path its last Inform allows: XMPP
+    /// when it published a JID (and this ACS has an XMPP account), else UDP, else HTTP.
+    pub async fn connection_request(&self, serial: &str) -> Result<Delivery, String> {
+        let targets = {
+            let devices = self.state.devices.lock().expect("lock");
+            let d = devices.get(serial).ok_or("unknown device")?;
+            d.connection_request_targets()
+        };
+        self.state.send_connection_request(serial, &targets).await
+    }
+
+    /// Every Inform from now on: the device's serial number and the events it carries (a
+    /// receiver that falls more than 1,024 Informs behind loses the oldest).
+    pub fn informs(&self) -> tokio::sync::broadcast::Receiver<(String, Vec<EventCode>)> {
+        self.state.informs.subscribe()
+    }
+
     /// Sessions currently open.
     pub fn open_sessions(&self) -> usize {
         self.state.sessions.lock().expect("lock").by_id.len()
@@ -300,6 +337,14 @@ impl Acs {
     /// POSTs of its CPE).
     pub fn peak_open_sessions(&self) -> usize {
         self.state.sessions.lock().expect("lock").peak
+    }
+}
+
+impl DeviceRecord {
+    fn connection_request_targets(&self) -> Targets {
+        let mut targets = self.targets.clone();
+        targets.url = self.connection_request_url.clone();
+        targets
     }
 }
 
@@ -461,6 +506,8 @@ impl State {
         match event {
             Event::Inform { inform, .. } => {
                 let serial = inform.device_id.serial_number.clone();
+                let codes = inform.event.iter().map(|e| e.event_code.clone()).collect();
+                let _ = self.informs.send((serial.clone(), codes));
                 if self.config.verbose {
                     let events: Vec<_> =
                         inform.event.iter().map(|e| e.event_code.as_str()).collect();
@@ -478,6 +525,7 @@ impl State {
                             policy,
                             connection_request_url: None,
                             connection_request_sent: false,
+                            targets: Targets::default(),
                             in_session: false,
                         }
                     });
@@ -485,6 +533,7 @@ impl State {
                     if let Some(url) = connection_request_url(&inform) {
                         record.connection_request_url = Some(url);
                     }
+                    record.targets.update(&inform);
                     record.policy.on_inform(&inform)
                 };
                 running.serial = Some(serial);
@@ -614,34 +663,58 @@ impl State {
             d.in_session = false;
             if d.policy.wants_connection_request() && !d.connection_request_sent {
                 d.connection_request_sent = true;
-                d.connection_request_url.clone()
+                Some(d.connection_request_targets())
             } else {
                 None
             }
         };
         self.signal(serial);
-        if let Some(url) = target {
+        if let Some(targets) = target {
             let state = self.clone();
             let serial = serial.clone();
             tokio::spawn(async move {
-                if let Err(e) = connection_request(
-                    &url,
-                    &state.config.connection_request_credentials,
-                    &state.random(),
-                )
-                .await
-                {
-                    Stats::bump(&state.stats.failures);
-                    {
-                        let mut devices = state.devices.lock().expect("lock");
-                        if let Some(d) = devices.get_mut(&serial) {
-                            d.policy.problems.push(format!("connection request: {e}"));
-                        }
-                    }
-                    state.signal(&serial);
-                }
+                let _ = state.send_connection_request(&serial, &targets).await;
             });
         }
+    }
+
+    /// Sends a Connection Request by the path the device's published addresses allow
+    /// ([`natcr::deliver`]); logs the outcome, and records a failure as a problem of the device.
+    async fn send_connection_request(
+        self: &Arc<Self>,
+        serial: &str,
+        targets: &Targets,
+    ) -> Result<Delivery, String> {
+        let credentials = &self.config.connection_request_credentials;
+        let result = natcr::deliver(targets, self.xmpp.as_ref(), credentials, self.random()).await;
+        match &result {
+            Ok(delivery) if self.config.verbose => {
+                eprintln!(
+                    "acs: {serial}: connection request over {}: ok",
+                    delivery.path
+                );
+                for line in &delivery.detail {
+                    eprintln!("acs:     {line}");
+                }
+            }
+            Ok(_) => {}
+            Err((path, e)) => {
+                if self.config.verbose {
+                    eprintln!("acs: {serial}: connection request over {path}: {e}");
+                }
+                Stats::bump(&self.stats.failures);
+                {
+                    let mut devices = self.devices.lock().expect("lock");
+                    if let Some(d) = devices.get_mut(serial) {
+                        d.policy
+                            .problems
+                            .push(format!("connection request over {path}: {e}"));
+                    }
+                }
+                self.signal(serial);
+            }
+        }
+        result.map_err(|(path, e)| format!("{path}: {e}"))
     }
 
     /// Wakes whoever waits on this device, and on any progress.

@@ -37,6 +37,7 @@ use tokio::sync::watch;
 use crate::crlisten::{self, Verifier};
 use crate::device::{Device, describe};
 use crate::http::{ContentCoding, SplitMix64};
+use crate::natcr::{NatConfig, NatPaths};
 use crate::support::Stats;
 use crate::transport::{self, ClientError, Reply as HttpReply, SessionClient};
 use crate::tree::{DeviceIdentity, ParameterTree};
@@ -86,6 +87,8 @@ pub struct AgentConfig {
     /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
     /// the listener (with `127.0.0.1` for an unspecified address).
     pub connection_request_url: Option<String>,
+    /// Connection Requests over XMPP or UDP (STUN), and whether the HTTP listener runs.
+    pub nat: NatConfig,
 }
 
 impl AgentConfig {
@@ -113,6 +116,7 @@ impl AgentConfig {
             echo: false,
             state_file: None,
             connection_request_url: None,
+            nat: NatConfig::default(),
         }
     }
 }
@@ -172,17 +176,27 @@ pub async fn run(
     stats: Arc<Stats>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<AgentReport> {
-    let listener = transport::bind(&config.connection_request_listen).await?;
-    let local = listener.local_addr()?;
-    let host = if local.ip().is_unspecified() {
-        std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
-    } else {
-        local
+    // Without the HTTP listener (a device reached over XMPP or UDP only) no port is open and
+    // the ConnectionRequestURL is empty.
+    let listener = match config.nat.no_http {
+        true => None,
+        false => Some(transport::bind(&config.connection_request_listen).await?),
     };
-    let cr_url = config
-        .connection_request_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{host}/cr"));
+    let cr_url = match &listener {
+        Some(listener) => {
+            let local = listener.local_addr()?;
+            let host = if local.ip().is_unspecified() {
+                std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
+            } else {
+                local
+            };
+            config
+                .connection_request_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{host}/cr"))
+        }
+        None => String::new(),
+    };
     let mut rng = SplitMix64::new(config.seed);
     let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
     let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
@@ -220,7 +234,8 @@ pub async fn run(
             Err(_) => Err(challenge(false)),
         }
     });
-    let mut connection_requests = crlisten::listen(listener, verifier);
+    let mut connection_requests = listener.map(|l| crlisten::listen(l, verifier));
+    let mut nat = NatPaths::start(&config.nat, cr_credentials.clone()).await?;
 
     let identity = DeviceIdentity::example(config.serial.clone());
     let mut tree = initial_tree(&identity, &config, &cr_url);
@@ -275,6 +290,7 @@ pub async fn run(
                 &mut cpe,
                 &mut device,
                 &mut connection_requests,
+                &mut nat,
                 &mut shutdown,
             )
             .await
@@ -499,7 +515,8 @@ impl Agent {
         &mut self,
         cpe: &mut CpeSession,
         device: &mut Device,
-        connection_requests: &mut crlisten::ConnectionRequests,
+        connection_requests: &mut Option<crlisten::ConnectionRequests>,
+        nat: &mut NatPaths,
         shutdown: &mut watch::Receiver<bool>,
     ) -> BootEnd {
         loop {
@@ -508,10 +525,9 @@ impl Agent {
                     Output::SendHttp(request) => self.send(cpe, request).await,
                     Output::Event(Event::InformDue { .. }) => {
                         self.note(format!("---- session {} ----", self.report.sessions + 1));
-                        let args = InformArgs::new(
-                            DateTime::from_unix(unix_now()),
-                            device.tree.inform_parameters(),
-                        );
+                        let mut parameters = device.tree.inform_parameters();
+                        nat.add_inform_parameters(&mut parameters);
+                        let args = InformArgs::new(DateTime::from_unix(unix_now()), parameters);
                         if let Err(e) = cpe.start_session(Instant::now(), args) {
                             self.report
                                 .problems
@@ -611,11 +627,33 @@ impl Agent {
                     let (_, download) = self.scheduled_downloads.remove(0);
                     self.download(cpe, &download).await;
                 }
-                Some(()) = connection_requests.recv() => {
+                Some(()) = async {
+                    match connection_requests.as_mut() {
+                        Some(c) => c.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
                     self.note("ACS → CPE  GET Connection Request (digest verified)".into());
                     let event = EventStruct::new(EventCode::ConnectionRequest);
                     if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
                         self.report.problems.push(format!("connection request: {e}"));
+                    }
+                }
+                notice = nat.recv() => {
+                    for line in notice.lines {
+                        self.note(line);
+                    }
+                    let codes = [
+                        (notice.connection_request, EventCode::ConnectionRequest),
+                        (notice.value_change, EventCode::ValueChange),
+                    ];
+                    for (due, code) in codes {
+                        if due {
+                            let event = EventStruct::new(code);
+                            if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
+                                self.report.problems.push(format!("connection request: {e}"));
+                            }
+                        }
                     }
                 }
                 changed = shutdown.changed() => {
