@@ -10,7 +10,7 @@
 //! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //! | [`natcr`], [`xmpp`], [`udp_cr`], [`stun`] | Connection Requests that reach a CPE behind NAT: XMPP (Annex K), UDP with STUN (Annex G), and the ACS's choice of path |
-//! | [`prosody`], [`coturn`] | private XMPP and STUN servers for the demo and the tests |
+//! | [`prosody`], [`coturn`], [`nat_demo`] | private XMPP and STUN servers for the demo and the tests; the demo's XMPP and UDP modes |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
 //! run the same code over loopback HTTP.
@@ -32,6 +32,8 @@ pub mod device;
 pub mod http;
 #[path = "src/inspect.rs"]
 pub mod inspect;
+#[path = "src/nat_demo.rs"]
+pub mod nat_demo;
 #[path = "src/natcr.rs"]
 pub mod natcr;
 #[path = "src/policy.rs"]

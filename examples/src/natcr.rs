@@ -238,6 +238,20 @@ pub enum Path {
     Http,
 }
 
+impl std::str::FromStr for Path {
+    type Err = String;
+
+    /// `http`, `udp` or `xmpp`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "http" => Ok(Self::Http),
+            "udp" => Ok(Self::Udp),
+            "xmpp" => Ok(Self::Xmpp),
+            other => Err(format!("{other:?}: expected http, udp or xmpp")),
+        }
+    }
+}
+
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -232,6 +232,24 @@ VirtualHost {domain}
         Ok(format!("{user}@{}", self.domain))
     }
 
+    /// Creates many accounts (`(user, password)` pairs), running a few `prosodyctl`s at once.
+    pub fn register_many(&self, users: &[(String, String)]) -> io::Result<()> {
+        for chunk in users.chunks(4) {
+            std::thread::scope(|scope| {
+                let runs: Vec<_> = chunk
+                    .iter()
+                    .map(|(user, password)| scope.spawn(move || self.register(user, password)))
+                    .collect();
+                runs.into_iter().try_for_each(|r| {
+                    r.join()
+                        .unwrap_or_else(|_| Err(io::Error::other("prosodyctl thread panicked")))
+                        .map(drop)
+                })
+            })?;
+        }
+        Ok(())
+    }
+
     /// The client port's address (plain TCP).
     pub fn addr(&self) -> SocketAddr {
         self.addr

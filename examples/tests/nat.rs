@@ -11,6 +11,7 @@ use std::time::Duration;
 use cwmp_examples::acs::{Acs, AcsConfig};
 use cwmp_examples::coturn::Coturn;
 use cwmp_examples::cpe::{self, AgentConfig, AgentReport};
+use cwmp_examples::demo::{self, DemoConfig};
 use cwmp_examples::natcr::Path;
 use cwmp_examples::prosody::Prosody;
 use cwmp_examples::support::Stats;
@@ -369,4 +370,28 @@ async fn the_acs_picks_xmpp_then_udp_then_http() {
         );
     }
     assert!(acs.progress().2.is_empty(), "{:?}", acs.progress().2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_over_xmpp_and_udp() {
+    for path in [Path::Xmpp, Path::Udp] {
+        let mut config = DemoConfig::default();
+        config.cpes = 3;
+        config.progress = false;
+        config.connection_request = path;
+        let report = demo::run(config).await.unwrap();
+        assert_eq!(report.failures, 0, "{path}: {:?}", report.problems);
+        assert_eq!(report.cpes_done, 3, "{path}");
+        // Four sessions per CPE, the last one from the Connection Request.
+        assert_eq!(report.sessions, 12, "{path}");
+        let t = &report.transcript;
+        let request = match path {
+            Path::Xmpp => position(t, "ACS → CPE  XMPP <iq"),
+            _ => position(t, "ACS → CPE  UDP Connection Request id"),
+        };
+        if path == Path::Xmpp {
+            assert!(t[request + 1].starts_with("CPE → ACS  XMPP <iq type=\"result\""));
+        }
+        assert!(position(t, "Inform [6 CONNECTION REQUEST]") > request);
+    }
 }
