@@ -17,13 +17,14 @@ use cwmp_examples::credentials::CpeCredentials;
 use cwmp_examples::limits::{self, Limits};
 use cwmp_examples::support::{Flags, Stats};
 use cwmp_examples::transport;
+use cwmp_examples::xmpp::XmppAccount;
 use cwmp_session::connreq::Credentials;
 
 const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST:PORT]
     [--username U --password P | --no-auth] [--credentials-file FILE] [--credential-secret S]
     [--basic] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
-    [--max-devices N] [--max-sessions N] [HTTP limits]
+    [--max-devices N] [--max-sessions N] [--xmpp JID,PASSWORD,SERVER] [HTTP limits]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
@@ -42,6 +43,9 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
   --quiet                no per-session log lines
   --max-devices N        device records kept at most (default 100000); more get 503
   --max-sessions N       sessions open at once (default 10000); more get 503
+  --xmpp JID,PASSWORD,SERVER  the ACS's XMPP account (SERVER is host:port, plain TCP): Connection
+                         Requests go over XMPP to devices that publish a ConnReqJabberID, else
+                         over UDP to a UDPConnectionRequestAddress, else over HTTP
 HTTP limits:
 ";
 
@@ -62,6 +66,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("credential-secret", true),
     ("max-devices", true),
     ("max-sessions", true),
+    ("xmpp", true),
     ("help", false),
 ];
 
@@ -107,6 +112,9 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
     config.refuse_compressed = flags.has("no-compression");
     config.basic_auth = flags.has("basic");
     config.verbose = !flags.has("quiet");
+    if let Some(x) = flags.get("xmpp") {
+        config.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
+    }
     Ok((listen, config))
 }
 

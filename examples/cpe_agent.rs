@@ -18,6 +18,7 @@ use cwmp_examples::credentials::{derive_password, device_username};
 use cwmp_examples::limits::{self, Limits};
 use cwmp_examples::support::{Flags, Stats};
 use cwmp_examples::tree::DeviceIdentity;
+use cwmp_examples::xmpp::XmppAccount;
 use cwmp_session::RetryPolicy;
 use cwmp_session::connreq::Credentials;
 
@@ -27,6 +28,8 @@ const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--
     [--gzip] [--drop-cookies] [--reconnect-each-post] [--restart-during-download] [--seed N] [--state FILE]
     [--duration SECONDS] [--credential-secret S] [--cr-rate N] [--connect-timeout SECONDS]
     [--response-timeout SECONDS]
+    [--xmpp JID,PASSWORD,SERVER [--xmpp-allow JID,...]] [--udp-listen ADDR [--stun HOST:PORT]]
+    [--no-http-cr]
     [HTTP limits of the Connection Request listener]
 
   --acs URL              the ACS's URL (ManagementServer.URL; default http://127.0.0.1:7557/cwmp)
@@ -56,6 +59,15 @@ const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--
   --state FILE           persist the event queue there: restarting the agent is a reboot
                          (1 BOOT, pending events kept) instead of a first start (0 BOOTSTRAP)
   --duration S           stop after S seconds (default: run until interrupted)
+  --xmpp JID,PASSWORD,SERVER  keep an XMPP connection (SERVER is host:port, plain TCP) for
+                         Connection Requests (TR-069 Annex K); the bound JID is published in
+                         ManagementServer.ConnReqJabberID
+  --xmpp-allow JID,...   the JIDs allowed to send them (a bare JID allows any resource;
+                         default: any sender)
+  --udp-listen ADDR      accept signed UDP Connection Requests there (Annex G), published in
+                         ManagementServer.UDPConnectionRequestAddress
+  --stun HOST:PORT       learn that address from a STUN server and keep the NAT binding open
+  --no-http-cr           open no HTTP Connection Request listener (ConnectionRequestURL empty)
 HTTP limits of the Connection Request listener:
 ";
 
@@ -82,6 +94,11 @@ const FLAGS: &[(&str, bool)] = &[
     ("cr-rate", true),
     ("connect-timeout", true),
     ("response-timeout", true),
+    ("xmpp", true),
+    ("xmpp-allow", true),
+    ("udp-listen", true),
+    ("stun", true),
+    ("no-http-cr", false),
     ("help", false),
 ];
 
@@ -134,6 +151,24 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
     config.connection_request_limits = Limits::from_flags(flags)?;
     config.response_timeout =
         Duration::from_secs(flags.parse_or("response-timeout", config.response_timeout.as_secs())?);
+    if let Some(x) = flags.get("xmpp") {
+        config.nat.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
+    }
+    if let Some(allowed) = flags.get("xmpp-allow") {
+        config.nat.xmpp_allowed = allowed.split(',').map(str::to_owned).collect();
+    }
+    config.nat.udp_listen = flags.get("udp-listen").map(str::to_owned);
+    if let Some(stun) = flags.get("stun") {
+        let addr = std::net::ToSocketAddrs::to_socket_addrs(stun)
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or_else(|| format!("--stun: cannot resolve {stun:?}"))?;
+        config.nat.stun_server = Some(addr);
+    }
+    config.nat.no_http = flags.has("no-http-cr");
+    if config.nat.no_http && config.nat.xmpp.is_none() && config.nat.udp_listen.is_none() {
+        return Err("--no-http-cr needs --xmpp or --udp-listen".into());
+    }
     let duration = match flags.get("duration") {
         Some(_) => Some(Duration::from_secs(flags.parse_or("duration", 0u64)?)),
         None => None,
@@ -158,9 +193,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut paths = Vec::new();
+    if !config.nat.no_http {
+        paths.push(format!("HTTP on {}", config.connection_request_listen));
+    }
+    if let Some(x) = &config.nat.xmpp {
+        paths.push(format!("XMPP as {} via {}", x.jid, x.server));
+    }
+    if let Some(u) = &config.nat.udp_listen {
+        paths.push(format!("UDP on {u}"));
+    }
     println!(
-        "CPE {} -> ACS {} (Connection Requests on {})",
-        config.serial, config.acs_url, config.connection_request_listen
+        "CPE {} -> ACS {} (Connection Requests: {})",
+        config.serial,
+        config.acs_url,
+        paths.join(", ")
     );
     runtime.block_on(async move {
         // The sender lives as long as the agent: dropping it would not stop the agent.

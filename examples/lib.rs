@@ -11,6 +11,8 @@
 //! | [`transport`], [`http`], [`limits`], [`crlisten`] | hyper server and client, HTTP details, the server's limits, the Connection Request listener |
 //! | [`store`] | sessions and device records in memory or in Redis, for a cluster of ACS nodes |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
+//! | [`natcr`], [`xmpp`], [`udp_cr`], [`stun`] | Connection Requests that reach a CPE behind NAT: XMPP (Annex K), UDP with STUN (Annex G), and the ACS's choice of path |
+//! | [`prosody`], [`coturn`], [`nat_demo`] | private XMPP and STUN servers for the demo and the tests; the demo's XMPP and UDP modes |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
 //! run the same code over loopback HTTP.
@@ -18,6 +20,8 @@
 
 #[path = "src/acs.rs"]
 pub mod acs;
+#[path = "src/coturn.rs"]
+pub mod coturn;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/credentials.rs"]
@@ -34,13 +38,25 @@ pub mod http;
 pub mod inspect;
 #[path = "src/limits.rs"]
 pub mod limits;
+#[path = "src/nat_demo.rs"]
+pub mod nat_demo;
+#[path = "src/natcr.rs"]
+pub mod natcr;
 #[path = "src/policy.rs"]
 pub mod policy;
+#[path = "src/prosody.rs"]
+pub mod prosody;
 #[path = "src/store.rs"]
 pub mod store;
+#[path = "src/stun.rs"]
+pub mod stun;
 #[path = "src/support.rs"]
 pub mod support;
 #[path = "src/transport.rs"]
 pub mod transport;
 #[path = "src/tree.rs"]
 pub mod tree;
+#[path = "src/udp_cr.rs"]
+pub mod udp_cr;
+#[path = "src/xmpp.rs"]
+pub mod xmpp;

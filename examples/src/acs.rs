@@ -27,7 +27,9 @@ use cwmp_session::acs::{self, EndReason, Event, Output};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::digest::{self, Challenge};
 use cwmp_session::{AcsSession, Reply as RpcReply, RpcHandle};
-use cwmp_types::{FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse};
+use cwmp_types::{
+    EventCode, FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse,
+};
 use hyper::header::{
     ALLOW, AUTHORIZATION, CONTENT_ENCODING, HeaderValue, SET_COOKIE, WWW_AUTHENTICATE,
 };
@@ -38,15 +40,17 @@ use tokio::sync::Notify;
 use crate::credentials::{Authenticator, CpeCredentials, Refusal};
 use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, hex, os_random};
 use crate::limits::Limits;
+use crate::natcr::{self, Delivery, Targets};
 use crate::policy::{Provisioning, Stage};
 use crate::support::Stats;
 use crate::transport::{self, Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions};
+use crate::xmpp::{AcsXmpp, XmppAccount};
 
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
 
 /// Longest a Connection Request (both GETs) may take.
-const CONNECTION_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const CONNECTION_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// Problems kept per device record.
 const MAX_PROBLEMS: usize = 32;
 /// Longest ConnectionRequestURL kept (TR-069 Table: string(256)).
@@ -101,6 +105,8 @@ pub struct AcsConfig {
     pub max_devices: usize,
     /// Sessions open at once at most: a further Inform gets `503`.
     pub max_sessions: usize,
+    /// The ACS's own XMPP account, for Connection Requests to devices that publish a JID.
+    pub xmpp: Option<XmppAccount>,
 }
 
 impl Default for AcsConfig {
@@ -121,6 +127,7 @@ impl Default for AcsConfig {
             limits: Limits::default(),
             max_devices: 100_000,
             max_sessions: 10_000,
+            xmpp: None,
         }
     }
 }
@@ -131,6 +138,8 @@ struct DeviceRecord {
     policy: Provisioning,
     connection_request_url: Option<String>,
     connection_request_sent: bool,
+    /// Its JID and UDP address for Connection Requests behind NAT.
+    targets: Targets,
     /// A session of this device is open.
     in_session: bool,
 }
@@ -229,6 +238,10 @@ struct State {
     progress: Notify,
     /// Per-device signals for [`Acs::wait_for`]: only the waiter of that device wakes.
     watchers: Mutex<HashMap<String, Arc<Notify>>>,
+    /// The ACS's XMPP connection, when it has an account.
+    xmpp: Option<AcsXmpp>,
+    /// Every Inform's serial number and events, for [`Acs::informs`].
+    informs: tokio::sync::broadcast::Sender<(String, Vec<EventCode>)>,
 }
 
 /// A running ACS: its address, statistics and per-device state.
@@ -244,7 +257,14 @@ impl Acs {
         let addr = listener
             .local_addr()
             .expect("a bound listener has an address");
+        let xmpp = config.xmpp.as_ref().and_then(|account| {
+            AcsXmpp::start(account)
+                .inspect_err(|e| eprintln!("acs: XMPP account {}: {e}", account.jid))
+                .ok()
+        });
         let state = Arc::new(State {
+            xmpp,
+            informs: tokio::sync::broadcast::channel(1024).0,
             base_url: config
                 .public_base_url
                 .clone()
@@ -375,6 +395,23 @@ impl Acs {
         let _ = tokio::time::timeout(Duration::from_secs(1), self.state.progress.notified()).await;
     }
 
+    /// Sends a Connection Request to a device now, by the path its last Inform allows: XMPP
+    /// when it published a JID (and this ACS has an XMPP account), else UDP, else HTTP.
+    pub async fn connection_request(&self, serial: &str) -> Result<Delivery, String> {
+        let targets = {
+            let devices = self.state.devices.lock().expect("lock");
+            let d = devices.get(serial).ok_or("unknown device")?;
+            d.connection_request_targets()
+        };
+        self.state.send_connection_request(serial, &targets).await
+    }
+
+    /// Every Inform from now on: the device's serial number and the events it carries (a
+    /// receiver that falls more than 1,024 Informs behind loses the oldest).
+    pub fn informs(&self) -> tokio::sync::broadcast::Receiver<(String, Vec<EventCode>)> {
+        self.state.informs.subscribe()
+    }
+
     /// Sessions currently open.
     pub fn open_sessions(&self) -> usize {
         self.state.sessions.lock().expect("lock").by_id.len()
@@ -384,6 +421,14 @@ impl Acs {
     /// POSTs of its CPE).
     pub fn peak_open_sessions(&self) -> usize {
         self.state.sessions.lock().expect("lock").peak
+    }
+}
+
+impl DeviceRecord {
+    fn connection_request_targets(&self) -> Targets {
+        let mut targets = self.targets.clone();
+        targets.url = self.connection_request_url.clone();
+        targets
     }
 }
 
@@ -596,6 +641,8 @@ impl State {
                 }
                 let serial = inform.device_id.serial_number.clone();
                 self.abandon_previous(running, &serial);
+                let codes = inform.event.iter().map(|e| e.event_code.clone()).collect();
+                let _ = self.informs.send((serial.clone(), codes));
                 if self.config.verbose {
                     let events: Vec<_> =
                         inform.event.iter().map(|e| e.event_code.as_str()).collect();
@@ -621,6 +668,7 @@ impl State {
                             policy,
                             connection_request_url: None,
                             connection_request_sent: false,
+                            targets: Targets::default(),
                             in_session: false,
                         }
                     });
@@ -628,6 +676,7 @@ impl State {
                     if let Some(url) = connection_request_url(&inform) {
                         record.connection_request_url = Some(url);
                     }
+                    record.targets.update(&inform);
                     self.tracked(record, |d| d.policy.on_inform(&inform))
                 };
                 running.serial = Some(serial);
@@ -805,40 +854,66 @@ impl State {
             d.in_session = false;
             if d.policy.wants_connection_request() && !d.connection_request_sent {
                 d.connection_request_sent = true;
-                d.connection_request_url.clone()
+                Some(d.connection_request_targets())
             } else {
                 None
             }
         };
         self.signal(serial);
-        if let Some(url) = target {
+        if let Some(targets) = target {
             let state = self.clone();
             let serial = serial.clone();
             tokio::spawn(async move {
-                let sent = tokio::time::timeout(
-                    CONNECTION_REQUEST_TIMEOUT,
-                    connection_request(
-                        &url,
-                        &state.config.connection_request_credentials,
-                        &os_random::<16>(),
-                    ),
-                )
-                .await
-                .unwrap_or_else(|_| Err("no answer in time".to_owned()));
-                if let Err(e) = sent {
-                    Stats::bump(&state.stats.failures);
-                    {
-                        let mut devices = state.devices.lock().expect("lock");
-                        if let Some(d) = devices.get_mut(&serial) {
-                            state.tracked(d, |d| {
-                                d.policy.problems.push(format!("connection request: {e}"));
-                            });
-                        }
-                    }
-                    state.signal(&serial);
-                }
+                let _ = state.send_connection_request(&serial, &targets).await;
             });
         }
+    }
+
+    /// Sends a Connection Request by the path the device's published addresses allow
+    /// ([`natcr::deliver`]); logs the outcome, and records a failure as a problem of the device.
+    async fn send_connection_request(
+        self: &Arc<Self>,
+        serial: &str,
+        targets: &Targets,
+    ) -> Result<Delivery, String> {
+        let credentials = &self.config.connection_request_credentials;
+        let result =
+            natcr::deliver(targets, self.xmpp.as_ref(), credentials, os_random::<8>()).await;
+        match &result {
+            Ok(delivery) if self.config.verbose => {
+                eprintln!(
+                    "acs: {}: connection request over {}: ok",
+                    log_text(serial),
+                    delivery.path
+                );
+                for line in &delivery.detail {
+                    eprintln!("acs:     {}", log_text(line));
+                }
+            }
+            Ok(_) => {}
+            Err((path, e)) => {
+                if self.config.verbose {
+                    eprintln!(
+                        "acs: {}: connection request over {path}: {}",
+                        log_text(serial),
+                        log_text(e)
+                    );
+                }
+                Stats::bump(&self.stats.failures);
+                {
+                    let mut devices = self.devices.lock().expect("lock");
+                    if let Some(d) = devices.get_mut(serial) {
+                        self.tracked(d, |d| {
+                            d.policy
+                                .problems
+                                .push(format!("connection request over {path}: {e}"));
+                        });
+                    }
+                }
+                self.signal(serial);
+            }
+        }
+        result.map_err(|(path, e)| format!("{path}: {e}"))
     }
 
     /// Wakes whoever waits on this device, and on any progress.

@@ -39,6 +39,7 @@ use crate::crlisten::{self, ListenOptions, Verifier};
 use crate::device::{Device, describe};
 use crate::http::{ContentCoding, SplitMix64, hex, os_random};
 use crate::limits::Limits;
+use crate::natcr::{NatConfig, NatPaths};
 use crate::support::Stats;
 use crate::transport::{self, ClientError, Reply as HttpReply, SessionClient};
 use crate::tree::{DeviceIdentity, ParameterTree};
@@ -101,6 +102,8 @@ pub struct AgentConfig {
     /// connection could not be made). A response is awaited as long as the session machine's
     /// response timeout allows.
     pub connect_timeout: Duration,
+    /// Connection Requests over XMPP or UDP (STUN), and whether the HTTP listener runs.
+    pub nat: NatConfig,
 }
 
 impl AgentConfig {
@@ -136,6 +139,7 @@ impl AgentConfig {
                 String::new(),
             )
             .response_timeout,
+            nat: NatConfig::default(),
         }
     }
 }
@@ -195,21 +199,33 @@ pub async fn run(
     stats: Arc<Stats>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<AgentReport> {
-    let listener = transport::bind_with_backlog(
-        &config.connection_request_listen,
-        config.connection_request_limits.backlog,
-    )
-    .await?;
-    let local = listener.local_addr()?;
-    let host = if local.ip().is_unspecified() {
-        std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
-    } else {
-        local
+    // Without the HTTP listener (a device reached over XMPP or UDP only) no port is open and
+    // the ConnectionRequestURL is empty.
+    let listener = match config.nat.no_http {
+        true => None,
+        false => Some(
+            transport::bind_with_backlog(
+                &config.connection_request_listen,
+                config.connection_request_limits.backlog,
+            )
+            .await?,
+        ),
     };
-    let cr_url = config
-        .connection_request_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{host}/cr/{}", hex(&os_random::<16>())));
+    let cr_url = match &listener {
+        Some(listener) => {
+            let local = listener.local_addr()?;
+            let host = if local.ip().is_unspecified() {
+                std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
+            } else {
+                local
+            };
+            config
+                .connection_request_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{host}/cr/{}", hex(&os_random::<16>())))
+        }
+        None => String::new(),
+    };
     let cr_path = cr_url
         .parse::<Uri>()
         .map(|u| u.path().to_owned())
@@ -249,7 +265,7 @@ pub async fn run(
             Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(challenge(false)),
         }
     });
-    if config.echo {
+    if config.echo && !cr_url.is_empty() {
         println!("Connection Request URL: {cr_url}");
     }
     let listen_options = ListenOptions {
@@ -258,7 +274,9 @@ pub async fn run(
         limits: config.connection_request_limits.clone(),
         ..ListenOptions::default()
     };
-    let mut connection_requests = crlisten::listen_with(listener, listen_options, verifier);
+    let mut connection_requests =
+        listener.map(|l| crlisten::listen_with(l, listen_options, verifier));
+    let mut nat = NatPaths::start(&config.nat, cr_credentials.clone()).await?;
 
     let identity = DeviceIdentity::example(config.serial.clone());
     let mut tree = initial_tree(&identity, &config, &cr_url);
@@ -315,6 +333,7 @@ pub async fn run(
                 &mut cpe,
                 &mut device,
                 &mut connection_requests,
+                &mut nat,
                 &mut shutdown,
             )
             .await
@@ -539,7 +558,8 @@ impl Agent {
         &mut self,
         cpe: &mut CpeSession,
         device: &mut Device,
-        connection_requests: &mut crlisten::ConnectionRequests,
+        connection_requests: &mut Option<crlisten::ConnectionRequests>,
+        nat: &mut NatPaths,
         shutdown: &mut watch::Receiver<bool>,
     ) -> BootEnd {
         loop {
@@ -548,10 +568,9 @@ impl Agent {
                     Output::SendHttp(request) => self.send(cpe, request).await,
                     Output::Event(Event::InformDue { .. }) => {
                         self.note(format!("---- session {} ----", self.report.sessions + 1));
-                        let args = InformArgs::new(
-                            DateTime::from_unix(unix_now()),
-                            device.tree.inform_parameters(),
-                        );
+                        let mut parameters = device.tree.inform_parameters();
+                        nat.add_inform_parameters(&mut parameters);
+                        let args = InformArgs::new(DateTime::from_unix(unix_now()), parameters);
                         if let Err(e) = cpe.start_session(Instant::now(), args) {
                             self.report
                                 .problems
@@ -651,11 +670,33 @@ impl Agent {
                     let (_, download) = self.scheduled_downloads.remove(0);
                     self.download(cpe, &download).await;
                 }
-                Some(()) = connection_requests.recv() => {
+                Some(()) = async {
+                    match connection_requests.as_mut() {
+                        Some(c) => c.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
                     self.note("ACS → CPE  GET Connection Request (digest verified)".into());
                     let event = EventStruct::new(EventCode::ConnectionRequest);
                     if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
                         self.report.problems.push(format!("connection request: {e}"));
+                    }
+                }
+                notice = nat.recv() => {
+                    for line in notice.lines {
+                        self.note(line);
+                    }
+                    let codes = [
+                        (notice.connection_request, EventCode::ConnectionRequest),
+                        (notice.value_change, EventCode::ValueChange),
+                    ];
+                    for (due, code) in codes {
+                        if due {
+                            let event = EventStruct::new(code);
+                            if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
+                                self.report.problems.push(format!("connection request: {e}"));
+                            }
+                        }
                     }
                 }
                 changed = shutdown.changed() => {
