@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `200` with an envelope | the session goes on (InformResponse, a response to a CPE request, or an ACS request for the application) |
 //! | `204`, or `200` with an empty body | the ACS has nothing more: the session ends successfully (or, if that response released HoldRequests, the held-back CPE requests are sent first) |
-//! | `401` | the same message again with [`SendReason::Authenticate`]; the transport adds `Authorization` from the challenge; [`Config::max_auth_attempts`] `401`s in a row fail the session |
+//! | `401` | the same message again with [`SendReason::Authenticate`]: with [`Config::credentials`] the machine answers the `WWW-Authenticate` challenge itself ([`HttpRequest::authorization`]; Digest, or Basic over `https`), else the transport adds `Authorization`; [`Config::max_auth_attempts`] `401`s in a row fail the session, but a `stale=true` challenge with a new nonce only renews the nonce and never counts (at most [`MAX_STALE_RENEWALS`] in a row) |
 //! | `301`/`302`/`303`/`307`/`308` with `Location` | the same message again to that URL, which is kept for the rest of the session; more than [`Config::max_redirects`] per session fail it |
 //! | any other status with a SOAP Fault as its body (the SOAP 1.1 HTTP binding uses `500`) | the fault is handled exactly as under `200` (8005 resends, 8006 to the Inform lowers the version, …) |
 //! | any other status | the session fails ([`Failure::HttpStatus`]) |
@@ -51,6 +51,8 @@ use cwmp_types::{
     ScheduleDownload, Upload, Validate,
 };
 
+use crate::auth::{AuthState, is_stale_renewal};
+use crate::connreq::Credentials;
 use crate::http::{CONTENT_TYPE_XML, HttpRequest, IncomingResponse, SendReason, is_empty_body};
 use crate::queue::{CpeRequest, EventQueue, Snapshot};
 use crate::rng::SplitMix64;
@@ -59,6 +61,12 @@ use crate::{Limit, Misuse, Reply, RetryPolicy, RpcHandle, SessionError};
 
 /// Most ScheduleInform timers armed at once.
 pub const MAX_SCHEDULED_INFORMS: usize = 64;
+
+/// Most `stale=true` challenges answered in a row for one message (they do not count as
+/// refusals; this only stops an ACS that renews the nonce forever).
+pub const MAX_STALE_RENEWALS: u32 = 8;
+
+pub use crate::auth::ChallengeError;
 
 /// CPE settings. Build with [`Config::new`] and adjust the public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,8 +92,13 @@ pub struct Config {
     /// Redirects followed per session (default 5).
     pub max_redirects: u32,
     /// Consecutive `401`s accepted for one message before the session fails (default 2:
-    /// the challenge, then one answer with credentials).
+    /// the challenge, then one answer with credentials). A `stale=true` renewal of the nonce
+    /// does not count.
     pub max_auth_attempts: u32,
+    /// `ManagementServer.Username` and `.Password` (default `None`). With them the machine
+    /// answers the ACS's `401` challenges itself and fills [`HttpRequest::authorization`];
+    /// without them the transport adds `Authorization`.
+    pub credentials: Option<Credentials>,
     /// How often one CPE request is resent in a session after fault 8005 (default 4).
     pub max_request_retries: u32,
     /// `cwmp:SessionTimeout` (seconds) sent in the Inform header when the session version is
@@ -112,6 +125,7 @@ impl Config {
             fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
             max_redirects: 5,
             max_auth_attempts: 2,
+            credentials: None,
             max_request_retries: 4,
             session_timeout: None,
             active_notification_throttle: Duration::ZERO,
@@ -187,6 +201,9 @@ pub enum Failure {
     /// The ACS kept answering `401`.
     #[error("authentication failed")]
     AuthenticationFailed,
+    /// The ACS's challenge cannot be answered with [`Config::credentials`].
+    #[error("cannot answer the ACS's challenge: {0}")]
+    UnusableChallenge(ChallengeError),
     /// The ACS's body could not be decoded.
     #[error("undecodable response: {0}")]
     UndecodableResponse(DecodeError),
@@ -383,6 +400,9 @@ struct Active {
     url: String,
     redirects: u32,
     auth_attempts: u32,
+    stale_renewals: u32,
+    /// The challenge answered on every POST (with [`Config::credentials`]).
+    auth: Option<AuthState>,
     request_retries: u32,
     version: CwmpVersion,
     snapshot: Snapshot,
@@ -547,6 +567,8 @@ impl CpeSession {
             url: self.config.acs_url.clone(),
             redirects: 0,
             auth_attempts: 0,
+            stale_renewals: 0,
+            auth: None,
             request_retries: 0,
             version,
             snapshot,
@@ -947,7 +969,11 @@ impl CpeSession {
     }
 
     fn send_last(&mut self, reason: SendReason) {
-        let Some(a) = &self.active else { return };
+        let Some(a) = &mut self.active else { return };
+        let authorization = match (&mut a.auth, &self.config.credentials) {
+            (Some(auth), Some(credentials)) => Some(auth.authorization(credentials, &a.url)),
+            _ => None,
+        };
         let empty = a.last.body.is_empty();
         self.outputs.push_back(Output::SendHttp(HttpRequest {
             url: a.url.clone(),
@@ -956,6 +982,7 @@ impl CpeSession {
             soap_action: a.last.soap_action.clone(),
             is_empty_post: empty,
             reason,
+            authorization,
         }));
     }
 
@@ -970,16 +997,33 @@ impl CpeSession {
         let status = response.status;
         let Some(a) = &mut self.active else { return };
         if status == 401 {
-            a.auth_attempts += 1;
-            if a.auth_attempts >= self.config.max_auth_attempts.max(1) {
-                self.fail(Failure::AuthenticationFailed);
+            let challenge = response.www_authenticate;
+            let stale = challenge.is_some_and(|h| is_stale_renewal(h, a.auth.as_ref()));
+            if stale && a.stale_renewals < MAX_STALE_RENEWALS {
+                // A new nonce for right credentials: no refusal.
+                a.stale_renewals += 1;
             } else {
-                self.rearm();
-                self.send_last(SendReason::Authenticate);
+                a.auth_attempts += 1;
+                if a.auth_attempts >= self.config.max_auth_attempts.max(1) {
+                    self.fail(Failure::AuthenticationFailed);
+                    return;
+                }
             }
+            if let (Some(header), Some(_)) = (challenge, &self.config.credentials) {
+                match AuthState::from_challenge(header, &a.url, self.rng.next_u64()) {
+                    Ok(auth) => a.auth = Some(auth),
+                    Err(e) => {
+                        self.fail(Failure::UnusableChallenge(e));
+                        return;
+                    }
+                }
+            }
+            self.rearm();
+            self.send_last(SendReason::Authenticate);
             return;
         }
         a.auth_attempts = 0;
+        a.stale_renewals = 0;
         if matches!(status, 301 | 302 | 303 | 307 | 308) {
             let Some(location) = response.location.filter(|l| !l.trim().is_empty()) else {
                 self.fail(Failure::HttpStatus(status));
@@ -991,6 +1035,8 @@ impl CpeSession {
                 return;
             }
             a.url = location.trim().to_owned();
+            // Credentials go to the new target only when it asks for them.
+            a.auth = None;
             self.rearm();
             self.send_last(SendReason::Redirect);
             return;

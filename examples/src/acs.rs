@@ -142,7 +142,8 @@ struct State {
     base_url: String,
     sessions: Mutex<Sessions>,
     devices: Mutex<HashMap<String, DeviceRecord>>,
-    issuer: NonceIssuer,
+    /// Locked: verifying records each nonce count, so a replayed request is refused.
+    issuer: Mutex<NonceIssuer>,
     rng: Mutex<SplitMix64>,
     stats: Arc<Stats>,
     /// Signalled whenever a device completes the scenario or fails.
@@ -181,7 +182,7 @@ impl Acs {
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{addr}")),
-            issuer: NonceIssuer::new(&seed, REALM, Algorithm::Md5, 300),
+            issuer: Mutex::new(NonceIssuer::new(&seed, REALM, Algorithm::Md5, 300)),
             rng: Mutex::new(rng),
             sessions: Mutex::new(Sessions::default()),
             devices: Mutex::new(HashMap::new()),
@@ -312,7 +313,10 @@ impl State {
         let value = if self.config.basic_auth {
             basic::challenge(REALM)
         } else {
-            self.issuer.challenge(unix_now(), &self.random(), stale)
+            self.issuer
+                .lock()
+                .expect("lock")
+                .challenge(unix_now(), &self.random(), stale)
         };
         Reply::status(StatusCode::UNAUTHORIZED).with_header(
             WWW_AUTHENTICATE,
@@ -426,11 +430,15 @@ impl State {
         if self.config.basic_auth {
             return basic::verify(header, creds).map_err(|_| self.challenge(false));
         }
-        match self
-            .issuer
-            .verify(header, "POST", req.uri.path(), unix_now(), |user| {
-                (user == creds.username).then(|| creds.password.clone())
-            }) {
+        // The lock is released before a challenge (which locks again) is built.
+        let verified = self.issuer.lock().expect("lock").verify(
+            header,
+            "POST",
+            req.uri.path(),
+            unix_now(),
+            |user| (user == creds.username).then(|| creds.password.clone()),
+        );
+        match verified {
             Ok(_) => Ok(()),
             Err(VerifyError::Stale) => Err(self.challenge(true)),
             Err(_) => Err(self.challenge(false)),

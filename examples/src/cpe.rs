@@ -185,7 +185,13 @@ pub async fn run(
         .unwrap_or_else(|| format!("http://{host}/cr"));
     let mut rng = SplitMix64::new(config.seed);
     let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
-    let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
+    // Locked: verifying records each nonce count, so a replayed request is refused.
+    let issuer = Arc::new(std::sync::Mutex::new(NonceIssuer::new(
+        &secret,
+        "cwmp-rs CPE",
+        Algorithm::Md5,
+        60,
+    )));
     // Shared with the agent, which changes them when the ACS sets
     // ManagementServer.ConnectionRequestUsername/Password.
     let cr_credentials = Arc::new(std::sync::Mutex::new(
@@ -199,7 +205,7 @@ pub async fn run(
         let challenge = |stale| {
             HttpReply::status(StatusCode::UNAUTHORIZED).with_header(
                 WWW_AUTHENTICATE,
-                HeaderValue::from_str(&issuer.challenge(now, &random, stale))
+                HeaderValue::from_str(&issuer.lock().expect("lock").challenge(now, &random, stale))
                     .expect("a challenge is a valid header value"),
             )
         };
@@ -212,9 +218,14 @@ pub async fn run(
         };
         let uri = req.uri.path_and_query().map_or("/", |p| p.as_str());
         let creds = creds.lock().expect("lock").clone();
-        match issuer.verify(header, "GET", uri, now, |u| {
-            (u == creds.username).then(|| creds.password.clone())
-        }) {
+        // The lock is released before a challenge (which locks again) is built.
+        let verified = issuer
+            .lock()
+            .expect("lock")
+            .verify(header, "GET", uri, now, |u| {
+                (u == creds.username).then(|| creds.password.clone())
+            });
+        match verified {
             Ok(_) => Ok(()),
             Err(VerifyError::Stale) => Err(challenge(true)),
             Err(_) => Err(challenge(false)),
