@@ -44,7 +44,7 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use bytes::Bytes;
-use cwmp_soap::{Charset, DecodeError, DecodeOptions};
+use cwmp_soap::{Charset, DecodeError, DecodeOptions, Warning};
 use cwmp_types::{
     Body, ChangeDuState, CwmpVersion, DateTime, DeviceIdStruct, Download, Envelope, EventCode,
     EventStruct, Fault, FaultCode, Inform, ParameterValueStruct, Request, Response,
@@ -107,6 +107,10 @@ pub struct Config {
     /// `DefaultActiveNotificationThrottle`: the least time since the last successful session
     /// before a session opened only for `4 VALUE CHANGE` (default zero).
     pub active_notification_throttle: Duration,
+    /// How the ACS's bodies are decoded: limits, leniency switches, and the charset used
+    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub decode: DecodeOptions,
     /// Seed of the internal PRNG (SplitMix64) that picks retry waits within the spec's window
     /// and the phase of Unknown-Time schedules. Give each device a different seed (e.g. from
     /// its serial number and a hardware random number) so a fleet does not retry in lockstep.
@@ -129,6 +133,7 @@ impl Config {
             max_request_retries: 4,
             session_timeout: None,
             active_notification_throttle: Duration::ZERO,
+            decode: DecodeOptions::default(),
             seed: 0,
         }
     }
@@ -303,6 +308,10 @@ pub enum Event {
         /// Method not supported and 8003 Invalid arguments, which would fail again).
         retained: bool,
     },
+    /// The ACS's last message decoded, but the decoder had to repair or guess (an
+    /// `arrayType` that lies about its count, a missing element, a charset conversion, …);
+    /// comes before the events of that message. Worth logging against the ACS.
+    DecodeWarnings(Vec<Warning>),
     /// The session ended.
     SessionEnded(SessionEnd),
 }
@@ -831,6 +840,12 @@ impl CpeSession {
         self.active.as_ref().map(|a| a.version)
     }
 
+    /// Whether the ACS holds back this CPE's requests: its last envelope in the running
+    /// session carried `HoldRequests` true (`false` outside a session).
+    pub fn hold_requests(&self) -> bool {
+        self.active.as_ref().is_some_and(|a| a.hold)
+    }
+
     /// The URL the running session posts to (differs from the config after a redirect).
     pub fn url(&self) -> Option<&str> {
         self.active.as_ref().map(|a| a.url.as_str())
@@ -1046,7 +1061,7 @@ impl CpeSession {
         let fault = if (200..300).contains(&status) {
             None
         } else {
-            match decode_response(&response) {
+            match decode_response(&response, &self.config.decode) {
                 Ok(d) if matches!(d.envelope.body, Body::Fault(_)) => Some(d),
                 _ => {
                     self.fail(Failure::HttpStatus(status));
@@ -1076,17 +1091,25 @@ impl CpeSession {
             }
         }
         if let Some(d) = fault {
-            self.on_envelope(d.envelope);
+            self.on_decoded(d);
             return;
         }
         if is_empty_body(response.body) {
             self.on_empty();
             return;
         }
-        match decode_response(&response) {
-            Ok(d) => self.on_envelope(d.envelope),
+        match decode_response(&response, &self.config.decode) {
+            Ok(d) => self.on_decoded(d),
             Err(e) => self.fail(Failure::UndecodableResponse(e)),
         }
+    }
+
+    fn on_decoded(&mut self, decoded: cwmp_soap::Decoded) {
+        if !decoded.warnings.is_empty() {
+            self.outputs
+                .push_back(Output::Event(Event::DecodeWarnings(decoded.warnings)));
+        }
+        self.on_envelope(decoded.envelope);
     }
 
     fn on_empty(&mut self) {
@@ -1394,13 +1417,19 @@ fn next_tick(start: Instant, interval: Duration, now: Instant) -> Instant {
     later(start, interval.saturating_mul(k))
 }
 
-/// Decodes the ACS's body, with the charset of its `Content-Type`.
-fn decode_response(response: &IncomingResponse<'_>) -> Result<cwmp_soap::Decoded, DecodeError> {
-    let mut opts = DecodeOptions::default();
-    if let Some(ct) = response.content_type {
-        opts.charset = Charset::from_content_type(ct);
+/// Decodes the ACS's body with `options`, in the charset its `Content-Type` names if any.
+fn decode_response(
+    response: &IncomingResponse<'_>,
+    options: &DecodeOptions,
+) -> Result<cwmp_soap::Decoded, DecodeError> {
+    match response.content_type.map(Charset::from_content_type) {
+        Some(charset) if charset != Charset::Detect && charset != options.charset => {
+            let mut options = options.clone();
+            options.charset = charset;
+            cwmp_soap::decode_with(response.body, &options)
+        }
+        _ => cwmp_soap::decode_with(response.body, options),
     }
-    cwmp_soap::decode_with(response.body, &opts)
 }
 
 fn set_hold(a: &mut Active, hold: bool) {

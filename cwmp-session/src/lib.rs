@@ -38,6 +38,7 @@
 //!    * [`cpe::Event::InformDue`]: call [`CpeSession::start_session`] with the current
 //!      wall-clock time and the Inform's parameters.
 //!    * [`cpe::Event::AcsRequest`]: do what the ACS asks and call [`CpeSession::respond`].
+//!    * [`cpe::Event::DecodeWarnings`]: what the decoder repaired in the ACS's last message.
 //!    * [`cpe::Event::SessionEnded`]: persist [`CpeSession::event_queue`], then perform
 //!      the [`cpe::Deferred`] actions (reboot, factory reset, downloads, …).
 //! 3. Wait until [`CpeSession::poll_timeout`] (or until the application has something:
@@ -142,6 +143,8 @@
 //!    * [`acs::Event::RpcResponse`] / [`acs::Event::RpcFault`] / [`acs::Event::RpcFailed`]:
 //!      the outcome of a queued request.
 //!    * [`acs::Event::AwaitingRequests`]: queue the next request or call [`AcsSession::finish`].
+//!    * [`acs::Event::Diagnostic`] / [`acs::Event::DecodeWarnings`]: log them (typed
+//!      [`acs::DiagnosticCode`], decoder [`cwmp_soap::Warning`]s).
 //!    * [`acs::Output::SendHttp`]: write the HTTP response; if `session_ended`, drop the
 //!      session and its cookie.
 //! 4. Until the next POST, wake up at [`AcsSession::poll_timeout`] and feed
@@ -215,6 +218,7 @@ pub mod acs;
 mod auth;
 pub mod connreq;
 pub mod cpe;
+mod diagnostic;
 mod error;
 mod handle;
 pub mod http;
