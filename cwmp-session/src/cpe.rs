@@ -285,6 +285,13 @@ pub enum Event {
         version: CwmpVersion,
     },
     /// The ACS sent a request: answer it with [`CpeSession::respond`].
+    ///
+    /// It is handed over as received (lenient in), limits unchecked. What the application
+    /// must send back later goes through strict out: a Download whose CommandKey is longer
+    /// than 32 characters could never be reported by its TransferComplete
+    /// ([`CpeSession::queue_request`] refuses it), so answer such a request with fault 9003
+    /// (check it with [`cwmp_types::Validate`]). The machine itself echoes a Reboot's or
+    /// ScheduleInform's CommandKey as received.
     AcsRequest {
         /// Pass it back to `respond`.
         handle: RpcHandle,
