@@ -238,15 +238,29 @@ fn diagnostics_are_typed_and_a_timeout_produces_one() {
 fn the_cpes_session_timeout_and_hold_requests_are_readable() {
     let mut env = inform_env();
     env.header.session_timeout = Some(120);
-    let mut a = Acs::with(acs::Config::default());
+    let mut config = acs::Config::default();
+    config.decode.max_depth = 20;
+    config.decode.charset = Charset::Latin1;
+    config.response_id_policy = ResponseIdPolicy::Accept;
+    let mut a = Acs::with(config);
     assert_eq!(a.s.cpe_session_timeout(), None);
     a.post(&enc(&env));
     assert_eq!(a.s.cpe_session_timeout(), Some(Duration::from_secs(120)));
     #[cfg(feature = "serde")]
     {
+        // Stored between POSTs: the new state and settings survive.
         let json = serde_json::to_string(&a.s).unwrap();
         let back: AcsSession = serde_json::from_str(&json).unwrap();
         assert_eq!(back.cpe_session_timeout(), Some(Duration::from_secs(120)));
+        assert_eq!(back.config(), a.s.config());
+        let mut cpe = Pair::config();
+        cpe.decode.max_text_len = 1000;
+        cpe.credentials = Some(cwmp_session::connreq::Credentials::new("u", "p"));
+        let json = serde_json::to_string(&cpe).unwrap();
+        assert_eq!(
+            serde_json::from_str::<cwmp_session::cpe::Config>(&json).unwrap(),
+            cpe
+        );
     }
 
     // HoldRequests on both sides.
