@@ -10,7 +10,7 @@
 //! |---|---|
 //! | `200` with an envelope | the session goes on (InformResponse, a response to a CPE request, or an ACS request for the application) |
 //! | `204`, or `200` with an empty body | the ACS has nothing more: the session ends successfully (or, if that response released HoldRequests, the held-back CPE requests are sent first) |
-//! | `401` | the same message again with [`SendReason::Authenticate`]; the transport adds `Authorization` from the challenge; [`Config::max_auth_attempts`] `401`s in a row fail the session |
+//! | `401` | the same message again with [`SendReason::Authenticate`]: with [`Config::credentials`] the machine answers the `WWW-Authenticate` challenge itself ([`HttpRequest::authorization`]; Digest, or Basic over `https`), else the transport adds `Authorization`; [`Config::max_auth_attempts`] `401`s in a row fail the session, but a `stale=true` challenge with a new nonce only renews the nonce and never counts (at most [`MAX_STALE_RENEWALS`] in a row) |
 //! | `301`/`302`/`303`/`307`/`308` with `Location` | the same message again to that URL, which is kept for the rest of the session; more than [`Config::max_redirects`] per session fail it |
 //! | any other status with a SOAP Fault as its body (the SOAP 1.1 HTTP binding uses `500`) | the fault is handled exactly as under `200` (8005 resends, 8006 to the Inform lowers the version, …) |
 //! | any other status | the session fails ([`Failure::HttpStatus`]) |
@@ -48,13 +48,15 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use bytes::Bytes;
-use cwmp_soap::{Charset, DecodeError, DecodeOptions};
+use cwmp_soap::{Charset, DecodeError, DecodeOptions, Warning};
 use cwmp_types::{
     Body, ChangeDuState, CwmpVersion, DateTime, DeviceIdStruct, Download, Envelope, EventCode,
     EventStruct, Fault, FaultCode, Inform, ParameterValueStruct, Request, Response,
     ScheduleDownload, Upload, Validate,
 };
 
+use crate::auth::{AuthState, is_stale_renewal};
+use crate::connreq::Credentials;
 use crate::http::{CONTENT_TYPE_XML, HttpRequest, IncomingResponse, SendReason, is_empty_body};
 use crate::queue::{CpeRequest, EventQueue, Snapshot};
 use crate::rng::SplitMix64;
@@ -63,6 +65,12 @@ use crate::{Limit, Misuse, Reply, RetryPolicy, RpcHandle, SessionError};
 
 /// Most ScheduleInform timers armed at once.
 pub const MAX_SCHEDULED_INFORMS: usize = 64;
+
+/// Most `stale=true` challenges answered in a row for one message (they do not count as
+/// refusals; this only stops an ACS that renews the nonce forever).
+pub const MAX_STALE_RENEWALS: u32 = 8;
+
+pub use crate::auth::ChallengeError;
 
 /// CPE settings. Build with [`Config::new`] and adjust the public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,8 +96,13 @@ pub struct Config {
     /// Redirects followed per session (default 5).
     pub max_redirects: u32,
     /// Consecutive `401`s accepted for one message before the session fails (default 2:
-    /// the challenge, then one answer with credentials).
+    /// the challenge, then one answer with credentials). A `stale=true` renewal of the nonce
+    /// does not count.
     pub max_auth_attempts: u32,
+    /// `ManagementServer.Username` and `.Password` (default `None`). With them the machine
+    /// answers the ACS's `401` challenges itself and fills [`HttpRequest::authorization`];
+    /// without them the transport adds `Authorization`.
+    pub credentials: Option<Credentials>,
     /// How often one CPE request is resent in a session after fault 8005 (default 4).
     pub max_request_retries: u32,
     /// `cwmp:SessionTimeout` (seconds) sent in the Inform header when the session version is
@@ -98,6 +111,10 @@ pub struct Config {
     /// `DefaultActiveNotificationThrottle`: the least time since the last successful session
     /// before a session opened only for `4 VALUE CHANGE` (default zero).
     pub active_notification_throttle: Duration,
+    /// How the ACS's bodies are decoded: limits, leniency switches, and the charset used
+    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub decode: DecodeOptions,
     /// Seed of the internal PRNG (SplitMix64) that picks retry waits within the spec's window
     /// and the phase of Unknown-Time schedules. Give each device a different seed (e.g. from
     /// its serial number and a hardware random number) so a fleet does not retry in lockstep.
@@ -116,9 +133,11 @@ impl Config {
             fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
             max_redirects: 5,
             max_auth_attempts: 2,
+            credentials: None,
             max_request_retries: 4,
             session_timeout: None,
             active_notification_throttle: Duration::ZERO,
+            decode: DecodeOptions::default(),
             seed: 0,
         }
     }
@@ -191,6 +210,9 @@ pub enum Failure {
     /// The ACS kept answering `401`.
     #[error("authentication failed")]
     AuthenticationFailed,
+    /// The ACS's challenge cannot be answered with [`Config::credentials`].
+    #[error("cannot answer the ACS's challenge: {0}")]
+    UnusableChallenge(ChallengeError),
     /// The ACS's body could not be decoded.
     #[error("undecodable response: {0}")]
     UndecodableResponse(DecodeError),
@@ -273,6 +295,13 @@ pub enum Event {
         version: CwmpVersion,
     },
     /// The ACS sent a request: answer it with [`CpeSession::respond`].
+    ///
+    /// It is handed over as received (lenient in), limits unchecked. What the application
+    /// must send back later goes through strict out: a Download whose CommandKey is longer
+    /// than 32 characters could never be reported by its TransferComplete
+    /// ([`CpeSession::queue_request`] refuses it), so answer such a request with fault 9003
+    /// (check it with [`cwmp_types::Validate`]). The machine itself echoes a Reboot's or
+    /// ScheduleInform's CommandKey as received.
     AcsRequest {
         /// Pass it back to `respond`.
         handle: RpcHandle,
@@ -296,6 +325,10 @@ pub enum Event {
         /// Method not supported and 8003 Invalid arguments, which would fail again).
         retained: bool,
     },
+    /// The ACS's last message decoded, but the decoder had to repair or guess (an
+    /// `arrayType` that lies about its count, a missing element, a charset conversion, …);
+    /// comes before the events of that message. Worth logging against the ACS.
+    DecodeWarnings(Vec<Warning>),
     /// The session ended.
     SessionEnded(SessionEnd),
 }
@@ -393,6 +426,9 @@ struct Active {
     url: String,
     redirects: u32,
     auth_attempts: u32,
+    stale_renewals: u32,
+    /// The challenge answered on every POST (with [`Config::credentials`]).
+    auth: Option<AuthState>,
     request_retries: u32,
     version: CwmpVersion,
     snapshot: Snapshot,
@@ -557,6 +593,8 @@ impl CpeSession {
             url: self.config.acs_url.clone(),
             redirects: 0,
             auth_attempts: 0,
+            stale_renewals: 0,
+            auth: None,
             request_retries: 0,
             version,
             snapshot,
@@ -819,6 +857,12 @@ impl CpeSession {
         self.active.as_ref().map(|a| a.version)
     }
 
+    /// Whether the ACS holds back this CPE's requests: its last envelope in the running
+    /// session carried `HoldRequests` true (`false` outside a session).
+    pub fn hold_requests(&self) -> bool {
+        self.active.as_ref().is_some_and(|a| a.hold)
+    }
+
     /// The URL the running session posts to (differs from the config after a redirect).
     pub fn url(&self) -> Option<&str> {
         self.active.as_ref().map(|a| a.url.as_str())
@@ -957,7 +1001,11 @@ impl CpeSession {
     }
 
     fn send_last(&mut self, reason: SendReason) {
-        let Some(a) = &self.active else { return };
+        let Some(a) = &mut self.active else { return };
+        let authorization = match (&mut a.auth, &self.config.credentials) {
+            (Some(auth), Some(credentials)) => Some(auth.authorization(credentials, &a.url)),
+            _ => None,
+        };
         let empty = a.last.body.is_empty();
         self.outputs.push_back(Output::SendHttp(HttpRequest {
             url: a.url.clone(),
@@ -966,6 +1014,7 @@ impl CpeSession {
             soap_action: a.last.soap_action.clone(),
             is_empty_post: empty,
             reason,
+            authorization,
         }));
     }
 
@@ -980,16 +1029,33 @@ impl CpeSession {
         let status = response.status;
         let Some(a) = &mut self.active else { return };
         if status == 401 {
-            a.auth_attempts += 1;
-            if a.auth_attempts >= self.config.max_auth_attempts.max(1) {
-                self.fail(Failure::AuthenticationFailed);
+            let challenge = response.www_authenticate;
+            let stale = challenge.is_some_and(|h| is_stale_renewal(h, a.auth.as_ref()));
+            if stale && a.stale_renewals < MAX_STALE_RENEWALS {
+                // A new nonce for right credentials: no refusal.
+                a.stale_renewals += 1;
             } else {
-                self.rearm();
-                self.send_last(SendReason::Authenticate);
+                a.auth_attempts += 1;
+                if a.auth_attempts >= self.config.max_auth_attempts.max(1) {
+                    self.fail(Failure::AuthenticationFailed);
+                    return;
+                }
             }
+            if let (Some(header), Some(_)) = (challenge, &self.config.credentials) {
+                match AuthState::from_challenge(header, &a.url, self.rng.next_u64()) {
+                    Ok(auth) => a.auth = Some(auth),
+                    Err(e) => {
+                        self.fail(Failure::UnusableChallenge(e));
+                        return;
+                    }
+                }
+            }
+            self.rearm();
+            self.send_last(SendReason::Authenticate);
             return;
         }
         a.auth_attempts = 0;
+        a.stale_renewals = 0;
         if matches!(status, 301 | 302 | 303 | 307 | 308) {
             let Some(location) = response.location.filter(|l| !l.trim().is_empty()) else {
                 self.fail(Failure::HttpStatus(status));
@@ -1001,6 +1067,8 @@ impl CpeSession {
                 return;
             }
             a.url = location.trim().to_owned();
+            // Credentials go to the new target only when it asks for them.
+            a.auth = None;
             self.rearm();
             self.send_last(SendReason::Redirect);
             return;
@@ -1010,7 +1078,7 @@ impl CpeSession {
         let fault = if (200..300).contains(&status) {
             None
         } else {
-            match decode_response(&response) {
+            match decode_response(&response, &self.config.decode) {
                 Ok(d) if matches!(d.envelope.body, Body::Fault(_)) => Some(d),
                 _ => {
                     self.fail(Failure::HttpStatus(status));
@@ -1040,17 +1108,29 @@ impl CpeSession {
             }
         }
         if let Some(d) = fault {
-            self.on_envelope(d.envelope);
+            self.on_decoded(d);
             return;
         }
         if is_empty_body(response.body) {
             self.on_empty();
             return;
         }
-        match decode_response(&response) {
-            Ok(d) if !d.is_understood() => self.on_not_understood(d),
-            Ok(d) => self.on_envelope(d.envelope),
+        match decode_response(&response, &self.config.decode) {
+            Ok(d) => self.on_decoded(d),
             Err(e) => self.fail(Failure::UndecodableResponse(e)),
+        }
+    }
+
+    fn on_decoded(&mut self, mut decoded: cwmp_soap::Decoded) {
+        if !decoded.warnings.is_empty() {
+            let warnings = std::mem::take(&mut decoded.warnings);
+            self.outputs
+                .push_back(Output::Event(Event::DecodeWarnings(warnings)));
+        }
+        if decoded.is_understood() {
+            self.on_envelope(decoded.envelope);
+        } else {
+            self.on_not_understood(decoded);
         }
     }
 
@@ -1359,13 +1439,19 @@ fn next_tick(start: Instant, interval: Duration, now: Instant) -> Instant {
     later(start, interval.saturating_mul(k))
 }
 
-/// Decodes the ACS's body, with the charset of its `Content-Type`.
-fn decode_response(response: &IncomingResponse<'_>) -> Result<cwmp_soap::Decoded, DecodeError> {
-    let mut opts = DecodeOptions::default();
-    if let Some(ct) = response.content_type {
-        opts.charset = Charset::from_content_type(ct);
+/// Decodes the ACS's body with `options`, in the charset its `Content-Type` names if any.
+fn decode_response(
+    response: &IncomingResponse<'_>,
+    options: &DecodeOptions,
+) -> Result<cwmp_soap::Decoded, DecodeError> {
+    match response.content_type.map(Charset::from_content_type) {
+        Some(charset) if charset != Charset::Detect && charset != options.charset => {
+            let mut options = options.clone();
+            options.charset = charset;
+            cwmp_soap::decode_with(response.body, &options)
+        }
+        _ => cwmp_soap::decode_with(response.body, options),
     }
-    cwmp_soap::decode_with(response.body, &opts)
 }
 
 fn set_hold(a: &mut Active, hold: bool) {

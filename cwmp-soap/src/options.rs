@@ -2,6 +2,7 @@
 
 /// A character set for the input, from the HTTP `Content-Type` or the XML declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Charset {
     /// Detect: BOM, then the XML declaration's `encoding`, else UTF-8.
@@ -46,9 +47,12 @@ impl Charset {
 /// Decoder settings: leniency switches and hostile-input limits.
 ///
 /// The defaults accept every deviation real devices and servers are known to send (see the
-/// crate docs) and stop hostile input early. The limits
+/// crate docs) and stop hostile input early. With the `serde` feature it (de)serializes, missing
+/// fields taking their defaults. The limits
 /// are far above what the spec needs (it requires 32 KiB envelopes to be accepted).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 #[non_exhaustive]
 pub struct DecodeOptions {
     /// Largest input accepted, in bytes. Default 64 MiB.

@@ -238,7 +238,10 @@ impl Authenticator {
                 .map_err(|_| Refusal::Challenge);
         }
         let now = unix_now();
-        let verified = match self.issuer.verify(header, method, uri, now, password_of) {
+        let verified = match self
+            .issuer
+            .verify_stateless(header, method, uri, now, password_of)
+        {
             Ok(v) => v,
             Err(VerifyError::Stale) => return Err(Refusal::Stale),
             Err(_) => return Err(Refusal::Challenge),

@@ -59,7 +59,7 @@ pub fn connection_request(data: &[u8]) {
     if let Ok(ch) = digest::Challenge::parse(&text) {
         let _ = digest::authorization(&ch, &creds, "GET", "/", "cnonce", 1);
     }
-    let issuer = digest::NonceIssuer::new(b"fuzz secret", "cwmp", digest::Algorithm::Md5, 300);
+    let mut issuer = digest::NonceIssuer::new(b"fuzz secret", "cwmp", digest::Algorithm::Md5, 300);
     if let Ok(ok) = issuer.verify(&text, "GET", "/", now, |u| {
         (u == "cpe").then(|| "secret".into())
     }) {

@@ -4,7 +4,9 @@
 use cwmp_soap::Decoded;
 use cwmp_types::{Body, Fault, Request};
 
-use super::{AcsSession, DiagnosticKind, Event, Owed, Phase, RpcFailure, Step, encode};
+use super::{
+    AcsSession, DiagnosticCode, DiagnosticKind, Event, Owed, Phase, RpcFailure, Step, encode,
+};
 
 impl AcsSession {
     /// An Inform or a CPE request is answered with a `MustUnderstand` fault (echoing its
@@ -19,7 +21,7 @@ impl AcsSession {
         let env = decoded.envelope;
         self.diagnostic(
             DiagnosticKind::Violation,
-            "header entry with mustUnderstand=1 not understood",
+            DiagnosticCode::HeaderNotUnderstood,
             names.join(", "),
         );
         match (self.phase, env.body) {
@@ -39,14 +41,12 @@ impl AcsSession {
                         handle: o.handle,
                         reason: RpcFailure::NotUnderstood(names),
                     });
+                    self.retired.extend(o.request.map(|r| (o.handle, r)));
                 }
                 self.owed = Some(Owed::NextRequest);
                 self.wait(Step::ApplicationRequests);
             }
-            _ => self.violation(
-                "a message with a not-understood mustUnderstand header out of turn",
-                names.join(", "),
-            ),
+            _ => self.violation(DiagnosticCode::NotUnderstoodOutOfTurn, names.join(", ")),
         }
     }
 
@@ -57,7 +57,7 @@ impl AcsSession {
                 self.mark_sent();
                 self.send(200, b, false);
             }
-            Err(e) => self.violation("cannot encode the MustUnderstand fault", e.to_string()),
+            Err(e) => self.violation(DiagnosticCode::Unencodable, e.to_string()),
         }
     }
 }
