@@ -289,14 +289,26 @@ impl<'a> Parser<'a, '_> {
 
     /// `detail/cwmp:Fault`.
     fn cwmp_fault(&mut self, d: Elem<'a>, fault: &mut Fault) -> Result<()> {
-        let mut code = false;
+        let (mut code, mut string) = (false, false);
         while let Some(c) = self.child_of(&d)? {
+            let at = c.offset;
             match c.local() {
+                "FaultCode" if code => {
+                    let second = self.fault_code(c)?;
+                    self.repeated("FaultCode", at, &mut fault.fault_code, second)?;
+                }
                 "FaultCode" => {
                     code = true;
                     fault.fault_code = self.fault_code(c)?;
                 }
-                "FaultString" => fault.fault_string = self.string(c)?,
+                "FaultString" if string => {
+                    let second = self.string(c)?;
+                    self.repeated("FaultString", at, &mut fault.fault_string, second)?;
+                }
+                "FaultString" => {
+                    string = true;
+                    fault.fault_string = self.string(c)?;
+                }
                 "SetParameterValuesFault" => {
                     if fault.set_parameter_values_faults.len() >= self.opts.max_array_items {
                         return Err(Self::err(DecodeErrorKind::TooManyItems, c.offset));

@@ -22,7 +22,21 @@
 //!   (`4294967296` for an `unsignedInt`) is a [`DecodeErrorKind::InvalidNumber`] error.
 //!   Booleans that are not 1/0/true/false are `false` with a warning.
 //! - String fields and string `Value`s keep their text exactly (line ends normalised as XML
-//!   requires); numbers, booleans and dateTimes are trimmed.
+//!   requires); numbers, booleans and dateTimes are trimmed. Parameter names and object paths
+//!   wrapped in blanks or line breaks (pretty-printed bodies) are trimmed, with
+//!   [`WarningKind::TrimmedName`](crate::WarningKind::TrimmedName).
+//! - Bytes that are not UTF-8, with no charset declared (no `Content-Type` charset, BOM or
+//!   `encoding`), are read as ISO-8859-1 with
+//!   [`WarningKind::CharsetGuessed`](crate::WarningKind::CharsetGuessed) at the first such
+//!   byte (real Informs carry raw Latin-1 bytes in their Values); declared UTF-8 that is not
+//!   is still [`DecodeErrorKind::InvalidEncoding`].
+//! - A single-valued element repeated inside its struct is never silently dropped: two
+//!   `EventCode`s in one `EventStruct` are two events (with its CommandKey), two lists where
+//!   one is expected keep the items of both; otherwise the first is kept. Each gives
+//!   [`WarningKind::RepeatedElement`](crate::WarningKind::RepeatedElement) naming the element
+//!   (and what was dropped).
+//! - An empty `Notification` in SetParameterAttributes with `NotificationChange` false (GenieACS
+//!   writes one) is unused and gives no warning.
 //! - The declared `arrayType` count is only compared with the items found.
 //! - A `&` that starts no reference (neither `&#` nor a name and `;`: `?file=a&v=2`, as
 //!   GenieACS writes Download URLs) is a literal `&`, in text and in attribute values, with
@@ -47,6 +61,7 @@ mod attrs;
 mod charset;
 mod envelope;
 mod reader;
+mod repeat;
 mod rpc;
 mod structs;
 
@@ -107,8 +122,9 @@ pub fn decode(input: &[u8]) -> Result<Decoded, DecodeError> {
 /// Decodes one envelope.
 ///
 /// The charset is `options.charset` if set (from the HTTP `Content-Type`), else a UTF-8 BOM,
-/// else the XML declaration's `encoding`, else UTF-8. Errors carry the byte offset into
-/// `input` where the problem was found.
+/// else the XML declaration's `encoding`, else UTF-8, or ISO-8859-1 when the bytes are not
+/// UTF-8 (with a [`WarningKind::CharsetGuessed`] warning at the first byte that is not).
+/// Errors carry the byte offset into `input` where the problem was found.
 pub fn decode_with(input: &[u8], options: &DecodeOptions) -> Result<Decoded, DecodeError> {
     if input.len() > options.max_envelope_bytes {
         return Err(DecodeError::new(
@@ -131,7 +147,12 @@ pub fn decode_with(input: &[u8], options: &DecodeOptions) -> Result<Decoded, Dec
     let mut not_understood = parser.not_understood;
     match result {
         Ok(envelope) => {
-            if text.latin1 {
+            if let Some(at) = text.guessed_latin1 {
+                warnings.insert(
+                    0,
+                    Warning::new(WarningKind::CharsetGuessed, at as u64, "ISO-8859-1"),
+                );
+            } else if text.latin1 {
                 warnings.insert(
                     0,
                     Warning::new(WarningKind::CharsetConverted, 0, "ISO-8859-1"),
