@@ -42,7 +42,8 @@
 //!   GenieACS writes Download URLs) is a literal `&`, in text and in attribute values, with
 //!   [`WarningKind::LiteralAmpersand`](crate::WarningKind::LiteralAmpersand). References keep
 //!   their rules: entities other than the five of XML are refused, and `&#` must start a valid
-//!   character reference. (The raw XML of an unknown method must still be well-formed.)
+//!   character reference. In the raw XML kept for an unknown method such a `&` is written
+//!   `&amp;`, so the XML stays well-formed and means the same.
 //! - A Body child named `<p:Body:Fault>` (two colons: GenieACS's answer to every CPE request it
 //!   does not implement) is read as the SOAP Fault it means, with
 //!   [`WarningKind::MisnamedFault`](crate::WarningKind::MisnamedFault).
@@ -57,6 +58,7 @@
 //!   [`WarningKind::UnboundPrefix`](crate::WarningKind::UnboundPrefix). A default namespace
 //!   declared on an ancestor is not copied: CWMP arguments are unqualified.
 
+mod amp;
 mod attrs;
 mod charset;
 mod envelope;
