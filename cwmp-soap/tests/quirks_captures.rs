@@ -323,3 +323,66 @@ fn a_repeated_fault_code_in_a_soap_fault_keeps_the_first() {
             .contains("<FaultCode>9002</FaultCode>")
     );
 }
+
+#[test]
+fn repeated_fields_of_faults_and_du_results_keep_the_first() {
+    let xml = env(
+        "<soap-env:Fault><faultcode>Client</faultcode><faultcode>Server</faultcode><faultstring>CWMP fault</faultstring><faultstring>again</faultstring><detail><cwmp:Fault><FaultCode>9003</FaultCode><FaultString>Invalid arguments</FaultString></cwmp:Fault></detail></soap-env:Fault>",
+    );
+    let d = decode(xml.as_bytes()).unwrap();
+    let Body::Fault(f) = &d.envelope.body else {
+        panic!()
+    };
+    assert_eq!(f.soap_fault_code, SoapFaultCode::Client);
+    assert_eq!(f.soap_fault_string, "CWMP fault");
+    assert_eq!(kinds(&d.warnings), [WarningKind::RepeatedElement; 2]);
+    assert!(
+        d.warnings[0]
+            .context
+            .contains("<faultcode>Server</faultcode>")
+    );
+    assert!(d.warnings[1].context.contains("again"));
+
+    let xml = env(
+        "<cwmp:DUStateChangeComplete><Results soap-enc:arrayType=\"cwmp:OpResultStruct[1]\"><OpResultStruct><UUID>u1</UUID><UUID>u2</UUID><DeploymentUnitRef>d</DeploymentUnitRef><Version>1</Version><CurrentState>Installed</CurrentState><Resolved>1</Resolved><ExecutionUnitRefList></ExecutionUnitRefList><StartTime>2024-01-01T00:00:00Z</StartTime><CompleteTime>2024-01-01T00:00:01Z</CompleteTime><Fault><FaultCode>0</FaultCode><FaultString></FaultString></Fault></OpResultStruct></Results><CommandKey>k1</CommandKey><CommandKey>k2</CommandKey></cwmp:DUStateChangeComplete>",
+    );
+    let d = decode(xml.as_bytes()).unwrap();
+    let Body::Request(Request::DuStateChangeComplete(c)) = &d.envelope.body else {
+        panic!("{:?}", d.envelope.body)
+    };
+    assert_eq!(c.results[0].uuid, "u1");
+    assert_eq!(c.command_key, "k1");
+    assert_eq!(kinds(&d.warnings), [WarningKind::RepeatedElement; 2]);
+    assert!(
+        d.warnings[0]
+            .context
+            .starts_with("UUID: the first kept, dropped <UUID>u2</UUID>")
+    );
+
+    let xml = env(
+        "<cwmp:ChangeDUState><Operations xsi:type=\"cwmp:UninstallOpStruct\"><UUID>u</UUID><Version/><ExecutionEnvRef/></Operations><CommandKey>a</CommandKey><CommandKey>b</CommandKey></cwmp:ChangeDUState>",
+    );
+    let d = decode(xml.as_bytes()).unwrap();
+    let Body::Request(Request::ChangeDuState(c)) = &d.envelope.body else {
+        panic!("{:?}", d.envelope.body)
+    };
+    assert_eq!(c.command_key, "a");
+    assert_eq!(kinds(&d.warnings), [WarningKind::RepeatedElement]);
+}
+
+#[test]
+fn a_repeated_header_entry_keeps_the_first() {
+    let xml = OPEN.replace(
+        "</soap-env:Header>",
+        "<cwmp:ID soap-env:mustUnderstand=\"1\">2</cwmp:ID><cwmp:HoldRequests>1</cwmp:HoldRequests><cwmp:HoldRequests>0</cwmp:HoldRequests></soap-env:Header>",
+    ) + "<cwmp:GetRPCMethods/>" + CLOSE;
+    let d = decode(xml.as_bytes()).unwrap();
+    assert_eq!(d.envelope.header.id.as_deref(), Some("1"));
+    assert_eq!(d.envelope.header.hold_requests, Some(true));
+    assert_eq!(kinds(&d.warnings), [WarningKind::RepeatedElement; 2]);
+    assert!(
+        d.warnings[0]
+            .context
+            .starts_with("ID: the first kept, dropped <cwmp:ID")
+    );
+}

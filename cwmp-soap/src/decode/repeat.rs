@@ -6,7 +6,7 @@ use cwmp_types::{
     DateTimeField, DeviceIdStruct, EventCode, FaultCode, FaultStruct, ParameterName, ParameterValue,
 };
 
-use super::reader::{Parser, Result};
+use super::reader::{Elem, Parser, Result};
 use crate::{DecodeErrorKind, WarningKind};
 
 /// How a field takes a second value.
@@ -73,6 +73,17 @@ impl<'a> Parser<'a, '_> {
             self.warn(WarningKind::RepeatedElement, at, &ctx);
             return Ok(());
         }
+        let ctx = format!("{name}: the first kept, dropped {}", self.excerpt(at));
+        self.warn(WarningKind::RepeatedElement, at, &ctx);
+        Ok(())
+    }
+
+    /// A repeated single-valued element the first of which is kept: skipped, with a warning
+    /// naming it and what was dropped.
+    pub(super) fn drop_repeated(&mut self, e: Elem<'a>) -> Result<()> {
+        let at = e.offset;
+        let name = e.local().to_owned();
+        self.skip(e)?;
         let ctx = format!("{name}: the first kept, dropped {}", self.excerpt(at));
         self.warn(WarningKind::RepeatedElement, at, &ctx);
         Ok(())

@@ -434,7 +434,7 @@ impl<'a> Parser<'a, '_> {
     /// container of `InstallOpStruct`/`UpdateOpStruct`/`UninstallOpStruct` (the deployed form).
     fn change_du_state(&mut self, m: Elem<'a>) -> Result<ChangeDuState> {
         let mut v = ChangeDuState::default();
-        let mut saw_operations = false;
+        let (mut saw_operations, mut saw_key) = (false, false);
         while let Some(c) = self.child_of(&m)? {
             match c.local() {
                 "Operations" => {
@@ -467,7 +467,15 @@ impl<'a> Parser<'a, '_> {
                         }
                     }
                 }
-                "CommandKey" => v.command_key = self.string(c)?,
+                "CommandKey" if saw_key => {
+                    let at = c.offset;
+                    let second = self.string(c)?;
+                    self.repeated("CommandKey", at, &mut v.command_key, second)?;
+                }
+                "CommandKey" => {
+                    v.command_key = self.string(c)?;
+                    saw_key = true;
+                }
                 _ => self.unknown(c)?,
             }
         }

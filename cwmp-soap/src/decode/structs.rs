@@ -344,6 +344,11 @@ impl<'a> Parser<'a, '_> {
                 self.unknown(c)?;
                 continue;
             };
+            if seen[i] {
+                // The first is kept; this one is dropped, with a warning.
+                self.drop_repeated(c)?;
+                continue;
+            }
             let r = &mut a.result;
             match i {
                 0 => r.uuid = self.string(c)?,
