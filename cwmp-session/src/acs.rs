@@ -64,6 +64,11 @@ pub struct Config {
     pub auto_answer_cpe_requests: bool,
     /// Most requests the application may queue (default 1024).
     pub max_queued_requests: usize,
+    /// Ignore CPE header entries marked `mustUnderstand="1"` that this ACS does not
+    /// understand, as GenieACS does, instead of answering a `MustUnderstand` fault (SOAP 1.1
+    /// §4.2.3; default `false`). See [`cwmp_soap::DecodeOptions::ignore_unknown_headers`].
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ignore_unknown_headers: bool,
 }
 
 impl Default for Config {
@@ -73,6 +78,7 @@ impl Default for Config {
             session_timeout: Duration::from_secs(60),
             auto_answer_cpe_requests: false,
             max_queued_requests: 1024,
+            ignore_unknown_headers: false,
         }
     }
 }
@@ -679,6 +685,7 @@ impl AcsSession {
             return;
         }
         let mut opts = DecodeOptions::default();
+        opts.ignore_unknown_headers = self.config.ignore_unknown_headers;
         if let Some(ct) = request.content_type {
             opts.charset = Charset::from_content_type(ct);
         }

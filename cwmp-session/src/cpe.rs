@@ -101,6 +101,11 @@ pub struct Config {
     /// and the phase of Unknown-Time schedules. Give each device a different seed (e.g. from
     /// its serial number and a hardware random number) so a fleet does not retry in lockstep.
     pub seed: u64,
+    /// Ignore ACS header entries marked `mustUnderstand="1"` that this CPE does not understand,
+    /// as GenieACS does, instead of not processing the message (SOAP 1.1 §4.2.3; default
+    /// `false`). See [`cwmp_soap::DecodeOptions::ignore_unknown_headers`].
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ignore_unknown_headers: bool,
 }
 
 impl Config {
@@ -119,6 +124,7 @@ impl Config {
             session_timeout: None,
             active_notification_throttle: Duration::ZERO,
             seed: 0,
+            ignore_unknown_headers: false,
         }
     }
 }
@@ -1027,6 +1033,7 @@ impl CpeSession {
             return;
         }
         let mut opts = DecodeOptions::default();
+        opts.ignore_unknown_headers = self.config.ignore_unknown_headers;
         if let Some(ct) = response.content_type {
             opts.charset = Charset::from_content_type(ct);
         }
