@@ -92,7 +92,10 @@ pub struct Config {
     /// Most requests the application may queue (default 1024).
     pub max_queued_requests: usize,
     /// How the CPE's bodies are decoded: limits, leniency switches, and the charset used
-    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]).
+    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]). Its
+    /// `ignore_unknown_headers` processes messages with a `mustUnderstand="1"` header entry
+    /// this side does not understand, as GenieACS does, instead of answering a
+    /// `MustUnderstand` fault (SOAP 1.1 §4.2.3).
     #[cfg_attr(feature = "serde", serde(default))]
     pub decode: DecodeOptions,
     /// What a response with another request's `cwmp:ID` does (default: rejected).

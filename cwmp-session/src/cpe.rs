@@ -112,7 +112,10 @@ pub struct Config {
     /// before a session opened only for `4 VALUE CHANGE` (default zero).
     pub active_notification_throttle: Duration,
     /// How the ACS's bodies are decoded: limits, leniency switches, and the charset used
-    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]).
+    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]). Its
+    /// `ignore_unknown_headers` processes messages with a `mustUnderstand="1"` header entry
+    /// this side does not understand, as GenieACS does, instead of answering a
+    /// `MustUnderstand` fault (SOAP 1.1 §4.2.3).
     #[cfg_attr(feature = "serde", serde(default))]
     pub decode: DecodeOptions,
     /// Seed of the internal PRNG (SplitMix64) that picks retry waits within the spec's window

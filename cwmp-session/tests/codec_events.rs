@@ -110,14 +110,22 @@ fn acs_decodes_with_its_configured_options() {
             && d.detail.contains(&DecodeErrorKind::TooLarge.reason().to_string())
     )));
 
-    // A Latin-1 CPE that declares no charset: only the configured charset reads it.
+    // A Latin-1 CPE that declares no charset: read as ISO-8859-1 with a warning by default,
+    // refused when the configuration says UTF-8, read without a guess when it says Latin-1.
     let latin1 = String::from_utf8(body.clone())
         .unwrap()
         .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "")
         .replace(">Acme<", ">Soci\u{e9}t\u{e9}<");
     let bytes: Vec<u8> = latin1.chars().map(|c| c as u8).collect();
     let mut plain = Acs::with(acs::Config::default());
-    assert_eq!(plain.post(&bytes).status, 400, "not UTF-8");
+    assert_eq!(plain.post(&bytes).status, 200, "guessed");
+    assert!(plain.events.iter().any(|e| matches!(
+        e,
+        Event::DecodeWarnings(w) if w.iter().any(|w| w.kind == WarningKind::CharsetGuessed)
+    )));
+    let mut config = acs::Config::default();
+    config.decode.charset = Charset::Utf8;
+    assert_eq!(Acs::with(config).post(&bytes).status, 400, "not UTF-8");
     let mut config = acs::Config::default();
     config.decode.charset = Charset::Latin1;
     let mut a = Acs::with(config);

@@ -239,3 +239,33 @@ fn acs_fails_a_request_whose_answer_it_cannot_process_and_sends_the_next() {
     assert!(a.events.iter().any(|e| matches!(e,
         Event::RpcResponse { handle, .. } if *handle == second)));
 }
+
+// ------------------------------------------------------------------------------ the option
+
+/// With `decode.ignore_unknown_headers` both machines process such messages, as GenieACS does.
+#[test]
+fn both_machines_can_ignore_unknown_headers() {
+    let mut config = Pair::config();
+    config.decode.ignore_unknown_headers = true;
+    let mut p = Pair::new(config, EventQueue::bootstrap());
+    p.cpe_app.params = vec![("Device.A".into(), "1".into())];
+    p.acs_app.scripts.push_back(vec![gpv("Device.A")]);
+    p.net.push_back(Net::Pass);
+    p.net
+        .push_back(Net::Rewrite(|status, body| (status, with_misspelt(&body))));
+    p.run_sessions(1);
+    assert!(p.cpe_app.ends[0].result.is_ok());
+    assert_eq!(p.cpe_app.requests, [gpv("Device.A")]);
+    assert_eq!(p.acs_app.responses.len(), 1);
+    assert!(p.acs_app.faults.is_empty());
+
+    let mut config = acs::Config::default();
+    config.decode.ignore_unknown_headers = true;
+    let mut a = Acs {
+        s: AcsSession::new(config, now()),
+        events: Vec::new(),
+    };
+    let r = a.post(&with_misspelt(&inform_post("i1")));
+    assert_eq!(decode(&r.body).body.method_name(), "InformResponse");
+    assert_eq!(a.not_understood_diagnostics(), 0);
+}

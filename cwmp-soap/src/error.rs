@@ -196,10 +196,22 @@ pub enum WarningKind {
     InvalidDateTime,
     /// A GetParameterNames object name lacked its trailing dot (kept as sent).
     ObjectNameWithoutDot,
+    /// A parameter name or object path was wrapped in blanks or line breaks (pretty-printed
+    /// bodies); they were trimmed (the context holds the name).
+    TrimmedName,
+    /// A single-valued element was repeated inside its struct (two `EventCode` in one
+    /// `EventStruct`). Where the message holds both they were kept (two events, or the items
+    /// of two lists); otherwise the first was kept and the context names the element and what
+    /// was dropped.
+    RepeatedElement,
     /// The deprecated `NoMoreRequests` header was present.
     NoMoreRequests,
     /// Text was converted from a non-UTF-8 charset.
     CharsetConverted,
+    /// No charset was declared and the bytes are not UTF-8 (the offset is the first byte that
+    /// is not): the body was read as ISO-8859-1, as devices that put raw Latin-1 bytes in
+    /// their Values mean.
+    CharsetGuessed,
     /// Characters XML forbids were found in text and kept.
     InvalidXmlChar,
     /// No `urn:dslforum-org:cwmp-1-x` namespace was found; `cwmp-1-2` was assumed.
@@ -239,8 +251,11 @@ impl WarningKind {
             Self::InvalidNumber => "invalid number, 0 assumed",
             Self::InvalidDateTime => "invalid dateTime kept as text",
             Self::ObjectNameWithoutDot => "object name without trailing dot",
+            Self::TrimmedName => "blanks around a name trimmed",
+            Self::RepeatedElement => "single-valued element repeated",
             Self::NoMoreRequests => "deprecated NoMoreRequests header",
             Self::CharsetConverted => "text converted from a non-UTF-8 charset",
+            Self::CharsetGuessed => "not UTF-8 and no charset declared, read as ISO-8859-1",
             Self::InvalidXmlChar => "character not allowed in XML",
             Self::MissingCwmpNamespace => "no cwmp namespace found, cwmp-1-2 assumed",
             Self::UnknownFaultCode => "unknown SOAP faultcode, Server assumed",

@@ -166,3 +166,34 @@ fn references_keep_their_rules() {
     assert_eq!(d.envelope.body, Body::Request(Reboot::new("A&<").into()));
     assert!(d.warnings.is_empty());
 }
+
+/// In a vendor method's XML, kept raw, a bare `&` is written `&amp;`: the kept XML is
+/// well-formed, means what the peer meant, and is written back by the encoder.
+#[test]
+fn a_bare_ampersand_in_a_vendor_method_is_kept_escaped() {
+    let xml = genieacs(
+        "1",
+        "<cwmp:X_ACME_Fetch><URL kind='a&b'>http://h/get?file=a&v=2&amp;w=3</URL><!-- & --></cwmp:X_ACME_Fetch>",
+    );
+    let d = decode(xml.as_bytes()).expect("decodes");
+    let Body::Request(Request::Unknown(u)) = &d.envelope.body else {
+        panic!("{:?}", d.envelope.body)
+    };
+    assert_eq!(
+        u.xml,
+        "<URL kind='a&amp;b'>http://h/get?file=a&amp;v=2&amp;w=3</URL><!-- & -->"
+    );
+    let mut at: Vec<usize> = d
+        .warnings
+        .iter()
+        .map(|w| {
+            assert_eq!(w.kind, WarningKind::LiteralAmpersand, "{w}");
+            w.offset as usize
+        })
+        .collect();
+    at.sort_unstable();
+    assert_eq!(at, [xml.find("&b'").unwrap(), xml.find("&v=2").unwrap()]);
+    let mut out = Vec::new();
+    cwmp_soap::encode(&d.envelope, &mut out).expect("the encoder takes it");
+    assert_eq!(decode(&out).unwrap().envelope, d.envelope);
+}

@@ -8,6 +8,16 @@ use cwmp_types::{
 use super::reader::{Elem, Ev, Ns, Parser, Result, is_xml_ws, read_struct, trim_xml};
 use crate::{DecodeErrorKind, NotUnderstood, WarningKind};
 
+/// The header entries this decoder understands.
+const HEADER_ENTRIES: [&str; 6] = [
+    "ID",
+    "HoldRequests",
+    "NoMoreRequests",
+    "SessionTimeout",
+    "SupportedCWMPVersions",
+    "UseCWMPVersion",
+];
+
 /// Where a cwmp namespace was seen, in the order they are preferred.
 #[derive(Debug, Default)]
 struct Seen {
@@ -142,20 +152,15 @@ impl<'a> Parser<'a, '_> {
             seen.header = h.declared_cwmp();
         }
         let mut saw_id = false;
+        let mut seen_entries = 0u8;
         while let Some(c) = self.child_of(&h)? {
             let ns = self.ns(&c);
             if let Ns::Cwmp(n) = ns {
                 seen.header.get_or_insert(n);
             }
             let mu = self.must_understand(&c)?;
-            let known = matches!(
-                c.local(),
-                "ID" | "HoldRequests"
-                    | "NoMoreRequests"
-                    | "SessionTimeout"
-                    | "SupportedCWMPVersions"
-                    | "UseCWMPVersion"
-            ) && (matches!(ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
+            let known = HEADER_ENTRIES.contains(&c.local())
+                && (matches!(ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
             if !known {
                 if mu == Some(true) && !self.opts.ignore_unknown_headers {
                     // SOAP 1.1 §4.2.3: the message must not be processed; the caller answers
@@ -169,6 +174,15 @@ impl<'a> Parser<'a, '_> {
                 continue;
             }
             self.expect_cwmp_ns(&c, ns)?;
+            // A header entry given twice: the first counts.
+            let entry = HEADER_ENTRIES.iter().position(|n| *n == c.local());
+            if let Some(i) = entry {
+                if seen_entries & (1 << i) != 0 {
+                    self.drop_repeated(c)?;
+                    continue;
+                }
+                seen_entries |= 1 << i;
+            }
             match c.local() {
                 "ID" => {
                     header.id = Some(self.string(c)?);
@@ -243,6 +257,8 @@ impl<'a> Parser<'a, '_> {
         let (mut code, mut string, mut detail) = (false, false, false);
         while let Some(c) = self.child_of(&f)? {
             match c.local() {
+                "faultcode" if code => self.drop_repeated(c)?,
+                "faultstring" if string => self.drop_repeated(c)?,
                 "faultcode" => {
                     code = true;
                     let t = self.text(&c)?;
@@ -289,14 +305,26 @@ impl<'a> Parser<'a, '_> {
 
     /// `detail/cwmp:Fault`.
     fn cwmp_fault(&mut self, d: Elem<'a>, fault: &mut Fault) -> Result<()> {
-        let mut code = false;
+        let (mut code, mut string) = (false, false);
         while let Some(c) = self.child_of(&d)? {
+            let at = c.offset;
             match c.local() {
+                "FaultCode" if code => {
+                    let second = self.fault_code(c)?;
+                    self.repeated("FaultCode", at, &mut fault.fault_code, second)?;
+                }
                 "FaultCode" => {
                     code = true;
                     fault.fault_code = self.fault_code(c)?;
                 }
-                "FaultString" => fault.fault_string = self.string(c)?,
+                "FaultString" if string => {
+                    let second = self.string(c)?;
+                    self.repeated("FaultString", at, &mut fault.fault_string, second)?;
+                }
+                "FaultString" => {
+                    string = true;
+                    fault.fault_string = self.string(c)?;
+                }
                 "SetParameterValuesFault" => {
                     if fault.set_parameter_values_faults.len() >= self.opts.max_array_items {
                         return Err(Self::err(DecodeErrorKind::TooManyItems, c.offset));

@@ -22,13 +22,28 @@
 //!   (`4294967296` for an `unsignedInt`) is a [`DecodeErrorKind::InvalidNumber`] error.
 //!   Booleans that are not 1/0/true/false are `false` with a warning.
 //! - String fields and string `Value`s keep their text exactly (line ends normalised as XML
-//!   requires); numbers, booleans and dateTimes are trimmed.
+//!   requires); numbers, booleans and dateTimes are trimmed. Parameter names and object paths
+//!   wrapped in blanks or line breaks (pretty-printed bodies) are trimmed, with
+//!   [`WarningKind::TrimmedName`](crate::WarningKind::TrimmedName).
+//! - Bytes that are not UTF-8, with no charset declared (no `Content-Type` charset, BOM or
+//!   `encoding`), are read as ISO-8859-1 with
+//!   [`WarningKind::CharsetGuessed`](crate::WarningKind::CharsetGuessed) at the first such
+//!   byte (real Informs carry raw Latin-1 bytes in their Values); declared UTF-8 that is not
+//!   is still [`DecodeErrorKind::InvalidEncoding`].
+//! - A single-valued element repeated inside its struct is never silently dropped: two
+//!   `EventCode`s in one `EventStruct` are two events (with its CommandKey), two lists where
+//!   one is expected keep the items of both; otherwise the first is kept. Each gives
+//!   [`WarningKind::RepeatedElement`](crate::WarningKind::RepeatedElement) naming the element
+//!   (and what was dropped).
+//! - An empty `Notification` in SetParameterAttributes with `NotificationChange` false (GenieACS
+//!   writes one) is unused and gives no warning.
 //! - The declared `arrayType` count is only compared with the items found.
 //! - A `&` that starts no reference (neither `&#` nor a name and `;`: `?file=a&v=2`, as
 //!   GenieACS writes Download URLs) is a literal `&`, in text and in attribute values, with
 //!   [`WarningKind::LiteralAmpersand`](crate::WarningKind::LiteralAmpersand). References keep
 //!   their rules: entities other than the five of XML are refused, and `&#` must start a valid
-//!   character reference. (The raw XML of an unknown method must still be well-formed.)
+//!   character reference. In the raw XML kept for an unknown method such a `&` is written
+//!   `&amp;`, so the XML stays well-formed and means the same.
 //! - A Body child named `<p:Body:Fault>` (two colons: GenieACS's answer to every CPE request it
 //!   does not implement) is read as the SOAP Fault it means, with
 //!   [`WarningKind::MisnamedFault`](crate::WarningKind::MisnamedFault).
@@ -43,11 +58,13 @@
 //!   [`WarningKind::UnboundPrefix`](crate::WarningKind::UnboundPrefix). A default namespace
 //!   declared on an ancestor is not copied: CWMP arguments are unqualified.
 
+mod amp;
 mod attrs;
 mod charset;
 mod envelope;
 mod peek;
 mod reader;
+mod repeat;
 mod rpc;
 mod structs;
 
@@ -110,8 +127,9 @@ pub fn decode(input: &[u8]) -> Result<Decoded, DecodeError> {
 /// Decodes one envelope.
 ///
 /// The charset is `options.charset` if set (from the HTTP `Content-Type`), else a UTF-8 BOM,
-/// else the XML declaration's `encoding`, else UTF-8. Errors carry the byte offset into
-/// `input` where the problem was found.
+/// else the XML declaration's `encoding`, else UTF-8, or ISO-8859-1 when the bytes are not
+/// UTF-8 (with a [`WarningKind::CharsetGuessed`] warning at the first byte that is not).
+/// Errors carry the byte offset into `input` where the problem was found.
 pub fn decode_with(input: &[u8], options: &DecodeOptions) -> Result<Decoded, DecodeError> {
     if input.len() > options.max_envelope_bytes {
         return Err(DecodeError::new(
@@ -134,7 +152,12 @@ pub fn decode_with(input: &[u8], options: &DecodeOptions) -> Result<Decoded, Dec
     let mut not_understood = parser.not_understood;
     match result {
         Ok(envelope) => {
-            if text.latin1 {
+            if let Some(at) = text.guessed_latin1 {
+                warnings.insert(
+                    0,
+                    Warning::new(WarningKind::CharsetGuessed, at as u64, "ISO-8859-1"),
+                );
+            } else if text.latin1 {
                 warnings.insert(
                     0,
                     Warning::new(WarningKind::CharsetConverted, 0, "ISO-8859-1"),

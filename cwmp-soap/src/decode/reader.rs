@@ -684,23 +684,46 @@ impl<'a, 'o> Parser<'a, 'o> {
         Ok(self.text(&e)?.into_owned())
     }
 
-    /// A parameter name or path (kept as sent).
+    /// A parameter name or path: blanks and line breaks around it (pretty-printed bodies)
+    /// trimmed, with a warning; otherwise kept as sent.
     pub(super) fn name(&mut self, e: Elem<'a>) -> Result<ParameterName> {
-        Ok(ParameterName::from_wire(self.text(&e)?.into_owned()))
+        let t = self.text(&e)?;
+        let name = trim_xml(&t);
+        if name.len() != t.len() {
+            self.warn(WarningKind::TrimmedName, e.offset, name);
+        }
+        Ok(ParameterName::from_wire(name.to_owned()))
     }
 
-    /// An object path: kept as sent, with a warning when the trailing dot is missing.
+    /// An object path: trimmed as [`Parser::name`], with a warning when the trailing dot is
+    /// missing.
     pub(super) fn object_name(&mut self, e: Elem<'a>) -> Result<ParameterName> {
-        let t = self.text(&e)?;
+        let offset = e.offset;
+        let name = self.name(e)?;
+        let t = name.as_str();
         if !t.is_empty() && !t.ends_with('.') {
-            self.warn(WarningKind::ObjectNameWithoutDot, e.offset, &t);
+            self.warn(WarningKind::ObjectNameWithoutDot, offset, t);
         }
-        Ok(ParameterName::from_wire(t.into_owned()))
+        Ok(name)
+    }
+
+    /// Byte offset (in the text) just after what was read last.
+    pub(super) fn position(&self) -> u64 {
+        self.reader.buffer_position()
     }
 
     fn number<T: core::str::FromStr + Default>(&mut self, e: Elem<'a>) -> Result<T> {
         let t = self.text(&e)?;
-        let t = trim_xml(&t);
+        self.number_in(&e, &t)
+    }
+
+    /// The number in `t`, the text of `e` (see [`Parser::u32`]).
+    pub(super) fn number_in<T: core::str::FromStr + Default>(
+        &mut self,
+        e: &Elem<'a>,
+        t: &str,
+    ) -> Result<T> {
+        let t = trim_xml(t);
         if t.is_empty() {
             self.warn(WarningKind::InvalidNumber, e.offset, e.local());
             return Ok(T::default());
@@ -915,8 +938,9 @@ pub(super) fn parse_array_count(v: &str) -> Option<u64> {
 }
 
 /// Reads the child elements of a struct into the fields of a value, by local name;
-/// unknown children are skipped with a warning and each missing `req` field gives a
-/// `MissingElement` warning (the field keeps its default).
+/// unknown children are skipped with a warning, a repeated one is joined or dropped with a
+/// warning (`Parser::repeated`), and each missing `req` field gives a `MissingElement` warning
+/// (the field keeps its default).
 macro_rules! read_struct {
     ($p:expr, $parent:expr, $init:expr, {
         $( $name:literal => $field:ident : $kind:ident $(($req:ident))? ),* $(,)?
@@ -927,7 +951,16 @@ macro_rules! read_struct {
         $( #[allow(unused_mut, unused_variables)] let mut $field = false; )*
         while let Some(c) = $p.child_of(&parent)? {
             match c.local() {
-                $( $name => { v.$field = $p.$kind(c)?; $field = true; } )*
+                $( $name => {
+                    if $field {
+                        let at = c.offset;
+                        let second = $p.$kind(c)?;
+                        $p.repeated($name, at, &mut v.$field, second)?;
+                    } else {
+                        v.$field = $p.$kind(c)?;
+                        $field = true;
+                    }
+                } )*
                 _ => $p.unknown(c)?,
             }
         }
