@@ -711,9 +711,11 @@ impl Agent {
             }
             None => None,
         };
-        // The machine's response deadline bounds the whole exchange (connect, send, answer):
-        // an ACS that stops answering fails the session instead of hanging the agent.
-        let deadline = cpe.poll_timeout();
+        // The machine's response deadline (set as it sent this request) bounds the whole
+        // exchange (connect, send, answer): an ACS that stops answering fails the session
+        // instead of hanging the agent. (`poll_timeout` is not it: it also carries the
+        // periodic and scheduled Informs.)
+        let deadline = Some(Instant::now() + self.config.response_timeout);
         let exchange = async {
             match request.url.parse::<Uri>() {
                 Ok(url) => {
