@@ -343,7 +343,10 @@ mod tests {
     fn connections_stay_under_the_open_files_limit() {
         let n = open_files_limit().expect("Linux has /proc/self/limits");
         let l = Limits::from_flags(&Flags::default()).unwrap();
-        assert!(l.max_connections + FILES_KEPT <= n.max(FILES_KEPT + 1), "{l:?} {n}");
+        assert!(
+            l.max_connections + FILES_KEPT <= n.max(FILES_KEPT + 1),
+            "{l:?} {n}"
+        );
     }
 
     #[test]

@@ -157,7 +157,7 @@ async fn per_device_credentials_derived_from_a_secret() {
     let good = cpe_agent(
         "DERIVED1",
         &url,
-        5,
+        10,
         &["--credential-secret", "factory-secret"],
     );
     let wrong = cpe_agent("DERIVED2", &url, 5, &["--credential-secret", "guessed"]);
