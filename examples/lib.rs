@@ -17,6 +17,8 @@
 
 #[path = "src/acs.rs"]
 pub mod acs;
+#[path = "src/acs_sessions.rs"]
+mod acs_sessions;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/credentials.rs"]
