@@ -21,10 +21,20 @@ async fn slow_headers_and_idle_connections_are_closed_while_cpes_complete_sessio
         "--header-timeout",
         "2",
         "--idle-timeout",
-        "2",
+        "4",
         "--max-connections-per-address",
         "150",
     ]);
+    // A keep-alive connection that has had its answer and then idles is kept for the idle
+    // timeout, then closed.
+    let mut kept = connect_from([127, 0, 0, 3], addr).await.unwrap();
+    kept.write_all(b"GET /firmware.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    assert!(
+        !closed_within(&mut kept, SECOND).await,
+        "kept alive at first"
+    );
     // 100 slowloris connections (a header line every 500 ms, never finished) and 100 that
     // never send a byte, from two addresses.
     let mut slow = Vec::new();
@@ -62,6 +72,10 @@ async fn slow_headers_and_idle_connections_are_closed_while_cpes_complete_sessio
     let cpes = tokio::task::spawn_blocking(move || legitimate_cpes_complete(&url, "SLOW", 3, 10));
     let (idle_closed, _) = count_closed(idle, 10 * SECOND).await;
     assert_eq!(idle_closed, 100, "every idle connection is closed");
+    assert!(
+        closed_within(&mut kept, 10 * SECOND).await,
+        "the idle timeout"
+    );
     assert_eq!(trickle.await.unwrap(), 100, "every slow header is cut off");
     cpes.await.unwrap();
     assert!(acs.rss_kib() < 200 * 1024, "{} KiB", acs.rss_kib());
