@@ -22,6 +22,8 @@
 pub mod acs;
 #[path = "src/coturn.rs"]
 pub mod coturn;
+#[path = "src/acs_sessions.rs"]
+mod acs_sessions;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/credentials.rs"]

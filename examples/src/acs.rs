@@ -37,12 +37,13 @@ use hyper::{Method, StatusCode, Uri};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+use crate::acs_sessions::{Running, Sessions, carries_inform};
 use crate::credentials::{Authenticator, CpeCredentials, Refusal};
 use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, hex, os_random};
 use crate::limits::Limits;
 use crate::natcr::{self, Delivery, Targets};
 use crate::policy::{Provisioning, Stage};
-use crate::support::Stats;
+use crate::support::{Stats, log_text};
 use crate::transport::{self, Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions};
 use crate::xmpp::{AcsXmpp, XmppAccount};
 
@@ -55,23 +56,6 @@ pub(crate) const CONNECTION_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_PROBLEMS: usize = 32;
 /// Longest ConnectionRequestURL kept (TR-069 Table: string(256)).
 const MAX_URL: usize = 256;
-/// Longest peer-supplied text written in a log line.
-const MAX_LOGGED: usize = 80;
-
-/// Peer-supplied text for a log line: control characters and quotes escaped, at most
-/// 80 characters (a `…` marks a cut), so a field cannot forge or flood lines.
-pub fn log_text(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i == MAX_LOGGED {
-            out.push('…');
-            break;
-        }
-        out.extend(c.escape_debug());
-    }
-    out
-}
-
 /// The file served at `/firmware.bin` (what the scenario's Download fetches).
 pub const FIRMWARE: &[u8] = &[0x5a; 1024];
 
@@ -142,84 +126,6 @@ struct DeviceRecord {
     targets: Targets,
     /// A session of this device is open.
     in_session: bool,
-}
-
-/// One running CWMP session.
-#[derive(Debug)]
-struct Running {
-    id: u64,
-    /// The keys that find it (its cookie, and the peer addresses it was used from).
-    keys: Vec<SessionKey>,
-    /// The identity that authenticated when it started (`None` without authentication):
-    /// only requests of this identity reach it.
-    identity: Option<String>,
-    /// The cookie set on its first response.
-    cookie: Option<String>,
-    session: AcsSession,
-    serial: Option<String>,
-    /// Queued requests by handle, to pair answers with what was asked.
-    asked: HashMap<RpcHandle, Request>,
-    /// The session is refused (the Inform's DeviceId does not belong to the identity, is
-    /// oversized, or there is no room for the device): the status to answer.
-    refused: Option<StatusCode>,
-}
-
-/// Open sessions, and the keys (cookie, peer address) that find them.
-#[derive(Debug, Default)]
-struct Sessions {
-    by_id: HashMap<u64, Running>,
-    keys: HashMap<SessionKey, u64>,
-    /// The open session of each device (by serial number).
-    by_serial: HashMap<String, u64>,
-    next_id: u64,
-    /// Most sessions stored at once (sessions between two POSTs of their CPE).
-    peak: usize,
-}
-
-impl Sessions {
-    /// Takes out the session `key` (or, for an unknown cookie, the peer address) finds, if it
-    /// belongs to `identity`; a session of another identity is left as it is.
-    fn take(
-        &mut self,
-        key: &SessionKey,
-        peer: std::net::SocketAddr,
-        identity: &Option<String>,
-    ) -> Option<Running> {
-        let id = self
-            .keys
-            .get(key)
-            .or_else(|| self.keys.get(&SessionKey::Peer(peer)))
-            .copied()?;
-        if self.by_id.get(&id)?.identity != *identity {
-            return None;
-        }
-        self.by_id.remove(&id)
-    }
-
-    fn put(&mut self, running: Running) {
-        for k in &running.keys {
-            self.keys.insert(k.clone(), running.id);
-        }
-        if let Some(serial) = &running.serial {
-            self.by_serial.insert(serial.clone(), running.id);
-        }
-        self.peak = self.peak.max(self.by_id.len() + 1);
-        self.by_id.insert(running.id, running);
-    }
-
-    /// Drops the keys and the device entry that still point at this session.
-    fn forget(&mut self, running: &Running) {
-        for k in &running.keys {
-            if self.keys.get(k) == Some(&running.id) {
-                self.keys.remove(k);
-            }
-        }
-        if let Some(serial) = &running.serial {
-            if self.by_serial.get(serial) == Some(&running.id) {
-                self.by_serial.remove(serial);
-            }
-        }
-    }
 }
 
 /// The server state shared by every connection.
@@ -952,21 +858,6 @@ impl State {
     }
 }
 
-/// Whether a POST body carries an Inform: an element named `Inform` (any prefix). A cheap
-/// look before the session machine decodes the body; a parameter name such as
-/// `PeriodicInformInterval` in a response does not match.
-fn carries_inform(body: &[u8]) -> bool {
-    const NAME: &[u8] = b"Inform";
-    body.windows(NAME.len() + 2).any(|w| {
-        matches!(w[0], b'<' | b':')
-            && &w[1..=NAME.len()] == NAME
-            && matches!(
-                w[NAME.len() + 1],
-                b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'
-            )
-    })
-}
-
 /// `Device.ManagementServer.ConnectionRequestURL` (or the TR-098 one) from the Inform.
 fn connection_request_url(inform: &Inform) -> Option<String> {
     inform
@@ -1013,25 +904,5 @@ pub async fn connection_request(
         Ok(())
     } else {
         Err(format!("the CPE answered {status}"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inform_is_recognised_by_its_element_only() {
-        assert!(carries_inform(b"<soap:Body><cwmp:Inform><DeviceId>"));
-        assert!(carries_inform(
-            b"<Body><Inform xmlns=\"urn:dslforum-org:cwmp-1-0\">"
-        ));
-        assert!(carries_inform(b"<cwmp:Inform\n>"));
-        assert!(!carries_inform(b""));
-        assert!(!carries_inform(b"<cwmp:InformResponse>"));
-        assert!(!carries_inform(
-            b"<Name>Device.ManagementServer.PeriodicInformInterval</Name>"
-        ));
-        assert!(!carries_inform(b"<cwmp:GetParameterValuesResponse>"));
     }
 }

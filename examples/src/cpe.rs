@@ -12,8 +12,12 @@
 //!   restarts of the process; a real, bounded HTTP GET of the file after its DelaySeconds,
 //!   its size checked), with their follow-ups (`1 BOOT` + `M Reboot`, `7 TRANSFER COMPLETE` +
 //!   TransferComplete).
-//! * A Connection Request listener checks digest credentials and starts a session with
-//!   `6 CONNECTION REQUEST`.
+//! * A Connection Request listener on a random per-device path checks digest credentials
+//!   (refusing replays), rate-limits what it accepts, and starts a session with
+//!   `6 CONNECTION REQUEST` ([`crlisten`]).
+//! * Every exchange with the ACS is bounded by the session's response timeout and a connect
+//!   timeout: an ACS that stops answering fails the session (`TransportFailed`), which is
+//!   retried as the Session Retry Policy says.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -30,18 +34,17 @@ use cwmp_types::{
     DateTime, Download, EventCode, EventStruct, FaultCode, FaultStruct, ParameterValue, Request,
     TransferComplete,
 };
-use hyper::header::{HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::WWW_AUTHENTICATE;
 use hyper::{StatusCode, Uri};
 use tokio::sync::watch;
 
-use crate::credentials::{Authenticator, Refusal};
-use crate::crlisten::{self, ListenOptions, Verifier};
+use crate::crlisten::{self, ListenOptions};
 use crate::device::{Device, describe};
 use crate::http::{ContentCoding, SplitMix64, hex, os_random};
 use crate::limits::Limits;
 use crate::natcr::{NatConfig, NatPaths};
 use crate::support::Stats;
-use crate::transport::{self, ClientError, Reply as HttpReply, SessionClient};
+use crate::transport::{self, ClientError, SessionClient};
 use crate::tree::{DeviceIdentity, ParameterTree};
 
 /// CPE agent settings.
@@ -231,40 +234,12 @@ pub async fn run(
         .map(|u| u.path().to_owned())
         .unwrap_or_else(|_| "/".to_owned());
     let rng = SplitMix64::new(config.seed);
-    let auth = Arc::new(Authenticator::new("cwmp-rs CPE", 60, false));
     // Shared with the agent, which changes them when the ACS sets
     // ManagementServer.ConnectionRequestUsername/Password.
     let cr_credentials = Arc::new(std::sync::Mutex::new(
         config.connection_request_credentials.clone(),
     ));
-    let creds = cr_credentials.clone();
-    let verifier: Verifier = Arc::new(move |head| {
-        let challenge = |stale| {
-            HttpReply::status(StatusCode::UNAUTHORIZED).with_header(
-                WWW_AUTHENTICATE,
-                HeaderValue::from_str(&auth.challenge(stale))
-                    .expect("a challenge is a valid header value"),
-            )
-        };
-        let Some(header) = head
-            .parts
-            .headers
-            .get(hyper::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-        else {
-            return Err(challenge(false));
-        };
-        let uri = head.parts.uri.path_and_query().map_or("/", |p| p.as_str());
-        let creds = creds.lock().expect("lock").clone();
-        // A replayed Authorization (same nonce and count) is refused like a wrong one.
-        match auth.verify(header, "GET", uri, |u| {
-            (u == creds.username).then(|| creds.password.clone())
-        }) {
-            Ok(_) => Ok(()),
-            Err(Refusal::Stale) => Err(challenge(true)),
-            Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(challenge(false)),
-        }
-    });
+    let verifier = crlisten::digest_verifier(cr_credentials.clone());
     if config.echo && !cr_url.is_empty() {
         println!("Connection Request URL: {cr_url}");
     }
@@ -752,9 +727,11 @@ impl Agent {
             }
             None => None,
         };
-        // The machine's response deadline bounds the whole exchange (connect, send, answer):
-        // an ACS that stops answering fails the session instead of hanging the agent.
-        let deadline = cpe.poll_timeout();
+        // The machine's response deadline (set as it sent this request) bounds the whole
+        // exchange (connect, send, answer): an ACS that stops answering fails the session
+        // instead of hanging the agent. (`poll_timeout` is not it: it also carries the
+        // periodic and scheduled Informs.)
+        let deadline = Some(Instant::now() + self.config.response_timeout);
         let exchange = async {
             match request.url.parse::<Uri>() {
                 Ok(url) => {

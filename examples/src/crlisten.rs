@@ -8,12 +8,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hyper::header::{ALLOW, HeaderValue};
+use cwmp_session::connreq::Credentials;
+use hyper::header::{ALLOW, AUTHORIZATION, HeaderValue, WWW_AUTHENTICATE};
 use hyper::{Method, StatusCode};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
+use crate::credentials::{Authenticator, Refusal};
 use crate::limits::Limits;
 use crate::transport::{
     Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions, serve_with,
@@ -22,6 +24,39 @@ use crate::transport::{
 /// Decides from the request head whether a Connection Request is authenticated; `Err` carries
 /// the reply to send (a `401` with a fresh `WWW-Authenticate` challenge).
 pub type Verifier = Arc<dyn Fn(&RequestHead<'_>) -> Result<(), Reply> + Send + Sync>;
+
+/// The agent's verifier: HTTP digest against `credentials` (which the ACS may change through
+/// ManagementServer.ConnectionRequestUsername/Password), nonces valid 60 s under a secret from
+/// the OS RNG, and a replayed `Authorization` (same nonce and count) refused like a wrong one.
+pub fn digest_verifier(credentials: Arc<Mutex<Credentials>>) -> Verifier {
+    let auth = Authenticator::new("cwmp-rs CPE", 60, false);
+    Arc::new(move |head| {
+        let challenge = |stale| {
+            Reply::status(StatusCode::UNAUTHORIZED).with_header(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_str(&auth.challenge(stale))
+                    .expect("a challenge is a valid header value"),
+            )
+        };
+        let Some(header) = head
+            .parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Err(challenge(false));
+        };
+        let uri = head.parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let creds = credentials.lock().expect("lock").clone();
+        match auth.verify(header, "GET", uri, |u| {
+            (u == creds.username).then(|| creds.password.clone())
+        }) {
+            Ok(_) => Ok(()),
+            Err(Refusal::Stale) => Err(challenge(true)),
+            Err(Refusal::Challenge | Refusal::Replayed(_)) => Err(challenge(false)),
+        }
+    })
+}
 
 /// How the listener answers.
 #[derive(Debug, Clone)]

@@ -36,7 +36,8 @@ pub struct Limits {
     /// be read by the peer, before it is closed. Flag `--idle-timeout SECONDS`.
     pub idle_timeout: Duration,
     /// Connections open at once; more are closed as soon as they are accepted. Flag
-    /// `--max-connections N`.
+    /// `--max-connections N` (without it, [`Limits::from_flags`] keeps under the process's
+    /// open-files limit).
     pub max_connections: usize,
     /// Connections open at once from one IP address. Flag `--max-connections-per-address N`.
     pub max_connections_per_address: usize,
@@ -78,7 +79,8 @@ pub const USAGE: &str =
     "  --header-timeout S     time for a request's headers to arrive (default 10)
   --body-timeout S       time for a request's body to arrive (default 30)
   --idle-timeout S       time a connection may wait idle between requests (default 30)
-  --max-connections N    connections open at once (default 4096)
+  --max-connections N    connections open at once (default 4096, less under a lower
+                         open-files limit)
   --max-connections-per-address N  connections open at once from one IP (default 256)
   --backlog N            listen backlog (default 1024)
   --max-body BYTES       largest request body, also after inflating (default 4194304)";
@@ -101,11 +103,19 @@ impl Limits {
             }
             Ok(n)
         };
+        // Without the flag, stay under the process's file limit: past it, accepting fails and
+        // every connection (legitimate ones too) waits.
+        let max_connections = match open_files_limit() {
+            Some(n) if !flags.has("max-connections") => {
+                d.max_connections.min(n.saturating_sub(FILES_KEPT).max(1))
+            }
+            _ => d.max_connections,
+        };
         Ok(Self {
             header_timeout: secs("header-timeout", d.header_timeout)?,
             body_timeout: secs("body-timeout", d.body_timeout)?,
             idle_timeout: secs("idle-timeout", d.idle_timeout)?,
-            max_connections: count("max-connections", d.max_connections)?,
+            max_connections: count("max-connections", max_connections)?,
             max_connections_per_address: count(
                 "max-connections-per-address",
                 d.max_connections_per_address,
@@ -115,6 +125,21 @@ impl Limits {
             max_body: count("max-body", d.max_body)?,
         })
     }
+}
+
+/// File descriptors left for everything but server connections (client connections,
+/// listeners, files).
+const FILES_KEPT: usize = 128;
+
+/// The soft limit of open files of this process (`/proc/self/limits`), where there is one.
+pub fn open_files_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Open connections, in all and per address.
@@ -312,6 +337,16 @@ mod tests {
         drop(a1);
         assert_eq!(count.open(), 2);
         assert!(count.admit(b, &limits).is_some(), "a freed place is reused");
+    }
+
+    #[test]
+    fn connections_stay_under_the_open_files_limit() {
+        let n = open_files_limit().expect("Linux has /proc/self/limits");
+        let l = Limits::from_flags(&Flags::default()).unwrap();
+        assert!(
+            l.max_connections + FILES_KEPT <= n.max(FILES_KEPT + 1),
+            "{l:?} {n}"
+        );
     }
 
     #[test]

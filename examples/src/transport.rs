@@ -13,7 +13,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::header::{
     CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, EXPECT, HeaderMap,
-    HeaderName, HeaderValue, LOCATION, SET_COOKIE,
+    HeaderName, HeaderValue, LOCATION, SET_COOKIE, TRANSFER_ENCODING,
 };
 use hyper::{Method, Request, Response, StatusCode, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -318,7 +318,9 @@ async fn handle(
             Ok(identity) => identity,
             Err(reply) => {
                 let expects = header_str(&parts.headers, &EXPECT).is_some();
-                let small = length.is_some_and(|n| n <= DRAIN_LIMIT);
+                // No Content-Length and not chunked: no body at all (a GET).
+                let chunked = parts.headers.contains_key(TRANSFER_ENCODING);
+                let small = length.map_or(!chunked, |n| n <= DRAIN_LIMIT);
                 let keep = !expects && small && drain(body, limits.body_timeout).await;
                 let resp = respond(reply, ContentCoding::Identity);
                 return if keep { resp } else { closing(resp) };

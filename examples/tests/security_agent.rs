@@ -9,25 +9,15 @@ use common::{Proc, acs_server, agent_figures, cpe_agent, exchange};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::digest::{self, Challenge};
 use hyper::Uri;
-use tokio::io::AsyncReadExt;
 
 const SECOND: Duration = Duration::from_secs(1);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_acs_that_stops_answering_fails_the_session_instead_of_hanging_the_agent() {
-    // A frozen ACS: connections are accepted (by the kernel and by this task) and then
-    // nothing is ever answered.
-    let frozen = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = frozen.local_addr().unwrap();
-    let hold = tokio::spawn(async move {
-        let mut kept = Vec::new();
-        while let Ok((mut s, _)) = frozen.accept().await {
-            let mut buf = [0u8; 1024];
-            let _ = tokio::time::timeout(Duration::from_millis(100), s.read(&mut buf)).await;
-            kept.push(s);
-        }
-    });
-    let url = format!("http://{addr}/cwmp");
+    // A frozen ACS: the acs_server process stopped (SIGSTOP); the kernel still accepts
+    // connections into its backlog, and nothing is ever answered.
+    let (acs, url, _) = acs_server(&[]);
+    acs.signal("STOP");
     let agent = cpe_agent(
         "FROZEN1",
         &url,
@@ -37,7 +27,7 @@ async fn an_acs_that_stops_answering_fails_the_session_instead_of_hanging_the_ag
     let (_, lines) = tokio::task::spawn_blocking(move || agent.finish(30 * SECOND))
         .await
         .unwrap();
-    hold.abort();
+    acs.signal("CONT");
     let (sessions, failed) = agent_figures(&lines);
     // Each attempt ends after the 1 s response timeout and is retried: several in 8 s, where
     // an agent waiting on the socket would still be in its first.
@@ -167,7 +157,7 @@ async fn per_device_credentials_derived_from_a_secret() {
     let good = cpe_agent(
         "DERIVED1",
         &url,
-        5,
+        10,
         &["--credential-secret", "factory-secret"],
     );
     let wrong = cpe_agent("DERIVED2", &url, 5, &["--credential-secret", "guessed"]);

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use cwmp_examples::acs::{Acs, AcsConfig, log_text};
+use cwmp_examples::acs::{Acs, AcsConfig};
 use cwmp_examples::credentials::{CpeCredentials, derive_password, device_username};
 use cwmp_examples::http::SESSION_COOKIE;
-use cwmp_examples::support::Stats;
+use cwmp_examples::support::{Stats, log_text};
 use cwmp_examples::transport::{ClientResponse, SessionClient, bind};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::digest::{self, Challenge};

@@ -118,6 +118,16 @@ impl Proc {
         }
     }
 
+    /// Sends a signal (`STOP`, `CONT`) to the process.
+    pub(crate) fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .args([format!("-{name}"), self.child.id().to_string()])
+            .status()
+            .expect("kill runs")
+            .success();
+        assert!(ok, "kill -{name}");
+    }
+
     /// Resident memory (KiB) from `/proc/PID/status`.
     pub(crate) fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
