@@ -138,7 +138,7 @@ pub(crate) fn alias_ok(text: &str) -> bool {
 }
 
 /// The value a parameter starts with when the schema gives no default: zero (or the smallest
-/// value in range), false, the Unknown Time, or empty.
+/// value in range), false, the Unknown Time, an enumerated value, or empty.
 pub(crate) fn initial_text(spec: &ParamSpec) -> String {
     if let Some(d) = &spec.default {
         return d.clone();
@@ -161,11 +161,10 @@ pub(crate) fn initial_text(spec: &ParamSpec) -> String {
         BaseType::Boolean => "false".to_owned(),
         BaseType::DateTime => "0001-01-01T00:00:00Z".to_owned(),
         BaseType::Decimal => "0".to_owned(),
-        BaseType::String
-            if !spec.enumeration.is_empty() && spec.min_length.is_some_and(|m| m > 0) =>
-        {
-            spec.enumeration[0].clone()
-        }
+        // An enumerated string starts at a value it can report: the first CPE-only value
+        // (`None` of a DiagnosticsState), else the first value.
+        BaseType::String if !spec.read_only_values.is_empty() => spec.read_only_values[0].clone(),
+        BaseType::String if !spec.enumeration.is_empty() => spec.enumeration[0].clone(),
         _ => String::new(),
     }
 }

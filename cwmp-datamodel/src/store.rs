@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::check::check_text;
+use crate::check::{check_text, initial_text};
 use crate::model::{DataModel, Node};
 
 /// A parameter's attributes, when not at their defaults.
@@ -106,7 +106,8 @@ impl DataModel {
             if self.binding_of(p.id).is_some() {
                 continue;
             }
-            if check_text(self.spec(p.id), text, false).is_err() {
+            let spec = self.spec(p.id);
+            if *text != initial_text(spec) && check_text(spec, text, false).is_err() {
                 warn(&mut warnings, path, "value refused by the schema");
                 continue;
             }
