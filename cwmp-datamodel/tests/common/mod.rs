@@ -88,14 +88,15 @@ pub fn notification(m: &DataModel, name: &str) -> i32 {
         .notification
 }
 
-/// Every observable part of the tree: all values, all attributes, every name.
-pub fn snapshot(
-    m: &DataModel,
-) -> (
+/// Every value, every name with its writable flag, every attribute.
+pub type Snapshot = (
     Vec<(String, String)>,
     Vec<(String, bool)>,
     Vec<(String, i32, Vec<String>)>,
-) {
+);
+
+/// Every observable part of the tree: all values, all attributes, every name.
+pub fn snapshot(m: &DataModel) -> Snapshot {
     let attrs = m
         .get_parameter_attributes(&GetParameterAttributes::new([""]))
         .unwrap()
