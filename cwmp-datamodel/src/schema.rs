@@ -645,7 +645,8 @@ impl Schema {
     /// matches a pattern, plus the objects above them. A pattern ending in `.` selects the
     /// object and everything below it (`Device.DeviceInfo.`, `Device.IP.Interface.{i}.`);
     /// otherwise it names one parameter (`Device.ManagementServer.URL`). `*` matches one
-    /// path segment (`Device.*.Stats.`).
+    /// path segment (`Device.*.Stats.`). A selected table brings the NumberOfEntries
+    /// parameter that counts it.
     pub fn select<S: AsRef<str>>(&self, patterns: &[S]) -> Self {
         let pats: Vec<&str> = patterns.iter().map(AsRef::as_ref).collect();
         let mut keep = vec![false; self.objects.len()];
@@ -677,6 +678,20 @@ impl Schema {
                         keep[j] = true;
                     }
                     p = parent_object(q);
+                }
+            }
+        }
+        // A kept table keeps the parameter counting its instances.
+        for (i, o) in self.objects.iter().enumerate() {
+            let Some(counter) = o.num_entries_parameter.as_deref().filter(|_| keep[i]) else {
+                continue;
+            };
+            let Some(j) = parent_object(&o.path).and_then(|p| self.by_path.get(p).copied()) else {
+                continue;
+            };
+            if !out_params[j].iter().any(|p| p.name == counter) {
+                if let Some(p) = self.objects[j].params.iter().find(|p| p.name == counter) {
+                    out_params[j].push(p.clone());
                 }
             }
         }

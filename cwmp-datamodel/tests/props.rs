@@ -30,8 +30,25 @@ const NAMES: &[&str] = &[
 ];
 
 const TEXTS: &[&str] = &[
-    "0", "1", "true", "false", "120", "64", "65535", "70000", "-1", " 7 ", "", "cpe-1", "wan",
-    "1wan", "InstanceAlias", "Nope", "192.0.2.1", "http://a/", "x y ",
+    "0",
+    "1",
+    "true",
+    "false",
+    "120",
+    "64",
+    "65535",
+    "70000",
+    "-1",
+    " 7 ",
+    "",
+    "cpe-1",
+    "wan",
+    "1wan",
+    "InstanceAlias",
+    "Nope",
+    "192.0.2.1",
+    "http://a/",
+    "x y ",
 ];
 
 const TYPES: &[ValueType] = &[
@@ -53,7 +70,8 @@ enum Op {
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        prop::collection::vec((0..NAMES.len(), 0..TEXTS.len(), 0..TYPES.len()), 1..5).prop_map(Op::Spv),
+        prop::collection::vec((0..NAMES.len(), 0..TEXTS.len(), 0..TYPES.len()), 1..5)
+            .prop_map(Op::Spv),
         (0..3usize).prop_map(Op::Add),
         (0..3usize, 1..4u32).prop_map(|(t, n)| Op::Delete(t, n)),
         (0..NAMES.len(), 0..8i32).prop_map(|(n, v)| Op::Spa(n, v)),
@@ -61,7 +79,11 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-const TABLES: &[&str] = &["Device.IP.Interface.", "Device.X_00D09E_Fan.", "Device.IP.Interface.1.IPv4Address."];
+const TABLES: &[&str] = &[
+    "Device.IP.Interface.",
+    "Device.X_00D09E_Fan.",
+    "Device.IP.Interface.1.IPv4Address.",
+];
 
 fn apply(m: &mut DataModel, op: &Op) {
     match op {
@@ -90,7 +112,11 @@ fn apply(m: &mut DataModel, op: &Op) {
 fn check_invariants(m: &DataModel) {
     let names = gpn(m, "", false).unwrap();
     let values = gpv(m, &[""]).unwrap();
-    let params: Vec<&str> = names.iter().map(|(n, _)| n.as_str()).filter(|n| !n.ends_with('.')).collect();
+    let params: Vec<&str> = names
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| !n.ends_with('.'))
+        .collect();
     let valued: Vec<&str> = values.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(params, valued, "GPN and GPV name the same parameters");
     for (n, _) in &names {
