@@ -138,6 +138,14 @@ impl DataModel {
         )
     }
 
+    /// Forgets every pending change: call it after the device has set up its tree at
+    /// start-up (the values it starts with are not changes).
+    pub fn clear_changes(&mut self) {
+        self.notify.pending.clear();
+        self.notify.untold = None;
+        self.notify.reported = None;
+    }
+
     /// The ACS accepted the Inform built by the last [`DataModel::inform_parameters`]: the
     /// changes it carried are delivered and cleared; changes made since stay pending.
     pub fn inform_delivered(&mut self) {

@@ -44,6 +44,15 @@ impl Effects {
         }
     }
 
+    /// Every setting but the URL: what to apply at start-up, when the URL is already in the
+    /// session's `Config` (applying it again would queue `0 BOOTSTRAP`).
+    pub fn startup() -> Self {
+        Self {
+            acs_url: false,
+            ..Self::all()
+        }
+    }
+
     /// Whether anything changed.
     pub fn any(&self) -> bool {
         *self != Self::default()

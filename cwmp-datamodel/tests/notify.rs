@@ -229,3 +229,16 @@ fn vendor_objects_come_from_json() {
     assert!(e.reason.contains("parent"), "{e}");
     assert!(bad.extend_from_json("{\"objects\": [").is_err());
 }
+
+#[test]
+fn start_up_values_are_not_changes() {
+    // A forced-active parameter the device sets while building its tree is no value change.
+    let mut m = model();
+    m.set("Device.DeviceInfo.SoftwareVersion", "1.0").unwrap();
+    assert_eq!(m.pending_changes().count(), 1);
+    m.clear_changes();
+    assert_eq!(m.take_value_change(), None);
+    assert_eq!(m.pending_changes().count(), 0);
+    m.set("Device.DeviceInfo.SoftwareVersion", "1.1").unwrap();
+    assert_eq!(m.take_value_change().map(|e| e.trigger), Some(true));
+}
