@@ -82,7 +82,13 @@ impl DataModel {
         &self,
         req: &GetParameterValues,
     ) -> Result<GetParameterValuesResponse, Fault> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(
+            if req.parameter_names.len() == 1 && req.parameter_names[0].is_partial() {
+                self.nodes.len()
+            } else {
+                req.parameter_names.len()
+            },
+        );
         for name in &req.parameter_names {
             let path = self
                 .resolve(name.as_str())
@@ -378,6 +384,9 @@ impl DataModel {
         }
         for (table, obj) in tables {
             let spec = self.schema.object_at(obj as usize);
+            if spec.unique_keys.is_empty() {
+                continue;
+            }
             let val = |inst: &str, name: &str| -> String {
                 let p = format!("{inst}{name}");
                 match new.get(p.as_str()) {
