@@ -112,6 +112,7 @@ fn main() {
         .iter()
         .map(|p| p.name.as_str().len())
         .sum();
+    let nodes = names.parameter_list.len();
     let params = names
         .parameter_list
         .iter()
@@ -156,7 +157,7 @@ fn main() {
     println!("| measure | bytes |");
     println!("|---|---:|");
     println!("| schema (TR-181 DeviceInfo + ManagementServer + vendor table) | {schema_heap} |");
-    println!("| tree: {params} parameters, all nodes | {tree_heap} |");
+    println!("| tree: {params} parameters, {nodes} nodes | {tree_heap} |");
     println!("| of which names (keys) | {name_bytes} |");
     println!("| of which value texts | {value_bytes} |");
     println!("| overhead per stored parameter beyond name and value text | {per:.1} |");
