@@ -61,7 +61,7 @@ pub struct DataModel {
     /// Object index → child object indices.
     children: Vec<Vec<u32>>,
     pub(crate) nodes: BTreeMap<Box<str>, Node>,
-    bindings: Vec<Box<dyn Binding>>,
+    bindings: Vec<Box<dyn Binding + Send>>,
     bound: Vec<u16>,
     pub(crate) notify: Notify,
     pub(crate) accept_can_deny: bool,
@@ -178,10 +178,12 @@ impl DataModel {
     /// Connects the parameter `path` (`Device.DeviceInfo.UpTime`), or every parameter at or
     /// below the object `path` (`Device.Ethernet.Interface.{i}.Stats.`), to a binding. Paths
     /// are schema paths (`{i}` for instance numbers). Returns how many parameters it covers.
+    /// Bindings are `Send` so that the tree can live in a task of a multi-threaded runtime
+    /// (share state with `Arc` and atomics or a mutex).
     pub fn bind(
         &mut self,
         path: &str,
-        binding: impl Binding + 'static,
+        binding: impl Binding + Send + 'static,
     ) -> Result<usize, UnknownPath> {
         let slot = self.bindings.len() as u16;
         let mut covered = Vec::new();
@@ -220,7 +222,7 @@ impl DataModel {
         (b != UNBOUND).then_some(b as usize)
     }
 
-    pub(crate) fn binding_mut(&mut self, slot: usize) -> &mut dyn Binding {
+    pub(crate) fn binding_mut(&mut self, slot: usize) -> &mut (dyn Binding + Send) {
         self.bindings[slot].as_mut()
     }
 

@@ -229,7 +229,6 @@ impl DataModel {
     ) -> Result<SetOutcome, Fault> {
         struct Plan {
             path: String,
-            id: u32,
             text: String,
             slot: Option<usize>,
             value: Value,
@@ -289,7 +288,6 @@ impl DataModel {
             }
             plans.push(Plan {
                 path,
-                id,
                 text,
                 slot,
                 value,
@@ -344,7 +342,6 @@ impl DataModel {
         }
         let mut changed = Vec::with_capacity(plans.len());
         for plan in plans {
-            let _ = plan.id;
             if plan.slot.is_none() {
                 self.store_raw(&plan.path, plan.text);
             }

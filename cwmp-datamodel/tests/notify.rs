@@ -3,8 +3,8 @@
 
 mod common;
 
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use common::*;
 use cwmp_datamodel::{Notification, ReadOnly, Value};
@@ -112,15 +112,15 @@ fn the_acs_own_changes_do_not_notify() {
 #[test]
 fn bound_parameters_report_changes_through_changed() {
     let mut m = model();
-    let v = Rc::new(Cell::new(1u32));
+    let v = Arc::new(AtomicU32::new(1));
     let v2 = v.clone();
     m.bind(
         "Device.DeviceInfo.UpTime",
-        ReadOnly(move |_: &str| Ok(Value::from(v2.get()))),
+        ReadOnly(move |_: &str| Ok(Value::from(v2.load(Ordering::Relaxed)))),
     )
     .unwrap();
     spa(&mut m, "Device.DeviceInfo.UpTime", 1).unwrap();
-    v.set(5);
+    v.store(5, Ordering::Relaxed);
     assert_eq!(
         m.changed("Device.DeviceInfo.UpTime"),
         Some(Notification::Passive)

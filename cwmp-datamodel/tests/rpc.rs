@@ -3,8 +3,7 @@
 
 mod common;
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 use common::*;
 use cwmp_datamodel::{Applied, Binding, ReadOnly, Value};
@@ -109,15 +108,15 @@ fn gpv_hidden_parameters_read_back_empty() {
 fn gpv_values_come_live_from_bindings() {
     // Live values (uptime, counters) are read at every request, never frozen.
     let mut m = model();
-    let uptime = Rc::new(RefCell::new(10u32));
+    let uptime = Arc::new(Mutex::new(10u32));
     let u = uptime.clone();
     m.bind(
         "Device.DeviceInfo.UpTime",
-        ReadOnly(move |_: &str| Ok(Value::from(*u.borrow()))),
+        ReadOnly(move |_: &str| Ok(Value::from(*u.lock().unwrap()))),
     )
     .unwrap();
     assert_eq!(value(&m, "Device.DeviceInfo.UpTime"), "10");
-    *uptime.borrow_mut() = 11;
+    *uptime.lock().unwrap() = 11;
     assert_eq!(value(&m, "Device.DeviceInfo.UpTime"), "11");
     let all = gpv(&m, &["Device.DeviceInfo."]).unwrap();
     assert!(all.contains(&("Device.DeviceInfo.UpTime".into(), "11".into())));
@@ -349,15 +348,16 @@ struct Log {
 /// A binding recording its phases; refuses values above 1000 at validation and 666 at
 /// commit; 7 applies only after a reboot.
 #[derive(Debug, Clone)]
-struct Recorder(Rc<RefCell<Log>>);
+struct Recorder(Arc<Mutex<Log>>);
 
 impl Binding for Recorder {
     fn get(&self, _: &str) -> Result<Value, FaultCode> {
-        Ok(Value::from(self.0.borrow().value))
+        Ok(Value::from(self.0.lock().unwrap().value))
     }
     fn validate(&mut self, path: &str, v: &Value) -> Result<(), FaultCode> {
         self.0
-            .borrow_mut()
+            .lock()
+            .unwrap()
             .events
             .push(format!("validate {path}={v}"));
         if v.as_u64().unwrap() > 1000 {
@@ -366,7 +366,7 @@ impl Binding for Recorder {
         Ok(())
     }
     fn commit(&mut self, path: &str, v: &Value) -> Result<Applied, FaultCode> {
-        let mut log = self.0.borrow_mut();
+        let mut log = self.0.lock().unwrap();
         log.events.push(format!("commit {path}={v}"));
         match v.as_u64().unwrap() {
             666 => Err(FaultCode::InternalError),
@@ -377,7 +377,11 @@ impl Binding for Recorder {
         }
     }
     fn rollback(&mut self, path: &str) {
-        self.0.borrow_mut().events.push(format!("rollback {path}"));
+        self.0
+            .lock()
+            .unwrap()
+            .events
+            .push(format!("rollback {path}"));
     }
 }
 
@@ -385,7 +389,7 @@ impl Binding for Recorder {
 fn spv_bindings_validate_all_then_commit_and_roll_back() {
     // §A.3.2.1: all validated before any is applied; a failed commit undoes the others.
     let mut m = model();
-    let log = Rc::new(RefCell::new(Log::default()));
+    let log = Arc::new(Mutex::new(Log::default()));
     m.bind(PII, Recorder(log.clone())).unwrap();
     m.bind(
         "Device.ManagementServer.DefaultActiveNotificationThrottle",
@@ -405,13 +409,14 @@ fn spv_bindings_validate_all_then_commit_and_roll_back() {
     .unwrap_err();
     assert_eq!(f.set_parameter_values_faults[0].parameter_name, t);
     assert!(
-        log.borrow()
+        log.lock()
+            .unwrap()
             .events
             .iter()
             .all(|e| e.starts_with("validate"))
     );
     // Commit failure: the first is rolled back.
-    log.borrow_mut().events.clear();
+    log.lock().unwrap().events.clear();
     let f = spv(
         &mut m,
         &[
@@ -423,7 +428,7 @@ fn spv_bindings_validate_all_then_commit_and_roll_back() {
     .unwrap_err();
     assert_eq!(f.fault_code, FaultCode::InternalError);
     assert_eq!(
-        log.borrow().events,
+        log.lock().unwrap().events,
         vec![
             format!("validate {PII}=5"),
             format!("validate {t}=666"),

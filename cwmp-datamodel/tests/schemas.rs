@@ -64,3 +64,10 @@ fn the_whole_tr098_schema_loads_and_answers() {
         "InternetGatewayDevice.LANDevice.",
     );
 }
+
+#[test]
+fn the_tree_can_move_between_threads() {
+    fn send<T: Send>() {}
+    send::<DataModel>();
+    send::<Schema>();
+}
