@@ -271,7 +271,8 @@ impl DataModel {
 
     /// Sets a stored parameter from the device side (a change not made by the ACS's
     /// SetParameterValues: the LAN GUI, DHCP, a firmware upgrade). The value must fit the
-    /// schema (read-only enumeration values allowed). A different value is a value change,
+    /// schema (read-only enumeration values allowed) and keep unique keys unique (else 9007).
+    /// A different value is a value change,
     /// checked against the parameter's Notification attribute (see [`DataModel::changed`]).
     /// Returns whether the value changed.
     pub fn set(&mut self, path: &str, value: impl Into<Value>) -> Result<bool, FaultCode> {
@@ -286,6 +287,10 @@ impl DataModel {
         check_text(self.spec(id), &text, false)?;
         if p.value == text {
             return Ok(false);
+        }
+        let new = std::collections::BTreeMap::from([(path, text.as_str())]);
+        if !self.unique_key_violations(&new).is_empty() {
+            return Err(FaultCode::InvalidParameterValue);
         }
         if let Some(Node::Param(p)) = self.nodes.get_mut(path) {
             p.value = text;

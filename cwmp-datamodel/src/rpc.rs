@@ -364,7 +364,7 @@ impl DataModel {
     /// The parameters of `new` whose values would make two instances share a unique key
     /// (TR-106: functional keys among enabled instances when the object has an enable
     /// parameter, non-functional keys such as Alias among all instances).
-    fn unique_key_violations(&self, new: &BTreeMap<&str, &str>) -> Vec<String> {
+    pub(crate) fn unique_key_violations(&self, new: &BTreeMap<&str, &str>) -> Vec<String> {
         let mut bad = Vec::new();
         let mut tables: Vec<(String, u32)> = Vec::new();
         for path in new.keys() {

@@ -242,3 +242,17 @@ fn start_up_values_are_not_changes() {
     m.set("Device.DeviceInfo.SoftwareVersion", "1.1").unwrap();
     assert_eq!(m.take_value_change().map(|e| e.trigger), Some(true));
 }
+
+#[test]
+fn device_side_sets_keep_unique_keys_unique() {
+    // Found by the property test: the device, too, cannot give two instances one Alias.
+    let mut m = model();
+    add(&mut m, "Device.IP.Interface.", "").unwrap();
+    add(&mut m, "Device.IP.Interface.", "").unwrap();
+    assert_eq!(
+        m.set("Device.IP.Interface.2.Alias", "cpe-1"),
+        Err(FaultCode::InvalidParameterValue)
+    );
+    assert_eq!(value(&m, "Device.IP.Interface.2.Alias"), "cpe-2");
+    assert_eq!(m.set("Device.IP.Interface.2.Alias", "lan"), Ok(true));
+}
