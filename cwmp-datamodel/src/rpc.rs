@@ -363,7 +363,8 @@ impl DataModel {
 
     /// The parameters of `new` whose values would make two instances share a unique key
     /// (TR-106: functional keys among enabled instances when the object has an enable
-    /// parameter, non-functional keys such as Alias among all instances).
+    /// parameter, non-functional keys such as Alias among all instances; keys whose values
+    /// are all empty are not assigned yet).
     pub(crate) fn unique_key_violations(&self, new: &BTreeMap<&str, &str>) -> Vec<String> {
         let mut bad = Vec::new();
         let mut tables: Vec<(String, u32)> = Vec::new();
@@ -400,7 +401,12 @@ impl DataModel {
                 .map(|i| format!("{table}{i}."))
                 .collect();
             for key in &spec.unique_keys {
+                // A key whose values are all still empty is not assigned yet (the CPE fills
+                // in a `Name`, the ACS a functional key of a new instance).
                 let applies = |inst: &str, values: &[String]| -> bool {
+                    if values.iter().all(String::is_empty) {
+                        return false;
+                    }
                     if !key.functional {
                         return true;
                     }
@@ -409,7 +415,7 @@ impl DataModel {
                             let v = val(inst, e);
                             v == "1" || v.eq_ignore_ascii_case("true")
                         }
-                        None => values.iter().all(|v| !v.is_empty()),
+                        None => true,
                     }
                 };
                 let mut seen: BTreeMap<Vec<String>, &str> = BTreeMap::new();
@@ -522,8 +528,9 @@ impl DataModel {
     /// runs (nor after a restore: the counter is persisted); the new instance's parameters
     /// take their defaults; NumberOfEntries follows; 9004 at maxEntries. With Alias-based
     /// addressing (§3.6.1) `Table.[alias].` creates the instance with that Alias (9007 if
-    /// taken or invalid); otherwise the CPE gives it a unique `cpe-` Alias. On success
-    /// ParameterKey takes the request's key.
+    /// taken or invalid); otherwise the CPE gives it a unique `cpe-` Alias. An instance whose
+    /// defaults would repeat another's unique key is refused (9001). On success ParameterKey
+    /// takes the request's key.
     pub fn add_object(&mut self, req: &AddObject) -> Result<AddObjectResponse, Fault> {
         let name = req.object_name.as_str();
         let (table_name, alias) = match name.strip_suffix("].") {
@@ -552,6 +559,29 @@ impl DataModel {
         let path = format!("{table}{n}.");
         if let Some(a) = alias {
             self.store_raw(&format!("{path}Alias"), a.to_owned());
+        }
+        // Defaults that would repeat another instance's unique key (a table without an
+        // enable parameter whose key parameters all have defaults) cannot be created.
+        let keys: Vec<(String, String)> = self
+            .schema
+            .object_at(obj as usize)
+            .unique_keys
+            .iter()
+            .flat_map(|k| k.parameters.iter())
+            .filter_map(|name| {
+                let p = format!("{path}{name}");
+                let v = self.param(&p).and_then(|x| self.read(&p, x).ok())?;
+                Some((p, v))
+            })
+            .collect();
+        let probe: BTreeMap<&str, &str> =
+            keys.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
+        if !self.unique_key_violations(&probe).is_empty() {
+            self.remove_instance(&table, &path, true);
+            return Err(fault(
+                FaultCode::RequestDenied,
+                "its defaults repeat a unique key",
+            ));
         }
         let mut status = Applied::Now;
         let slots = self.instance_bindings(obj);

@@ -690,3 +690,43 @@ fn answer_dispatches_parameter_rpcs_only() {
     assert!(matches!(r, Some(Ok(Response::GetParameterNames(_)))));
     assert!(m.answer(&Request::Reboot(Reboot::new("k"))).is_none());
 }
+
+#[test]
+fn add_object_refuses_defaults_that_repeat_a_unique_key() {
+    // TR-106 unique keys at AddObject: a table without an enable parameter whose key has a
+    // default can hold one instance with that default.
+    let mut s = schema();
+    let mut t = cwmp_datamodel::ObjectSpec::new("Device.X_00D09E_Rule.{i}.");
+    t.writable = true;
+    t.min_entries = 0;
+    t.max_entries = None;
+    let mut key = cwmp_datamodel::schema::UniqueKey::default();
+    key.functional = true;
+    key.parameters = vec!["Name".into()];
+    t.unique_keys = vec![key];
+    t.params.push(
+        cwmp_datamodel::ParamSpec::new("Name", cwmp_datamodel::BaseType::String)
+            .writable()
+            .with_default("rule"),
+    );
+    s.add_object(t).unwrap();
+    let mut m = cwmp_datamodel::DataModel::new(s);
+    assert_eq!(add(&mut m, "Device.X_00D09E_Rule.", "").unwrap(), 1);
+    let f = add(&mut m, "Device.X_00D09E_Rule.", "k").unwrap_err();
+    assert_eq!(f.fault_code, FaultCode::RequestDenied);
+    assert_eq!(m.instances("Device.X_00D09E_Rule."), vec![1]);
+    spv(
+        &mut m,
+        &[(
+            "Device.X_00D09E_Rule.1.Name",
+            ParameterValue::string("first"),
+        )],
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        add(&mut m, "Device.X_00D09E_Rule.", "").unwrap(),
+        3,
+        "2 is never reused"
+    );
+}
