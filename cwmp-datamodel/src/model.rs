@@ -288,7 +288,7 @@ impl DataModel {
         if p.value == text {
             return Ok(false);
         }
-        let new = std::collections::BTreeMap::from([(path, text.as_str())]);
+        let new = BTreeMap::from([(path, text.as_str())]);
         if !self.unique_key_violations(&new).is_empty() {
             return Err(FaultCode::InvalidParameterValue);
         }
