@@ -62,6 +62,7 @@
 
 mod binding;
 mod check;
+mod create;
 mod model;
 mod notify;
 mod rpc;

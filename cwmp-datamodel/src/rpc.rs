@@ -215,7 +215,9 @@ impl DataModel {
     /// answers 9003 with one SetParameterValuesFault per failing parameter and changes
     /// nothing; a name given twice is a plain 9003. On success ParameterKey takes the
     /// request's key; `Status` is 1 when a binding applies a change only later (reboot).
-    /// The ACS's own changes raise no notification.
+    /// The ACS's own changes raise no notification. With Alias-based addressing and
+    /// `ManagementServer.AutoCreateInstances` true, a name with an unknown `[alias]` creates
+    /// that instance (Appendix II), undone if the request fails.
     pub fn set_parameter_values(
         &mut self,
         req: &SetParameterValues,
@@ -226,6 +228,20 @@ impl DataModel {
     pub(crate) fn set_values_inner(
         &mut self,
         req: &SetParameterValues,
+    ) -> Result<SetOutcome, Fault> {
+        let mut created = Vec::new();
+        let out = self.set_values_created(req, &mut created);
+        if out.is_err() {
+            // Instances created for `[alias]` names go with the failed request.
+            self.undo_created(created);
+        }
+        out
+    }
+
+    fn set_values_created(
+        &mut self,
+        req: &SetParameterValues,
+        created: &mut Vec<(String, String, u32)>,
     ) -> Result<SetOutcome, Fault> {
         struct Plan {
             path: String,
@@ -238,6 +254,12 @@ impl DataModel {
         let mut seen = HashSet::new();
         for item in &req.parameter_list {
             let name = item.name.as_str();
+            if name.contains('[') {
+                if let Err(c) = self.auto_create(name, created) {
+                    faults.push(SetParameterValuesFault::new(name, c));
+                    continue;
+                }
+            }
             let path = match self.resolve(name) {
                 Ok(p) => p.into_owned(),
                 Err(c) => {
@@ -553,54 +575,9 @@ impl DataModel {
                 return Err(fault(FaultCode::InvalidParameterValue, name));
             }
         }
-        let n = self
-            .add_instance_inner(&table, None, true)
+        let (n, status) = self
+            .create_for_acs(&table, obj, alias)
             .map_err(|c| fault(c, name))?;
-        let path = format!("{table}{n}.");
-        if let Some(a) = alias {
-            self.store_raw(&format!("{path}Alias"), a.to_owned());
-        }
-        // Defaults that would repeat another instance's unique key (a table without an
-        // enable parameter whose key parameters all have defaults) cannot be created.
-        let keys: Vec<(String, String)> = self
-            .schema
-            .object_at(obj as usize)
-            .unique_keys
-            .iter()
-            .flat_map(|k| k.parameters.iter())
-            .filter_map(|name| {
-                let p = format!("{path}{name}");
-                let v = self.param(&p).and_then(|x| self.read(&p, x).ok())?;
-                Some((p, v))
-            })
-            .collect();
-        let probe: BTreeMap<&str, &str> =
-            keys.iter().map(|(p, v)| (p.as_str(), v.as_str())).collect();
-        if !self.unique_key_violations(&probe).is_empty() {
-            self.remove_instance(&table, &path, true);
-            return Err(fault(
-                FaultCode::RequestDenied,
-                "its defaults repeat a unique key",
-            ));
-        }
-        let mut status = Applied::Now;
-        let slots = self.instance_bindings(obj);
-        for (k, &s) in slots.iter().enumerate() {
-            match self.binding_mut(s).add_instance(&path) {
-                Ok(a) => {
-                    if a == Applied::Later {
-                        status = Applied::Later;
-                    }
-                }
-                Err(c) => {
-                    for &done in slots[..k].iter().rev() {
-                        let _ = self.binding_mut(done).delete_instance(&path);
-                    }
-                    self.remove_instance(&table, &path, true);
-                    return Err(fault(c, name));
-                }
-            }
-        }
         self.set_parameter_key(&req.parameter_key);
         Ok(AddObjectResponse::new(
             n,

@@ -730,3 +730,49 @@ fn add_object_refuses_defaults_that_repeat_a_unique_key() {
         "2 is never reused"
     );
 }
+
+#[test]
+fn auto_create_instances_makes_the_named_instance_and_undoes_it_on_failure() {
+    // Appendix II: with AutoCreateInstances, SetParameterValues on `Table.[alias].` creates it.
+    let mut m = model();
+    m.set_alias_addressing(true);
+    let name = "Device.IP.Interface.[wan].Enable";
+    let off = spv(&mut m, &[(name, ParameterValue::boolean(true))], "").unwrap_err();
+    assert_eq!(
+        off.set_parameter_values_faults[0].fault_code,
+        FaultCode::InvalidParameterName
+    );
+    m.set("Device.ManagementServer.AutoCreateInstances", true)
+        .unwrap();
+    // A failing request leaves no instance behind.
+    let bad = spv(
+        &mut m,
+        &[
+            (name, ParameterValue::boolean(true)),
+            ("Device.Nope", ParameterValue::string("")),
+        ],
+        "",
+    );
+    assert!(bad.is_err());
+    let before = m.stored();
+    assert!(m.instances("Device.IP.Interface.").is_empty());
+    assert_eq!(value(&m, "Device.IP.InterfaceNumberOfEntries"), "0");
+    assert_eq!(
+        before.next_instance["Device.IP.Interface."], 1,
+        "nothing changed"
+    );
+    spv(&mut m, &[(name, ParameterValue::boolean(true))], "k").unwrap();
+    let n = m.instances("Device.IP.Interface.");
+    assert_eq!(n, vec![1]);
+    assert_eq!(
+        value(&m, &format!("Device.IP.Interface.{}.Alias", n[0])),
+        "wan"
+    );
+    assert_eq!(
+        value(&m, &format!("Device.IP.Interface.{}.Enable", n[0])),
+        "1"
+    );
+    // The next request finds it.
+    spv(&mut m, &[(name, ParameterValue::boolean(false))], "").unwrap();
+    assert_eq!(m.instances("Device.IP.Interface.").len(), 1);
+}

@@ -28,6 +28,7 @@ const NAMES: &[&str] = &[
     "Device.ManagementServer.URL",
     "Device.ManagementServer.Password",
     "Device.ManagementServer.ParameterKey",
+    "Device.ManagementServer.AutoCreateInstances",
     "Device.DeviceInfo.",
     "Device.DeviceInfo.UpTime",
     "Device.DeviceInfo.SoftwareVersion",
