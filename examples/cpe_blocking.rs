@@ -113,6 +113,8 @@ fn device_model(serial: &str, acs_url: &str) -> DataModel {
         ("Device.DeviceInfo.SerialNumber", serial),
         (SOFTWARE_VERSION, "1.0.0"),
         ("Device.ManagementServer.URL", acs_url),
+        ("Device.ManagementServer.PeriodicInformEnable", "true"), // your factory defaults
+        ("Device.ManagementServer.PeriodicInformInterval", "3600"),
         ("Device.ManagementServer.Username", "cpe"),
         ("Device.ManagementServer.Password", "cpe-secret"),
         (CR_URL, "http://127.0.0.1:1/cr"), // your Connection Request server
@@ -154,8 +156,7 @@ pub fn run(acs_url: &str, serial: &str) -> Result<Vec<String>, Error> {
     let id = DeviceIdStruct::new("Acme", "00D09E", "Router", serial);
     let config = Config::new(id, acs_url);
     let mut cpe = CpeSession::new(config.clone(), Instant::now(), EventQueue::bootstrap());
-    let (mut sessions, mut events, mut moved) = (Vec::new(), Vec::new(), false);
-    let mut http = Http::default();
+    let (mut http, mut sessions, mut events, mut moved) = (Http::default(), vec![], vec![], false);
     let lost = TransportError::Connect;
     loop {
         let now = Instant::now();

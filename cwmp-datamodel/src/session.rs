@@ -170,6 +170,8 @@ impl DataModel {
     /// retry policy, throttle, heartbeat, and the ACS URL (a new URL queues `0 BOOTSTRAP`,
     /// so at start-up pass an `Effects` without `acs_url` and put the URL in the session's
     /// `Config`). `unix_now` is the wall clock at `now` (seconds since the Unix epoch).
+    /// Give `PeriodicInformEnable` and `PeriodicInformInterval` your factory defaults first:
+    /// TR-181 defines none, and a disabled periodic inform replaces the session's fallback.
     pub fn apply_management_server(
         &self,
         cpe: &mut CpeSession,
