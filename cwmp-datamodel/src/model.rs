@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Bound;
 
-use cwmp_types::{FaultCode, ParameterValue};
+use cwmp_types::{FaultCode, ParameterName, ParameterValue};
 
 use crate::binding::{Applied, Binding, Value};
 use crate::check::{check_text, initial_text};
@@ -503,6 +503,47 @@ impl DataModel {
         }
         out.push_str(rest);
         Ok(Cow::Owned(out))
+    }
+
+    /// Whether names the CPE returns use `[alias]` for instances: Alias-based addressing on
+    /// and `ManagementServer.InstanceMode` is `InstanceAlias` (TR-069 Amendment 6, §3.6.1).
+    pub(crate) fn instance_alias_mode(&self) -> bool {
+        self.alias_addressing
+            && self
+                .param(&format!(
+                    "{}ManagementServer.InstanceMode",
+                    self.schema.root()
+                ))
+                .is_some_and(|p| p.value == "InstanceAlias")
+    }
+
+    /// `path` as returned to the ACS: in InstanceAlias mode every instance number whose
+    /// instance has a non-empty Alias becomes `[alias]`.
+    pub(crate) fn returned_name(&self, path: &str, alias_mode: bool) -> ParameterName {
+        if !alias_mode {
+            return ParameterName::from_wire(path);
+        }
+        let mut out = String::with_capacity(path.len() + 8);
+        let mut end = 0;
+        for seg in path.split_inclusive('.') {
+            let table = &path[..end];
+            end += seg.len();
+            let num = seg.strip_suffix('.').unwrap_or(seg);
+            let alias = (!num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| self.param(&format!("{table}{num}.Alias")))
+                .flatten()
+                .filter(|p| !p.value.is_empty());
+            match alias {
+                Some(p) => {
+                    out.push('[');
+                    out.push_str(&p.value);
+                    out.push(']');
+                    out.push_str(&seg[num.len()..]);
+                }
+                None => out.push_str(seg),
+            }
+        }
+        ParameterName::from_wire(out)
     }
 
     /// The instance of `table` whose Alias is `alias`.

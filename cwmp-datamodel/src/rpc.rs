@@ -77,11 +77,14 @@ impl DataModel {
     /// GetParameterValues (TR-069 Amendment 6, §A.3.2.2): full names and partial paths (every
     /// parameter below), the empty path for the whole tree; 9005 for a name that does not
     /// exist. Values come from the bindings where bound (never a frozen copy); `hidden`
-    /// parameters (passwords) and `command` parameters read back as empty strings.
+    /// parameters (passwords) and `command` parameters read back as empty strings. With
+    /// InstanceMode `InstanceAlias` (§3.6.1) names carry `[alias]` for instance numbers, as in
+    /// GetParameterNames and GetParameterAttributes.
     pub fn get_parameter_values(
         &self,
         req: &GetParameterValues,
     ) -> Result<GetParameterValuesResponse, Fault> {
+        let alias_mode = self.instance_alias_mode();
         let mut out = Vec::with_capacity(
             if req.parameter_names.len() == 1 && req.parameter_names[0].is_partial() {
                 self.nodes.len()
@@ -104,12 +107,12 @@ impl DataModel {
                 }
                 for (k, n) in self.subtree(&path) {
                     if let Node::Param(p) = n {
-                        out.push(self.value_struct(k, p)?);
+                        out.push(self.value_struct(k, p, alias_mode)?);
                     }
                 }
             } else {
                 match self.param(&path) {
-                    Some(p) => out.push(self.value_struct(&path, p)?),
+                    Some(p) => out.push(self.value_struct(&path, p, alias_mode)?),
                     None => return Err(fault(FaultCode::InvalidParameterName, name.as_str())),
                 }
             }
@@ -121,6 +124,7 @@ impl DataModel {
         &self,
         path: &str,
         p: &crate::model::Param,
+        alias_mode: bool,
     ) -> Result<ParameterValueStruct, Fault> {
         let spec = self.spec(p.id);
         let text = if spec.hidden || spec.command {
@@ -129,7 +133,7 @@ impl DataModel {
             self.read(path, p).map_err(|c| fault(c, path))?
         };
         Ok(ParameterValueStruct::new(
-            ParameterName::from_wire(path),
+            self.returned_name(path, alias_mode),
             ParameterValue::new(text, spec.value_type()),
         ))
     }
@@ -140,7 +144,7 @@ impl DataModel {
         spec.writable || spec.write_once && self.read(path, p).is_ok_and(|v| v.is_empty())
     }
 
-    fn info(&self, path: &str, node: &Node) -> ParameterInfoStruct {
+    fn info(&self, path: &str, node: &Node, alias_mode: bool) -> ParameterInfoStruct {
         let writable = match node {
             Node::Param(p) => self.writable(path, p),
             // A table is writable when the ACS may add instances, an instance when it may
@@ -151,7 +155,7 @@ impl DataModel {
                 o.is_multi_instance() && o.writable
             }
         };
-        ParameterInfoStruct::new(ParameterName::from_wire(path), writable)
+        ParameterInfoStruct::new(self.returned_name(path, alias_mode), writable)
     }
 
     /// GetParameterNames (TR-069 Amendment 6, §A.3.2.3). The empty path with NextLevel true
@@ -166,15 +170,16 @@ impl DataModel {
     ) -> Result<GetParameterNamesResponse, Fault> {
         let name = req.parameter_path.as_str();
         let path = self.resolve(name).map_err(|c| fault(c, name))?;
+        let alias_mode = self.instance_alias_mode();
         let mut out = Vec::new();
         if path.is_empty() {
             if req.next_level {
                 let root = self.schema.root();
                 if let Some(n) = self.nodes.get(root) {
-                    out.push(self.info(root, n));
+                    out.push(self.info(root, n, alias_mode));
                 }
             } else {
-                out.extend(self.subtree("").map(|(k, n)| self.info(k, n)));
+                out.extend(self.subtree("").map(|(k, n)| self.info(k, n, alias_mode)));
             }
         } else if path.ends_with('.') {
             if !matches!(
@@ -191,7 +196,7 @@ impl DataModel {
                         Some(i) => i + 1 == rest.len(),
                     };
                 if !req.next_level || child {
-                    out.push(self.info(k, n));
+                    out.push(self.info(k, n, alias_mode));
                 }
             }
         } else {
@@ -204,7 +209,7 @@ impl DataModel {
                     "NextLevel true with a full parameter name",
                 ));
             }
-            out.push(self.info(&path, &self.nodes[&*path]));
+            out.push(self.info(&path, &self.nodes[&*path], alias_mode));
         }
         Ok(GetParameterNamesResponse::new(out))
     }
@@ -527,6 +532,7 @@ impl DataModel {
         &self,
         req: &GetParameterAttributes,
     ) -> Result<GetParameterAttributesResponse, Fault> {
+        let alias_mode = self.instance_alias_mode();
         let mut out = Vec::new();
         for name in &req.parameter_names {
             for path in self
@@ -535,7 +541,7 @@ impl DataModel {
             {
                 if let Some(p) = self.param(&path) {
                     out.push(ParameterAttributeStruct::new(
-                        ParameterName::from_wire(path.as_str()),
+                        self.returned_name(&path, alias_mode),
                         i32::from(p.notification),
                         p.access_list.iter().map(|a| a.to_string()).collect(),
                     ));

@@ -776,3 +776,56 @@ fn auto_create_instances_makes_the_named_instance_and_undoes_it_on_failure() {
     spv(&mut m, &[(name, ParameterValue::boolean(false))], "").unwrap();
     assert_eq!(m.instances("Device.IP.Interface.").len(), 1);
 }
+
+#[test]
+fn instance_alias_mode_returns_names_with_aliases() {
+    // §3.6.1: with InstanceMode InstanceAlias, returned names use instance aliases.
+    let mut m = model();
+    add(&mut m, "Device.IP.Interface.", "").unwrap();
+    add(&mut m, "Device.IP.Interface.1.IPv4Address.", "").unwrap();
+    spv(
+        &mut m,
+        &[("Device.IP.Interface.1.Alias", ParameterValue::string("wan"))],
+        "",
+    )
+    .unwrap();
+    m.set("Device.ManagementServer.InstanceMode", "InstanceAlias")
+        .unwrap();
+    // Only with Alias-based addressing on.
+    assert!(
+        gpv(&m, &["Device.IP.Interface.1.Enable"]).unwrap()[0]
+            .0
+            .contains(".1.")
+    );
+    m.set_alias_addressing(true);
+    let v = gpv(&m, &["Device.IP.Interface.1.IPv4Address."]).unwrap();
+    assert!(
+        v.iter()
+            .any(|(n, _)| n == "Device.IP.Interface.[wan].IPv4Address.[cpe-1].IPAddress"),
+        "{v:?}"
+    );
+    let names = gpn(&m, "Device.IP.Interface.", true).unwrap();
+    assert_eq!(names, vec![("Device.IP.Interface.[wan].".to_owned(), true)]);
+    let a = m
+        .get_parameter_attributes(&GetParameterAttributes::new([
+            "Device.IP.Interface.[wan].Enable",
+        ]))
+        .unwrap();
+    assert_eq!(
+        a.parameter_list[0].name.as_str(),
+        "Device.IP.Interface.[wan].Enable"
+    );
+    // GPN and GPV still agree on every name.
+    let listed: Vec<String> = gpn(&m, "", false)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| !n.ends_with('.'))
+        .collect();
+    let valued: Vec<String> = gpv(&m, &[""])
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(listed, valued);
+}
