@@ -6,10 +6,9 @@ use cwmp_types::{
     AddObject, AddObjectResponse, DeleteObject, DeleteObjectResponse, Fault, FaultCode,
     GetParameterAttributes, GetParameterAttributesResponse, GetParameterNames,
     GetParameterNamesResponse, GetParameterValues, GetParameterValuesResponse,
-    ParameterAttributeStruct, ParameterInfoStruct, ParameterName, ParameterValue,
-    ParameterValueStruct, Request, Response, SetParameterAttributes,
-    SetParameterAttributesResponse, SetParameterValues, SetParameterValuesFault,
-    SetParameterValuesResponse,
+    ParameterAttributeStruct, ParameterInfoStruct, ParameterValue, ParameterValueStruct, Request,
+    Response, SetParameterAttributes, SetParameterAttributesResponse, SetParameterValues,
+    SetParameterValuesFault, SetParameterValuesResponse,
 };
 
 use crate::binding::{Applied, Value};
