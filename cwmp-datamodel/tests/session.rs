@@ -310,3 +310,38 @@ fn a_passive_change_rides_with_the_next_session_without_opening_one() {
         "x"
     );
 }
+
+#[test]
+fn heartbeat_policy_set_by_the_acs_arms_the_session() {
+    // Annex O HeartbeatPolicy through SetParameterValues: the session wakes for 14 HEARTBEAT.
+    let now = Instant::now();
+    let mut model = model();
+    let config = Config::new(
+        DeviceIdStruct::new("Acme", "00D09E", "Router", "SN2"),
+        "http://a.invalid/",
+    );
+    let mut cpe = CpeSession::new(config, now, EventQueue::new());
+    let before = cpe.poll_timeout().expect("the fallback periodic inform");
+    assert!(before > now + Duration::from_secs(60));
+    let req = Request::SetParameterValues(SetParameterValues::new(
+        vec![
+            ParameterValueStruct::new(
+                "Device.ManagementServer.HeartbeatPolicy.Enable",
+                ParameterValue::boolean(true),
+            ),
+            ParameterValueStruct::new(
+                "Device.ManagementServer.HeartbeatPolicy.ReportingInterval",
+                ParameterValue::unsigned_int(30),
+            ),
+        ],
+        "hb",
+    ));
+    let (_, effects) = model
+        .answer_session(&mut cpe, now, 1_700_000_000, &req)
+        .unwrap();
+    assert!(effects.heartbeat && !effects.periodic_inform);
+    let after = cpe.poll_timeout().unwrap();
+    assert!(after <= now + Duration::from_secs(30), "{:?}", after - now);
+    let ms = model.management_server();
+    assert_eq!(ms.heartbeat.map(|h| h.reporting_interval()), Some(30));
+}
