@@ -138,6 +138,18 @@ impl DataModel {
         )
     }
 
+    /// Puts back a pending change from [`crate::Stored`]; false if `path` is no parameter.
+    pub(crate) fn restore_change(&mut self, path: &str, active: bool) -> bool {
+        if !matches!(self.nodes.get(path), Some(Node::Param(_))) {
+            return false;
+        }
+        self.notify.seq += 1;
+        let seq = self.notify.seq;
+        self.notify.pending.insert(path.into(), (active, seq));
+        self.notify.untold = Some(self.notify.untold.unwrap_or(false) | active);
+        true
+    }
+
     /// Forgets every pending change: call it after the device has set up its tree at
     /// start-up (the values it starts with are not changes).
     pub fn clear_changes(&mut self) {

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use crate::check::{check_text, initial_text};
 use crate::model::{DataModel, Node};
+use crate::notify::Notification;
 
 /// A parameter's attributes, when not at their defaults.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -30,6 +31,9 @@ pub struct Stored {
     pub attributes: BTreeMap<String, StoredAttributes>,
     /// Table path → next instance number.
     pub next_instance: BTreeMap<String, u32>,
+    /// Changed parameters not yet reported in an Inform → whether the change was active
+    /// (a change before a reboot is still reported after it).
+    pub pending_changes: BTreeMap<String, bool>,
 }
 
 /// Something of a [`Stored`] that [`DataModel::restore`] could not take (the rest is taken).
@@ -69,6 +73,10 @@ impl DataModel {
                 Node::Object { .. } => {}
             }
         }
+        s.pending_changes = self
+            .pending_changes()
+            .map(|(p, n)| (p.to_owned(), n == Notification::Active))
+            .collect();
         s
     }
 
@@ -82,8 +90,9 @@ impl DataModel {
 
     /// Takes back what [`DataModel::stored`] saved (at start-up, after binding): instances
     /// are recreated with their numbers, values and attributes restored, instance counters
-    /// never go back. What no longer fits the schema (a removed parameter, a value the schema
-    /// refuses) is skipped with a warning; no notification is raised.
+    /// never go back, changes not yet reported stay pending (and are told to the session
+    /// again). What no longer fits the schema (a removed parameter, a value the schema
+    /// refuses) is skipped with a warning; no new notification is raised.
     pub fn restore(&mut self, stored: &Stored) -> Vec<RestoreWarning> {
         let mut warnings = Vec::new();
         let warn = |w: &mut Vec<RestoreWarning>, path: &str, reason| {
@@ -120,6 +129,11 @@ impl DataModel {
                     p.access_list = a.access_list.iter().map(|s| s.as_str().into()).collect();
                 }
                 _ => warn(&mut warnings, path, "attributes of no parameter"),
+            }
+        }
+        for (path, active) in &stored.pending_changes {
+            if !self.restore_change(path, *active) {
+                warn(&mut warnings, path, "pending change of no parameter");
             }
         }
         for (table, n) in &stored.next_instance {

@@ -181,6 +181,7 @@ fn stored_state_restores_values_instances_attributes_and_counters() {
     assert!(w.is_empty(), "{w:?}");
     assert_eq!(snapshot(&r), snapshot(&m));
     assert_eq!(r.pending_changes().count(), 0);
+    assert_eq!(r.stored(), stored);
     // Instance 1 was deleted before the reboot: still never reused.
     assert_eq!(add(&mut r, "Device.IP.Interface.", "").unwrap(), 3);
 }
@@ -255,4 +256,27 @@ fn device_side_sets_keep_unique_keys_unique() {
     );
     assert_eq!(value(&m, "Device.IP.Interface.2.Alias"), "cpe-2");
     assert_eq!(m.set("Device.IP.Interface.2.Alias", "lan"), Ok(true));
+}
+
+#[test]
+fn changes_not_yet_reported_survive_a_reboot() {
+    let mut m = model();
+    spa(&mut m, PII, 1).unwrap();
+    m.set(PII, 900u32).unwrap();
+    let stored = m.stored();
+    assert_eq!(stored.pending_changes.get(PII), Some(&false));
+    let mut r = model();
+    assert!(r.restore(&stored).is_empty());
+    assert_eq!(r.take_value_change().map(|e| e.trigger), Some(false));
+    let list = r.inform_parameters();
+    assert_eq!(
+        list.iter()
+            .find(|p| p.name.as_str() == PII)
+            .unwrap()
+            .value
+            .text,
+        "900"
+    );
+    r.inform_delivered();
+    assert!(r.stored().pending_changes.is_empty());
 }
