@@ -767,6 +767,12 @@ impl CpeSession {
         self.config.retry_policy = policy;
     }
 
+    /// Applies a new `DefaultActiveNotificationThrottle`: the least time since the last
+    /// successful session before a session opened only for `4 VALUE CHANGE`.
+    pub fn set_active_notification_throttle(&mut self, throttle: Duration) {
+        self.config.active_notification_throttle = throttle;
+    }
+
     /// Changes `ManagementServer.URL`: a new ACS, so `0 BOOTSTRAP` is queued (which discards
     /// what was queued for the previous ACS except `1 BOOT`) and a session becomes due. The
     /// running session, if any, continues with the old URL.

@@ -962,6 +962,25 @@ fn active_notification_throttle() {
 }
 
 #[test]
+fn active_notification_throttle_set_while_running() {
+    // DefaultActiveNotificationThrottle as the ACS sets it: applied to the running machine.
+    let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
+    p.run_sessions(1);
+    p.cpe
+        .set_active_notification_throttle(Duration::from_secs(40));
+    assert_eq!(
+        p.cpe.config().active_notification_throttle,
+        Duration::from_secs(40)
+    );
+    let t = p.now;
+    p.cpe
+        .queue_event(p.now, EventStruct::new(EventCode::ValueChange), true)
+        .unwrap();
+    p.run_sessions(2);
+    assert_eq!(p.now.duration_since(t), Duration::from_secs(40));
+}
+
+#[test]
 fn factory_reset_and_deferred_actions() {
     let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
     p.acs_app.scripts.push_back(vec![

@@ -1,10 +1,12 @@
 //! Small functions called by the fuzz targets (each target is a one-liner).
 #![forbid(unsafe_code)]
 
+mod datamodel;
 mod input;
 mod session;
 mod soap;
 
+pub use datamodel::datamodel;
 pub use session::{acs_session, cpe_session};
 pub use soap::{decode, roundtrip};
 
