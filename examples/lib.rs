@@ -20,10 +20,10 @@
 
 #[path = "src/acs.rs"]
 pub mod acs;
-#[path = "src/coturn.rs"]
-pub mod coturn;
 #[path = "src/acs_sessions.rs"]
 mod acs_sessions;
+#[path = "src/coturn.rs"]
+pub mod coturn;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/credentials.rs"]
