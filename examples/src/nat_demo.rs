@@ -61,6 +61,16 @@ impl DemoServers {
         ))
     }
 
+    /// The Prosody's client address (in the `xmpp` mode).
+    pub fn xmpp_server(&self) -> Option<std::net::SocketAddr> {
+        self.prosody.as_ref().map(Prosody::addr)
+    }
+
+    /// The Prosody's process id (in the `xmpp` mode).
+    pub fn xmpp_server_pid(&self) -> Option<u32> {
+        self.prosody.as_ref().and_then(Prosody::pid)
+    }
+
     /// Sets CPE number `i` up for the mode.
     pub fn configure(&self, agent: &mut AgentConfig, i: usize) {
         match self.path {
