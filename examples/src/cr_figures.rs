@@ -151,24 +151,27 @@ pub async fn latency(path: Path, cpes: usize) -> std::io::Result<Latency> {
     let stats = Arc::new(Stats::default());
     let mut agents = Vec::with_capacity(cpes);
     let serials: Vec<String> = (0..cpes).map(|i| format!("LAT{i:06}")).collect();
-    for (i, serial) in serials.iter().enumerate() {
-        let mut agent = AgentConfig::new(serial.clone(), acs.url());
-        agent.connection_request_listen = "127.0.0.1:0".into();
-        servers.configure(&mut agent, i);
-        agents.push(tokio::spawn(cpe::run(
-            agent,
-            stats.clone(),
-            stopped.clone(),
-        )));
-    }
-    let deadline = Instant::now() + Duration::from_secs(300);
-    for serial in &serials {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if !acs.wait_for(serial, left).await {
-            return Err(std::io::Error::other(format!(
-                "{serial} did not finish the scenario: {:?}",
-                acs.progress().2.first()
+    // Started 100 at a time, each batch through the scenario before the next: a thousand
+    // XMPP logins at once (SCRAM on both sides) would keep the 2 cores busy for seconds.
+    for (batch, chunk) in serials.chunks(100).enumerate() {
+        for (k, serial) in chunk.iter().enumerate() {
+            let mut agent = AgentConfig::new(serial.clone(), acs.url());
+            agent.connection_request_listen = "127.0.0.1:0".into();
+            servers.configure(&mut agent, batch * 100 + k);
+            agents.push(tokio::spawn(cpe::run(
+                agent,
+                stats.clone(),
+                stopped.clone(),
             )));
+        }
+        for serial in chunk {
+            if !acs.wait_for(serial, Duration::from_secs(120)).await {
+                let _ = stop.send(true);
+                return Err(std::io::Error::other(format!(
+                    "{serial} did not finish the scenario: {:?}",
+                    acs.progress().2.first()
+                )));
+            }
         }
     }
     let mut report = Latency {
