@@ -410,3 +410,65 @@ async fn the_demo_over_xmpp_and_udp() {
         assert!(position(t, "Inform [6 CONNECTION REQUEST]") > request);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_xmpp_request_is_answered_again_and_starts_one_session() {
+    use cwmp_examples::xmpp::CpeNotice;
+    use cwmp_examples::xmpp::CpeXmpp;
+    use cwmp_session::connreq::xmpp as annex_k;
+    use tokio_stream::StreamExt;
+    use tokio_xmpp::connect::{DnsConfig, TcpServerConnector};
+    use tokio_xmpp::parsers::iq::Iq;
+    use tokio_xmpp::stanzastream::{Event, StanzaStream, StreamEvent};
+    use tokio_xmpp::{Stanza, minidom::Element, xmlstream::Timeouts};
+
+    let (_server, acs_account, cpes) = prosody(1).await;
+    let credentials = Credentials::new("acs", "acs-secret");
+    let shared = Arc::new(Mutex::new(credentials.clone()));
+    let mut cpe = CpeXmpp::start(&cpes[0], vec![format!("acs@{DOMAIN}")], shared).unwrap();
+    let cpe_jid = cpe.online(Duration::from_secs(10)).await.unwrap();
+    // A bare stream for the ACS, to send the very same IQ twice (as an ACS that lost the
+    // first reply does).
+    let mut acs = StanzaStream::new_c2s(
+        TcpServerConnector::from(DnsConfig::Addr {
+            addr: acs_account.server.clone(),
+        }),
+        acs_account.jid.parse().unwrap(),
+        acs_account.password.clone(),
+        Timeouts::tight(),
+        16,
+    );
+    let acs_jid = loop {
+        match tokio::time::timeout(INFORM_TIMEOUT, acs.next())
+            .await
+            .unwrap()
+        {
+            Some(Event::Stream(StreamEvent::Reset { bound_jid, .. })) => break bound_jid,
+            Some(_) => {}
+            None => panic!("the ACS stream ended"),
+        }
+    };
+    let text = annex_k::build_request("dup1", &acs_jid.to_string(), &cpe_jid, &credentials);
+    let qualified = text.replacen("<iq ", "<iq xmlns=\"jabber:client\" ", 1);
+    let iq = Iq::try_from(qualified.parse::<Element>().unwrap()).unwrap();
+    for _ in 0..2 {
+        let _ = acs.send(Box::new(Stanza::Iq(iq.clone()))).await;
+        let reply = loop {
+            match tokio::time::timeout(INFORM_TIMEOUT, acs.next())
+                .await
+                .unwrap()
+            {
+                Some(Event::Stanza(Stanza::Iq(iq))) if iq.id() == "dup1" => break iq,
+                Some(_) => {}
+                None => panic!("the ACS stream ended"),
+            }
+        };
+        assert!(matches!(reply, Iq::Result { .. }), "{reply:?}");
+    }
+    // One Connection Request for the agent, not two.
+    let mut accepted = 0;
+    while let Ok(Some(n)) = tokio::time::timeout(Duration::from_millis(500), cpe.recv()).await {
+        accepted += usize::from(matches!(n, CpeNotice::ConnectionRequest { .. }));
+    }
+    assert_eq!(accepted, 1);
+}
