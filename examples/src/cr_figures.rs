@@ -16,7 +16,7 @@ use crate::nat_demo::{DOMAIN, DemoServers};
 use crate::natcr::Path;
 use crate::support::Stats;
 use crate::transport;
-use crate::xmpp::{CpeXmpp, XmppAccount};
+use crate::xmpp::CpeXmpp;
 
 /// What `n` XMPP connections of agents cost.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,18 +64,13 @@ pub async fn xmpp_memory(n: usize) -> std::io::Result<XmppMemory> {
     let servers = tokio::task::spawn_blocking(move || DemoServers::start(Path::Xmpp, n + warm_up))
         .await
         .map_err(std::io::Error::other)??;
-    let server = servers
-        .xmpp_server()
-        .ok_or_else(|| std::io::Error::other("no Prosody"))?;
     let credentials = Arc::new(Mutex::new(Credentials::new("acs", "acs-secret")));
     let connect = |range: std::ops::Range<usize>| {
         range
             .map(|i| {
-                let account = XmppAccount::new(
-                    format!("cpe{i}@{DOMAIN}/cwmp"),
-                    format!("demo-cpe-{i}-secret"),
-                    server.to_string(),
-                );
+                let account = servers
+                    .cpe_account(i)
+                    .ok_or_else(|| std::io::Error::other("no Prosody"))?;
                 CpeXmpp::start(&account, vec![format!("acs@{DOMAIN}")], credentials.clone())
                     .map_err(std::io::Error::other)
             })
