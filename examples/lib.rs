@@ -12,6 +12,7 @@
 //! | [`store`] | sessions and device records in memory or in Redis, for a cluster of ACS nodes |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //! | [`natcr`], [`xmpp`], [`udp_cr`], [`stun`] | Connection Requests that reach a CPE behind NAT: XMPP (Annex K), UDP with STUN (Annex G), and the ACS's choice of path |
+//! | [`cr_figures`] | the figures of Connection Requests behind NAT (memory per XMPP connection, request-to-Inform times) |
 //! | [`prosody`], [`coturn`], [`nat_demo`] | private XMPP and STUN servers for the demo and the tests; the demo's XMPP and UDP modes |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
@@ -26,6 +27,8 @@ mod acs_sessions;
 pub mod coturn;
 #[path = "src/cpe.rs"]
 pub mod cpe;
+#[path = "src/cr_figures.rs"]
+pub mod cr_figures;
 #[path = "src/credentials.rs"]
 pub mod credentials;
 #[path = "src/crlisten.rs"]

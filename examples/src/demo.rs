@@ -116,7 +116,7 @@ impl Drop for Alive<'_> {
     }
 }
 
-fn current_rss_kib() -> Option<u64> {
+pub(crate) fn current_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()

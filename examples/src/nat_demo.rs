@@ -61,16 +61,33 @@ impl DemoServers {
         ))
     }
 
+    /// The Prosody's client address (in the `xmpp` mode).
+    pub fn xmpp_server(&self) -> Option<std::net::SocketAddr> {
+        self.prosody.as_ref().map(Prosody::addr)
+    }
+
+    /// The Prosody's process id (in the `xmpp` mode).
+    pub fn xmpp_server_pid(&self) -> Option<u32> {
+        self.prosody.as_ref().and_then(Prosody::pid)
+    }
+
+    /// The XMPP account of CPE number `i` (in the `xmpp` mode), logged in as
+    /// `cpeI@DOMAIN/cwmp`.
+    pub fn cpe_account(&self, i: usize) -> Option<XmppAccount> {
+        let p = self.prosody.as_ref()?;
+        Some(XmppAccount::new(
+            format!("cpe{i}@{DOMAIN}/cwmp"),
+            password(i),
+            p.addr().to_string(),
+        ))
+    }
+
     /// Sets CPE number `i` up for the mode.
     pub fn configure(&self, agent: &mut AgentConfig, i: usize) {
         match self.path {
             Path::Xmpp => {
-                if let Some(p) = &self.prosody {
-                    agent.nat.xmpp = Some(XmppAccount::new(
-                        format!("cpe{i}@{DOMAIN}/cwmp"),
-                        password(i),
-                        p.addr().to_string(),
-                    ));
+                if let Some(account) = self.cpe_account(i) {
+                    agent.nat.xmpp = Some(account);
                     agent.nat.xmpp_allowed = vec![format!("acs@{DOMAIN}")];
                     agent.nat.no_http = true;
                 }

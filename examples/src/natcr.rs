@@ -66,6 +66,8 @@ pub struct NatPaths {
     /// The values the last Inform carried.
     published_jid: String,
     published_udp: String,
+    /// An Inform has carried them.
+    informed: bool,
 }
 
 /// How long the agent waits at start for its XMPP stream and STUN answer, so that the first
@@ -105,6 +107,7 @@ impl NatPaths {
         if self.xmpp.is_none() && self.udp.is_none() {
             return;
         }
+        self.informed = true;
         self.published_jid = self
             .xmpp
             .as_ref()
@@ -165,7 +168,9 @@ impl NatPaths {
                 }
                 CpeNotice::Online(jid) => {
                     notice.lines.push(format!("     (XMPP stream up as {jid})"));
-                    notice.value_change = !self.published_jid.is_empty() && jid != self.published_jid;
+                    // A JID the last Inform did not carry (a first one after a slow login, or
+                    // a new one) is reported at once.
+                    notice.value_change = self.informed && jid != self.published_jid;
                 }
                 CpeNotice::Problem(e) => {
                     notice.lines.push(format!("     (XMPP: {e})"));
@@ -181,7 +186,7 @@ impl NatPaths {
                 }
                 UdpNotice::Mapped(addr) => {
                     notice.lines.push(format!("     (STUN: mapped address {addr})"));
-                    notice.value_change = !self.published_udp.is_empty() && addr.to_string() != self.published_udp;
+                    notice.value_change = self.informed && addr.to_string() != self.published_udp;
                 }
             },
             else => std::future::pending::<()>().await,

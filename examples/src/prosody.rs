@@ -163,6 +163,8 @@ s2s_ports = {{}}
 http_ports = {{}}
 https_ports = {{}}
 component_ports = {{}}
+-- Stanzas are small and answered at once: no Nagle delay on the server's writes.
+network_settings = {{ nagle = false }}
 c2s_require_encryption = false
 allow_unencrypted_plain_auth = false
 authentication = "internal_hashed"

@@ -211,9 +211,10 @@ async fn cpe_loop(
     }
 }
 
-/// Sends a Connection Request to `address` (the device's UDPConnectionRequestAddress):
-/// `copies` identical datagrams 20 ms apart. `id` must be new for each request, `cnonce` random.
-/// Returns the datagram's text (for the log).
+/// Sends a Connection Request to `address` (the device's UDPConnectionRequestAddress): the
+/// signed datagram at once, and `copies - 1` identical ones 20 ms apart from a background task.
+/// `id` must be new for each request, `cnonce` random. Returns the datagram's text (for the
+/// log) once the first copy is sent.
 pub async fn send(
     address: &str,
     credentials: &Credentials,
@@ -236,14 +237,20 @@ pub async fn send(
     let socket = UdpSocket::bind(bind)
         .await
         .map_err(|e| format!("bind: {e}"))?;
-    for copy in 0..copies.max(1) {
-        if copy > 0 {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        socket
-            .send_to(&datagram, target)
-            .await
-            .map_err(|e| format!("{address}: {e}"))?;
+    socket
+        .send_to(&datagram, target)
+        .await
+        .map_err(|e| format!("{address}: {e}"))?;
+    let text = String::from_utf8_lossy(&datagram).into_owned();
+    if copies > 1 {
+        tokio::spawn(async move {
+            for _ in 1..copies {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                if socket.send_to(&datagram, target).await.is_err() {
+                    break;
+                }
+            }
+        });
     }
-    Ok(String::from_utf8_lossy(&datagram).into_owned())
+    Ok(text)
 }

@@ -24,12 +24,13 @@ use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::xmpp::{self as annex_k, ErrorCondition, Stanza as CrStanza, XmppError};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_stream::StreamExt;
-use tokio_xmpp::connect::DnsConfig;
+use tokio_xmpp::Stanza;
+use tokio_xmpp::connect::{DnsConfig, TcpServerConnector};
 use tokio_xmpp::jid::Jid;
 use tokio_xmpp::minidom::Element;
 use tokio_xmpp::parsers::iq::Iq;
+use tokio_xmpp::stanzastream::{Event, StanzaStream, StreamEvent};
 use tokio_xmpp::xmlstream::Timeouts;
-use tokio_xmpp::{Client, Event, Stanza};
 
 /// An XMPP account: `JID,PASSWORD,SERVER` on the command line (`SERVER` is `host:port` of the
 /// server's client port).
@@ -84,7 +85,10 @@ impl XmppAccount {
         Ok(Self::new(jid, password, server))
     }
 
-    fn client(&self, keep_alive: Duration) -> Result<Client, String> {
+    /// The stream, used whole by one task: tokio-xmpp's `Client` and the split halves of its
+    /// streams share them behind a lock whose contender is not woken again, which can leave
+    /// the receiving side asleep for good while stanzas arrive.
+    fn client(&self, keep_alive: Duration) -> Result<StanzaStream, String> {
         let jid: Jid = self
             .jid
             .parse()
@@ -95,13 +99,15 @@ impl XmppAccount {
             read_timeout: keep_alive,
             response_timeout: Duration::from_secs(20),
         };
-        Ok(Client::new_plaintext(
+        let connector = TcpServerConnector::from(DnsConfig::Addr {
+            addr: self.server.clone(),
+        });
+        Ok(StanzaStream::new_c2s(
+            connector,
             jid,
             self.password.clone(),
-            DnsConfig::Addr {
-                addr: self.server.clone(),
-            },
             timeouts,
+            16,
         ))
     }
 }
@@ -165,13 +171,8 @@ pub struct CpeXmpp {
     jid: watch::Receiver<Option<String>>,
     accepted: mpsc::Receiver<CpeNotice>,
     notices: mpsc::Receiver<CpeNotice>,
-    task: tokio::task::AbortHandle,
-}
-
-impl Drop for CpeXmpp {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    /// Dropped with this: the task closes the stream and ends.
+    _stop: oneshot::Sender<()>,
 }
 
 impl CpeXmpp {
@@ -190,20 +191,20 @@ impl CpeXmpp {
         let (accepted_tx, accepted) = mpsc::channel(1);
         // Refusals and stream changes, for the log; dropped when nobody reads them.
         let (notices_tx, notices) = mpsc::channel(16);
-        let task = tokio::spawn(cpe_loop(
+        let (_stop, stopped) = oneshot::channel();
+        tokio::spawn(cpe_loop(
             client,
             allowed,
             credentials,
             jid_tx,
-            accepted_tx,
-            notices_tx,
-        ))
-        .abort_handle();
+            (accepted_tx, notices_tx),
+            stopped,
+        ));
         Ok(Self {
             jid,
             accepted,
             notices,
-            task,
+            _stop,
         })
     }
 
@@ -234,29 +235,60 @@ impl CpeXmpp {
 }
 
 async fn cpe_loop(
-    mut client: Client,
+    mut client: StanzaStream,
     allowed: Vec<String>,
     credentials: Arc<Mutex<Credentials>>,
     jid_tx: watch::Sender<Option<String>>,
-    accepted: mpsc::Sender<CpeNotice>,
-    notices: mpsc::Sender<CpeNotice>,
+    (accepted, notices): (mpsc::Sender<CpeNotice>, mpsc::Sender<CpeNotice>),
+    mut stopped: oneshot::Receiver<()>,
 ) {
     let mut own_jid = String::new();
-    while let Some(event) = client.next().await {
+    // The requests accepted last (sender, id): a repeat is answered `result` again and starts
+    // nothing (the ACS repeats a request whose reply it did not get).
+    let mut recent: std::collections::VecDeque<(String, String)> = Default::default();
+    loop {
+        let event = tokio::select! {
+            _ = &mut stopped => break,
+            event = client.next() => match event {
+                Some(event) => event,
+                None => return,
+            },
+        };
         match event {
-            Event::Online { bound_jid, .. } => {
+            Event::Stream(StreamEvent::Reset { bound_jid, .. }) => {
                 own_jid = bound_jid.to_string();
                 let _ = jid_tx.send(Some(own_jid.clone()));
                 let _ = notices.try_send(CpeNotice::Online(own_jid.clone()));
             }
-            Event::Disconnected(e) => {
-                let _ = notices.try_send(CpeNotice::Problem(e.to_string()));
+            Event::Stream(StreamEvent::Suspended) => {
+                let _ =
+                    notices.try_send(CpeNotice::Problem("connection lost; reconnecting".into()));
             }
             Event::Stanza(Stanza::Iq(iq)) if matches!(iq, Iq::Set { .. } | Iq::Get { .. }) => {
                 let request = iq_text(iq);
-                let slot = accepted.try_reserve().ok();
-                let (reply, notice) =
-                    answer(&request, &own_jid, &allowed, &credentials, slot.is_some());
+                let key = match annex_k::parse(&request) {
+                    Ok(CrStanza::Request { id, from, .. }) => Some((from, id)),
+                    _ => None,
+                };
+                let repeat = key.as_ref().is_some_and(|k| recent.contains(k));
+                let slot = if repeat {
+                    None
+                } else {
+                    accepted.try_reserve().ok()
+                };
+                let (reply, notice) = if repeat {
+                    let (from, id) = key.clone().unwrap_or_default();
+                    let reply = annex_k::build_result(&id, &own_jid, &from);
+                    (reply, None)
+                } else {
+                    answer(&request, &own_jid, &allowed, &credentials, slot.is_some())
+                };
+                if let (Some(CpeNotice::ConnectionRequest { .. }), Some(k)) = (&notice, key) {
+                    if recent.len() >= 16 {
+                        recent.pop_front();
+                    }
+                    recent.push_back(k);
+                }
                 let sent = match to_iq(&reply) {
                     Ok(iq) => send(&mut client, iq).await,
                     Err(e) => Err(e),
@@ -279,6 +311,12 @@ async fn cpe_loop(
             _ => {}
         }
     }
+    close(client).await;
+}
+
+/// Closes the stream in order.
+async fn close(client: StanzaStream) {
+    let _ = tokio::time::timeout(Duration::from_secs(2), client.close()).await;
 }
 
 /// The reply to one IQ `get`/`set` (the library's stanza text) and what to tell the agent;
@@ -342,6 +380,9 @@ fn header(text: &str) -> (String, String) {
     (attr("id"), attr("from"))
 }
 
+/// How long [`AcsXmpp::connection_request`] waits for a reply before it sends the request again.
+pub const RETRANSMIT: Duration = Duration::from_secs(2);
+
 /// What came back for a Connection Request sent by [`AcsXmpp::connection_request`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -363,13 +404,8 @@ pub struct AcsXmpp {
     jid: watch::Receiver<Option<String>>,
     waiters: Waiters,
     next_id: std::sync::atomic::AtomicU64,
-    task: tokio::task::AbortHandle,
-}
-
-impl Drop for AcsXmpp {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
+    /// Dropped with this: the task closes the stream and ends.
+    _stop: oneshot::Sender<()>,
 }
 
 impl AcsXmpp {
@@ -379,13 +415,14 @@ impl AcsXmpp {
         let (jid_tx, jid) = watch::channel(None);
         let (sender, outgoing) = mpsc::channel(64);
         let waiters: Waiters = Arc::default();
-        let task = tokio::spawn(acs_loop(client, jid_tx, outgoing, waiters.clone())).abort_handle();
+        let (_stop, stopped) = oneshot::channel();
+        tokio::spawn(acs_loop(client, jid_tx, outgoing, waiters.clone(), stopped));
         Ok(Self {
             sender,
             jid,
             waiters,
             next_id: std::sync::atomic::AtomicU64::new(1),
-            task,
+            _stop,
         })
     }
 
@@ -429,13 +466,22 @@ impl AcsXmpp {
                 .lock()
                 .expect("lock")
                 .insert(id.clone(), reply_tx);
-            let (sent_tx, sent_rx) = oneshot::channel();
-            self.sender
-                .send((iq, sent_tx))
-                .await
-                .map_err(|_| "the ACS's XMPP task ended")?;
-            sent_rx.await.map_err(|_| "the ACS's XMPP task ended")??;
-            let reply = reply_rx.await.map_err(|_| "the ACS's XMPP task ended")?;
+            // A reply can be lost (a stream that breaks and comes back loses what was in
+            // flight): the same IQ, same id, goes again after a while; the device answers a
+            // repeat of a request it accepted with `result` again and starts no second session.
+            tokio::pin!(reply_rx);
+            let reply = loop {
+                let (sent_tx, sent_rx) = oneshot::channel();
+                self.sender
+                    .send((iq.clone(), sent_tx))
+                    .await
+                    .map_err(|_| "the ACS's XMPP task ended")?;
+                sent_rx.await.map_err(|_| "the ACS's XMPP task ended")??;
+                match tokio::time::timeout(RETRANSMIT, &mut reply_rx).await {
+                    Ok(reply) => break reply.map_err(|_| "the ACS's XMPP task ended")?,
+                    Err(_) => continue,
+                }
+            };
             let outcome = match annex_k::parse(&reply) {
                 Ok(CrStanza::Result { .. }) => Ok(()),
                 Ok(CrStanza::Error { condition, .. }) => Err(condition),
@@ -458,21 +504,21 @@ impl AcsXmpp {
 }
 
 async fn acs_loop(
-    mut client: Client,
+    mut client: StanzaStream,
     jid_tx: watch::Sender<Option<String>>,
     mut outgoing: mpsc::Receiver<(Iq, oneshot::Sender<Result<(), String>>)>,
     waiters: Waiters,
+    mut stopped: oneshot::Receiver<()>,
 ) {
-    // One task owns the client: tokio-xmpp's split halves share it behind a lock that a
-    // waiting receiver does not get woken for.
     loop {
         tokio::select! {
+            _ = &mut stopped => break,
             event = client.next() => match event {
-                None => break,
-                Some(Event::Online { bound_jid, .. }) => {
+                None => return,
+                Some(Event::Stream(StreamEvent::Reset { bound_jid, .. })) => {
                     let _ = jid_tx.send(Some(bound_jid.to_string()));
                 }
-                Some(Event::Disconnected(_)) => {
+                Some(Event::Stream(StreamEvent::Suspended)) => {
                     let _ = jid_tx.send(None);
                 }
                 Some(Event::Stanza(Stanza::Iq(iq))) if matches!(iq, Iq::Result { .. } | Iq::Error { .. }) => {
@@ -489,16 +535,19 @@ async fn acs_loop(
             }
         }
     }
+    close(client).await;
 }
 
-/// How long a stanza may wait to be written (the stream may be reconnecting).
+/// How long a stanza may wait for room in the stream's queue.
 const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
-async fn send(client: &mut Client, iq: Iq) -> Result<(), String> {
-    match tokio::time::timeout(SEND_TIMEOUT, client.send_stanza(Stanza::Iq(iq))).await {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(format!("cannot send: {e}")),
-        Err(_) => Err(format!("cannot send within {SEND_TIMEOUT:?}")),
+/// Queues a stanza on the stream (which writes it as soon as it is connected).
+async fn send(client: &mut StanzaStream, iq: Iq) -> Result<(), String> {
+    match tokio::time::timeout(SEND_TIMEOUT, client.send(Box::new(Stanza::Iq(iq)))).await {
+        Ok(_) => Ok(()),
+        Err(_) => Err(format!(
+            "the stream's queue stayed full for {SEND_TIMEOUT:?}"
+        )),
     }
 }
 

@@ -186,18 +186,20 @@ async fn xmpp_refuses_wrong_credentials_and_senders_not_allowed() {
     assert!(first.is_ok());
     let cpe_jid = &cpes[0].jid;
     let right = Credentials::new("acs", "acs-secret");
-    let wait = Duration::from_secs(5);
+    let wait = Duration::from_secs(10);
 
     let stranger = AcsXmpp::start(&intruder).unwrap();
-    let e = stranger.connection_request(cpe_jid, &right, wait).await;
-    let e = e.unwrap_or_else(|e| panic!("{e}\n{}", std::fs::read_to_string(server.log()).unwrap()));
+    let or_log = |r: Result<_, String>| {
+        r.unwrap_or_else(|e| panic!("{e}\n{}", std::fs::read_to_string(server.log()).unwrap()))
+    };
+    let e = or_log(stranger.connection_request(cpe_jid, &right, wait).await);
     assert_eq!(e.outcome, Err(ErrorCondition::ServiceUnavailable), "{e:?}");
 
     let own = AcsXmpp::start(&acs_account).unwrap();
     let wrong = Credentials::new("acs", "wrong");
-    let e = own.connection_request(cpe_jid, &wrong, wait).await.unwrap();
+    let e = or_log(own.connection_request(cpe_jid, &wrong, wait).await);
     assert_eq!(e.outcome, Err(ErrorCondition::NotAuthorized), "{e:?}");
-    let e = own.connection_request(cpe_jid, &right, wait).await.unwrap();
+    let e = or_log(own.connection_request(cpe_jid, &right, wait).await);
     assert_eq!(e.outcome, Ok(()), "{e:?}");
     assert!(connection_request_inform(&mut informs, "XMPP0002").await);
 
@@ -284,8 +286,13 @@ async fn udp_with_stun_reaches_a_cpe_with_no_http_listener() {
     position(t, "(STUN: mapped address 127.0.0.1:");
     let cr = position(t, "UDP Connection Request id");
     assert!(position(t, "Inform [6 CONNECTION REQUEST]") > cr);
-    // The ACS's copies of each request were ignored as replays.
-    assert!(t.iter().any(|l| l.contains("ignored: replayed id")));
+    // The scenario's and the on-demand request: two sessions, whatever the ACS's copies of
+    // each datagram met (ignored as replays, or while the first still waited).
+    let cr_sessions = t
+        .windows(2)
+        .filter(|w| w[0].contains("6 CONNECTION REQUEST") && w[1].contains("InformResponse"))
+        .count();
+    assert_eq!(cr_sessions, 2, "{}", t.join("\n"));
 }
 
 #[tokio::test]
@@ -328,14 +335,22 @@ async fn replayed_stale_or_forged_udp_datagrams_start_nothing() {
         next(valid).await,
         UdpNotice::ConnectionRequest { id, .. } if id == "1004"
     ));
-    // And what the ACS sends (three copies) is one Connection Request.
+    // And what the ACS sends (three copies) is one Connection Request, the copies ignored.
     udp_cr::send(&address, &credentials, "1005", "c5", 3)
         .await
         .unwrap();
+    let mut recv = async || {
+        tokio::time::timeout(Duration::from_secs(5), cpe.recv())
+            .await
+            .unwrap()
+            .unwrap()
+    };
     assert!(matches!(
-        cpe.recv().await.unwrap(),
+        recv().await,
         UdpNotice::ConnectionRequest { id, .. } if id == "1005"
     ));
+    ignored(recv().await, "replayed");
+    ignored(recv().await, "replayed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -394,4 +409,66 @@ async fn the_demo_over_xmpp_and_udp() {
         }
         assert!(position(t, "Inform [6 CONNECTION REQUEST]") > request);
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_xmpp_request_is_answered_again_and_starts_one_session() {
+    use cwmp_examples::xmpp::CpeNotice;
+    use cwmp_examples::xmpp::CpeXmpp;
+    use cwmp_session::connreq::xmpp as annex_k;
+    use tokio_stream::StreamExt;
+    use tokio_xmpp::connect::{DnsConfig, TcpServerConnector};
+    use tokio_xmpp::parsers::iq::Iq;
+    use tokio_xmpp::stanzastream::{Event, StanzaStream, StreamEvent};
+    use tokio_xmpp::{Stanza, minidom::Element, xmlstream::Timeouts};
+
+    let (_server, acs_account, cpes) = prosody(1).await;
+    let credentials = Credentials::new("acs", "acs-secret");
+    let shared = Arc::new(Mutex::new(credentials.clone()));
+    let mut cpe = CpeXmpp::start(&cpes[0], vec![format!("acs@{DOMAIN}")], shared).unwrap();
+    let cpe_jid = cpe.online(Duration::from_secs(10)).await.unwrap();
+    // A bare stream for the ACS, to send the very same IQ twice (as an ACS that lost the
+    // first reply does).
+    let mut acs = StanzaStream::new_c2s(
+        TcpServerConnector::from(DnsConfig::Addr {
+            addr: acs_account.server.clone(),
+        }),
+        acs_account.jid.parse().unwrap(),
+        acs_account.password.clone(),
+        Timeouts::tight(),
+        16,
+    );
+    let acs_jid = loop {
+        match tokio::time::timeout(INFORM_TIMEOUT, acs.next())
+            .await
+            .unwrap()
+        {
+            Some(Event::Stream(StreamEvent::Reset { bound_jid, .. })) => break bound_jid,
+            Some(_) => {}
+            None => panic!("the ACS stream ended"),
+        }
+    };
+    let text = annex_k::build_request("dup1", &acs_jid.to_string(), &cpe_jid, &credentials);
+    let qualified = text.replacen("<iq ", "<iq xmlns=\"jabber:client\" ", 1);
+    let iq = Iq::try_from(qualified.parse::<Element>().unwrap()).unwrap();
+    for _ in 0..2 {
+        let _ = acs.send(Box::new(Stanza::Iq(iq.clone()))).await;
+        let reply = loop {
+            match tokio::time::timeout(INFORM_TIMEOUT, acs.next())
+                .await
+                .unwrap()
+            {
+                Some(Event::Stanza(Stanza::Iq(iq))) if iq.id() == "dup1" => break iq,
+                Some(_) => {}
+                None => panic!("the ACS stream ended"),
+            }
+        };
+        assert!(matches!(reply, Iq::Result { .. }), "{reply:?}");
+    }
+    // One Connection Request for the agent, not two.
+    let mut accepted = 0;
+    while let Ok(Some(n)) = tokio::time::timeout(Duration::from_millis(500), cpe.recv()).await {
+        accepted += usize::from(matches!(n, CpeNotice::ConnectionRequest { .. }));
+    }
+    assert_eq!(accepted, 1);
 }
