@@ -8,7 +8,7 @@
 //! | [`policy`] | the scenario: what the ACS asks of each device |
 //! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
 //! | [`transport`], [`http`], [`crlisten`] | hyper server and client, HTTP details, the Connection Request listener |
-//! | [`store`] | sessions and device records in memory or in Redis, for a cluster of ACS nodes |
+//! | [`store`], [`balancer`] | sessions and device records in memory or in Redis for a cluster of ACS nodes; a load balancer sending each request to any node |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //!
 //! The binaries (`examples/*.rs`) only parse flags and print; the tests in `examples/tests/`
@@ -17,6 +17,8 @@
 
 #[path = "src/acs.rs"]
 pub mod acs;
+#[path = "src/balancer.rs"]
+pub mod balancer;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/crlisten.rs"]

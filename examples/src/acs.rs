@@ -12,6 +12,9 @@
 //! * Each device follows the [`Provisioning`] policy; when the policy asks for it, the ACS
 //!   sends a Connection Request (HTTP GET, answering the CPE's digest challenge).
 //! * `GET /firmware.bin` serves the file the scenario's Download points at.
+//! * With [`AcsConfig::store`], sessions and device records live in a [`Store`] shared by any
+//!   number of ACS nodes (see the `shared` module: compare-and-set per POST, a sweeper any
+//!   node runs, one session per device); without it, in this process's memory.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -31,8 +34,12 @@ use tokio::sync::Notify;
 
 use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, SplitMix64};
 use crate::policy::{Provisioning, Stage};
+use crate::store::Store;
 use crate::support::Stats;
 use crate::transport::{self, Handler, IncomingRequest, Reply};
+
+#[path = "acs_shared.rs"]
+mod shared;
 
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
@@ -64,6 +71,13 @@ pub struct AcsConfig {
     pub download_delay_seconds: u32,
     /// Challenge CPEs with HTTP Basic instead of digest (what ACSs do behind HTTPS).
     pub basic_auth: bool,
+    /// Keep sessions and device records in this store, shared with other ACS nodes; `None`
+    /// keeps them in this process.
+    pub store: Option<Arc<Store>>,
+    /// The secret of the digest nonces, the same on every node of a cluster (a CPE's
+    /// authenticated resend may reach another node than its challenge): see
+    /// [`Store::shared_secret`]. `None`: a random one of this node.
+    pub nonce_secret: Option<[u8; 32]>,
 }
 
 impl Default for AcsConfig {
@@ -78,18 +92,23 @@ impl Default for AcsConfig {
             refuse_compressed: false,
             download_delay_seconds: 0,
             basic_auth: false,
+            store: None,
+            nonce_secret: None,
         }
     }
 }
 
 /// What the ACS knows about one device.
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct DeviceRecord {
     policy: Provisioning,
     connection_request_url: Option<String>,
     connection_request_sent: bool,
     /// A session of this device is open.
     in_session: bool,
+    /// With a shared store: the key of the device's live session.
+    #[serde(default)]
+    session: Option<String>,
 }
 
 /// One running CWMP session.
@@ -103,6 +122,11 @@ struct Running {
     asked: HashMap<RpcHandle, Request>,
     /// Authenticated (or no authentication configured).
     authenticated: bool,
+    /// With a shared store: the device's record, loaded with the session and written back
+    /// with it.
+    device: Option<(String, DeviceRecord)>,
+    /// Where the session's counts go (with a shared store, added to the ACS's once written).
+    stats: Arc<Stats>,
 }
 
 /// Open sessions, and the keys (cookie, peer address) that find them.
@@ -150,6 +174,10 @@ struct State {
     progress: Notify,
     /// Per-device signals for [`Acs::wait_for`]: only the waiter of that device wakes.
     watchers: Mutex<HashMap<String, Arc<Notify>>>,
+    /// With a shared store: this node's token for locks, and the sessions of CPEs that drop
+    /// cookies, by their connection (a connection stays on one node).
+    node_token: String,
+    peers: Mutex<HashMap<std::net::SocketAddr, String>>,
 }
 
 /// A running ACS: its address, statistics and per-device state.
@@ -176,6 +204,11 @@ impl Acs {
         for chunk in seed.chunks_mut(8) {
             chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
         }
+        if let Some(secret) = config.nonce_secret {
+            // Every node of a cluster verifies the nonces of the others.
+            seed = secret;
+        }
+        let node_token = format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64());
         let state = Arc::new(State {
             base_url: config
                 .public_base_url
@@ -190,18 +223,28 @@ impl Acs {
             stats,
             progress: Notify::new(),
             watchers: Mutex::new(HashMap::new()),
+            node_token,
+            peers: Mutex::new(HashMap::new()),
         });
         let s = state.clone();
         let handler: Handler = Arc::new(move |req| {
             let s = s.clone();
-            Box::pin(async move { s.handle(req) })
+            Box::pin(async move {
+                match s.config.store.clone() {
+                    Some(store) => s.handle_shared(&store, req).await,
+                    None => s.handle(req),
+                }
+            })
         });
         tokio::spawn(transport::serve(listener, handler));
         let s = state.clone();
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                s.expire();
+                match s.config.store.clone() {
+                    Some(store) => s.sweep(&store).await,
+                    None => s.expire(),
+                }
             }
         });
         Self { state }
@@ -267,6 +310,8 @@ impl Acs {
             tokio::pin!(notified);
             // Registered before the state is checked: a signal in between is not lost.
             notified.as_mut().enable();
+            // With a shared store, the device's last session may have been on another node.
+            self.refresh_device(serial).await;
             let (done, failed) = {
                 let devices = self.state.devices.lock().expect("lock");
                 devices.get(serial).map_or((false, false), |d| {
@@ -279,7 +324,13 @@ impl Acs {
             if done || failed {
                 break done;
             }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            let wake = match &self.state.config.store {
+                Some(_) => deadline.min(tokio::time::Instant::now() + Duration::from_millis(250)),
+                None => deadline,
+            };
+            if tokio::time::timeout_at(wake, notified).await.is_err()
+                && tokio::time::Instant::now() >= deadline
+            {
                 break false;
             }
         };
@@ -321,16 +372,25 @@ impl State {
         )
     }
 
-    /// One HTTP request.
-    fn handle(self: &Arc<Self>, req: IncomingRequest) -> Reply {
+    /// The answer to a request that is not a CWMP POST (the firmware file, other methods), or
+    /// to a compressed one when those are refused.
+    fn precheck(&self, req: &IncomingRequest) -> Option<Reply> {
         if req.method == Method::GET && req.uri.path() == "/firmware.bin" {
-            return Reply::ok(Bytes::from_static(FIRMWARE));
+            return Some(Reply::ok(Bytes::from_static(FIRMWARE)));
         }
         if req.method != Method::POST {
-            return Reply::status(StatusCode::METHOD_NOT_ALLOWED);
+            return Some(Reply::status(StatusCode::METHOD_NOT_ALLOWED));
         }
         if self.config.refuse_compressed && req.coding != ContentCoding::Identity {
-            return Reply::status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+            return Some(Reply::status(StatusCode::UNSUPPORTED_MEDIA_TYPE));
+        }
+        None
+    }
+
+    /// One HTTP request.
+    fn handle(self: &Arc<Self>, req: IncomingRequest) -> Reply {
+        if let Some(reply) = self.precheck(&req) {
+            return reply;
         }
         let now = SystemTime::now();
         let mut existing = self.sessions.lock().expect("lock").take(&req.key);
@@ -361,6 +421,8 @@ impl State {
                     serial: None,
                     asked: HashMap::new(),
                     authenticated: self.config.cpe_credentials.is_none(),
+                    device: None,
+                    stats: self.stats.clone(),
                 };
                 (id, running, true)
             }
@@ -467,26 +529,28 @@ impl State {
                         inform.event.iter().map(|e| e.event_code.as_str()).collect();
                     eprintln!("acs: {serial}: Inform [{}]", events.join(", "));
                 }
-                let requests = {
-                    let mut devices = self.devices.lock().expect("lock");
-                    let record = devices.entry(serial.clone()).or_insert_with(|| {
-                        let mut policy = Provisioning::new(
-                            self.config.periodic_interval,
-                            format!("{}/firmware.bin", self.base_url),
-                        );
-                        policy.download_delay_seconds = self.config.download_delay_seconds;
-                        DeviceRecord {
-                            policy,
-                            connection_request_url: None,
-                            connection_request_sent: false,
-                            in_session: false,
-                        }
-                    });
+                let begin = |record: &mut DeviceRecord| {
                     record.in_session = true;
                     if let Some(url) = connection_request_url(&inform) {
                         record.connection_request_url = Some(url);
                     }
                     record.policy.on_inform(&inform)
+                };
+                let requests = match &mut running.device {
+                    // With a shared store, the record loaded for the serial number the POST
+                    // was routed by; another one in the Inform is refused.
+                    Some((s, record)) if *s == serial => begin(record),
+                    Some(_) => {
+                        running.session.abort(now);
+                        Vec::new()
+                    }
+                    None => {
+                        let mut devices = self.devices.lock().expect("lock");
+                        let record = devices
+                            .entry(serial.clone())
+                            .or_insert_with(|| self.new_device_record());
+                        begin(record)
+                    }
                 };
                 running.serial = Some(serial);
                 self.queue(running, requests, now);
@@ -497,7 +561,7 @@ impl State {
                 request,
                 answered,
             } => {
-                Stats::bump(&self.stats.rpcs);
+                Stats::bump(&running.stats.rpcs);
                 let follow_ups = match &request {
                     Request::TransferComplete(tc) => self
                         .with_device(running, |d| d.policy.on_transfer_complete(tc))
@@ -519,11 +583,11 @@ impl State {
                 self.queue(running, follow_ups, now);
             }
             Event::RpcResponse { handle, response } => {
-                Stats::bump(&self.stats.rpcs);
+                Stats::bump(&running.stats.rpcs);
                 self.answered(running, handle, Ok(&response), now);
             }
             Event::RpcFault { handle, fault } => {
-                Stats::bump(&self.stats.rpcs);
+                Stats::bump(&running.stats.rpcs);
                 self.answered(running, handle, Err(&fault), now);
             }
             Event::RpcFailed { handle, reason } => {
@@ -543,9 +607,9 @@ impl State {
                 );
             }
             Event::SessionEnded(reason) => {
-                Stats::bump(&self.stats.sessions);
+                Stats::bump(&running.stats.sessions);
                 if !matches!(reason, EndReason::Completed | EndReason::NoSession) {
-                    Stats::bump(&self.stats.failures);
+                    Stats::bump(&running.stats.failures);
                     self.with_device(running, |d| {
                         d.policy.problems.push(format!("session ended: {reason:?}"));
                     });
@@ -559,11 +623,30 @@ impl State {
         }
     }
 
+    /// A record for a device seen for the first time.
+    fn new_device_record(&self) -> DeviceRecord {
+        let mut policy = Provisioning::new(
+            self.config.periodic_interval,
+            format!("{}/firmware.bin", self.base_url),
+        );
+        policy.download_delay_seconds = self.config.download_delay_seconds;
+        DeviceRecord {
+            policy,
+            connection_request_url: None,
+            connection_request_sent: false,
+            in_session: false,
+            session: None,
+        }
+    }
+
     fn with_device<T>(
         &self,
-        running: &Running,
+        running: &mut Running,
         f: impl FnOnce(&mut DeviceRecord) -> T,
     ) -> Option<T> {
+        if let Some((_, record)) = &mut running.device {
+            return Some(f(record));
+        }
         let serial = running.serial.as_ref()?;
         let mut devices = self.devices.lock().expect("lock");
         devices.get_mut(serial).map(f)

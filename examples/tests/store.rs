@@ -38,6 +38,7 @@ fn write<'a>(key: &'a str, expected: Option<u64>, revision: u64, state: &'a [u8]
         state,
         deadline: Some(SystemTime::now() + Duration::from_secs(60)),
         device: None,
+        connection_request_due: None,
     }
 }
 
@@ -82,6 +83,11 @@ async fn compare_and_set_writes_only_over_the_expected_revision() {
         w.device = Some(("SN1", b"record"));
         assert!(s.compare_and_set(w).await.unwrap());
         assert_eq!(s.device("SN1").await.unwrap(), Some(b"record".to_vec()));
+        // One round trip gives the session and the record of its device.
+        let (stored, device) = s.load_with_device("k").await.unwrap();
+        assert_eq!(stored.unwrap().state, b"three");
+        assert_eq!(device, Some(b"record".to_vec()));
+        assert_eq!(s.load_with_device("none").await.unwrap(), (None, None));
         s.put_device("SN2", b"other").await.unwrap();
         let mut devices = s.devices().await.unwrap();
         devices.sort();
@@ -274,6 +280,7 @@ async fn post(s: &Store, body: &[u8]) -> (HttpResponse, usize) {
             state: &state,
             deadline: saved.deadline(),
             device: None,
+            connection_request_due: None,
         };
         if s.compare_and_set(w).await.unwrap() {
             return (response, applied);
