@@ -13,23 +13,41 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use cwmp_examples::acs::{Acs, AcsConfig};
+use cwmp_examples::credentials::CpeCredentials;
+use cwmp_examples::limits::{self, Limits};
 use cwmp_examples::support::{Flags, Stats};
 use cwmp_examples::transport;
+use cwmp_examples::xmpp::XmppAccount;
+use cwmp_session::connreq::Credentials;
 
 const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST:PORT]
-    [--username U --password P | --no-auth] [--basic] [--cr-username U] [--cr-password P]
+    [--username U --password P | --no-auth] [--credentials-file FILE] [--credential-secret S]
+    [--basic] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
+    [--max-devices N] [--max-sessions N] [--xmpp JID,PASSWORD,SERVER] [HTTP limits]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
-  --username/--password  what CPEs must present (HTTP digest; default cpe / cpe-secret)
+  --username/--password  one credential every CPE may present (HTTP digest; default
+                         cpe / cpe-secret unless per-device credentials are given)
+  --credentials-file F   per-device credentials, one `username password` a line; a CPE may
+                         only Inform as the device its username names (OUI-[ProductClass-]Serial)
+  --credential-secret S  per-device passwords derived from S for usernames
+                         OUI-[ProductClass-]SerialNumber (cpe_agent --credential-secret S)
   --no-auth              accept CPEs without authentication
   --basic                challenge CPEs with HTTP Basic instead of digest
   --cr-username/--cr-password  credentials for Connection Requests (default acs / acs-secret)
   --periodic-interval S  the PeriodicInformInterval the policy sets (default 3600)
   --session-timeout S    how long a session waits for the CPE's next POST (default 30)
   --no-compression       answer gzip/deflate request bodies with 415
-  --quiet                no per-session log lines";
+  --quiet                no per-session log lines
+  --max-devices N        device records kept at most (default 100000); more get 503
+  --max-sessions N       sessions open at once (default 10000); more get 503
+  --xmpp JID,PASSWORD,SERVER  the ACS's XMPP account (SERVER is host:port, plain TCP): Connection
+                         Requests go over XMPP to devices that publish a ConnReqJabberID, else
+                         over UDP to a UDPConnectionRequestAddress, else over HTTP
+HTTP limits:
+";
 
 const FLAGS: &[(&str, bool)] = &[
     ("listen", true),
@@ -44,6 +62,11 @@ const FLAGS: &[(&str, bool)] = &[
     ("session-timeout", true),
     ("no-compression", false),
     ("quiet", false),
+    ("credentials-file", true),
+    ("credential-secret", true),
+    ("max-devices", true),
+    ("max-sessions", true),
+    ("xmpp", true),
     ("help", false),
 ];
 
@@ -52,14 +75,30 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
     let listen = flags.get("listen").unwrap_or("127.0.0.1:7557").to_owned();
     if flags.has("no-auth") {
         config.cpe_credentials = None;
-    } else if let Some(c) = &mut config.cpe_credentials {
-        if let Some(u) = flags.get("username") {
-            c.username = u.to_owned();
+    } else {
+        let per_device = flags.has("credentials-file") || flags.has("credential-secret");
+        let shared = flags.has("username") || flags.has("password") || !per_device;
+        let mut creds = if shared {
+            CpeCredentials::shared(Credentials::new(
+                flags.get("username").unwrap_or("cpe"),
+                flags.get("password").unwrap_or("cpe-secret"),
+            ))
+        } else {
+            CpeCredentials::per_device()
+        };
+        if let Some(path) = flags.get("credentials-file") {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+            creds = creds
+                .with_table(CpeCredentials::parse_file(&text).map_err(|e| format!("{path}: {e}"))?);
         }
-        if let Some(p) = flags.get("password") {
-            c.password = p.to_owned();
+        if let Some(secret) = flags.get("credential-secret") {
+            creds = creds.with_derivation(secret.as_bytes().to_vec());
         }
+        config.cpe_credentials = Some(creds);
     }
+    config.limits = Limits::from_flags(flags)?;
+    config.max_devices = flags.parse_or("max-devices", config.max_devices)?;
+    config.max_sessions = flags.parse_or("max-sessions", config.max_sessions)?;
     if let Some(u) = flags.get("cr-username") {
         config.connection_request_credentials.username = u.to_owned();
     }
@@ -73,11 +112,16 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
     config.refuse_compressed = flags.has("no-compression");
     config.basic_auth = flags.has("basic");
     config.verbose = !flags.has("quiet");
+    if let Some(x) = flags.get("xmpp") {
+        config.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
+    }
     Ok((listen, config))
 }
 
 fn main() -> ExitCode {
-    let (listen, config) = match Flags::command_line(FLAGS, USAGE, config) {
+    let flags: Vec<_> = FLAGS.iter().chain(limits::FLAGS).copied().collect();
+    let usage = format!("{USAGE}{}", limits::USAGE);
+    let (listen, config) = match Flags::command_line(&flags, &usage, config) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -92,7 +136,7 @@ fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let listener = match transport::bind(&listen).await {
+        let listener = match transport::bind_with_backlog(&listen, config.limits.backlog).await {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("cannot listen on {listen}: {e}");
@@ -100,9 +144,12 @@ fn main() -> ExitCode {
             }
         };
         let stats = Arc::new(Stats::default());
+        let scheme = if config.basic_auth { "Basic" } else { "digest" };
         let auth = match &config.cpe_credentials {
-            Some(c) if config.basic_auth => format!("Basic as {:?}", c.username),
-            Some(c) => format!("digest as {:?}", c.username),
+            Some(c) => match c.shared_credential() {
+                Some(s) => format!("{scheme}, shared credential {:?}", s.username),
+                None => format!("{scheme}, per-device credentials"),
+            },
             None => "no authentication".to_owned(),
         };
         let acs = Acs::start(listener, config, stats.clone());
@@ -114,13 +161,12 @@ fn main() -> ExitCode {
             let sessions = stats.sessions.load(Ordering::Relaxed);
             if sessions != last {
                 last = sessions;
-                let (devices, done, problems) = acs.progress();
+                let (devices, done, problems) = acs.summary();
                 println!(
                     "devices: {devices}  scenario done: {done}  sessions: {sessions}  \
-                     RPCs: {}  failures: {}  problems: {}  open sessions: {}",
+                     RPCs: {}  failures: {}  problems: {problems}  open sessions: {}",
                     stats.rpcs.load(Ordering::Relaxed),
                     stats.failures.load(Ordering::Relaxed),
-                    problems.len(),
                     acs.open_sessions()
                 );
             }

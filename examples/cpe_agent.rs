@@ -14,20 +14,38 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use cwmp_examples::cpe::{self, AgentConfig};
+use cwmp_examples::credentials::{derive_password, device_username};
+use cwmp_examples::limits::{self, Limits};
 use cwmp_examples::support::{Flags, Stats};
+use cwmp_examples::tree::DeviceIdentity;
+use cwmp_examples::xmpp::XmppAccount;
 use cwmp_session::RetryPolicy;
+use cwmp_session::connreq::Credentials;
 
 const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--password P]
     [--cr-listen ADDR] [--cr-url URL] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--retry-min-wait SECONDS] [--retry-multiplier PERMILLE]
     [--gzip] [--drop-cookies] [--reconnect-each-post] [--restart-during-download] [--seed N] [--state FILE]
-    [--duration SECONDS]
+    [--duration SECONDS] [--credential-secret S] [--cr-rate N] [--connect-timeout SECONDS]
+    [--response-timeout SECONDS]
+    [--xmpp JID,PASSWORD,SERVER [--xmpp-allow JID,...]] [--udp-listen ADDR [--stun HOST:PORT]]
+    [--no-http-cr]
+    [HTTP limits of the Connection Request listener]
 
   --acs URL              the ACS's URL (ManagementServer.URL; default http://127.0.0.1:7557/cwmp)
   --serial SN            the device's serial number (default CPE000001)
   --username/--password  credentials for the ACS's digest challenge (default cpe / cpe-secret)
+  --credential-secret S  per-device credentials: username OUI-ProductClass-SerialNumber and
+                         the password derived from S (acs_server --credential-secret S)
   --cr-listen ADDR       where the Connection Request listener binds (default 0.0.0.0:7547)
-  --cr-url URL           the ConnectionRequestURL to report (default http://ADDR/cr)
+  --cr-url URL           the ConnectionRequestURL to report, whose path the listener checks
+                         (default http://ADDR/cr/ and 32 random hex digits)
+  --cr-rate N            Connection Requests acted on per minute (default 6, 3 in a burst);
+                         more are answered 503
+  --connect-timeout S    longest wait for a connection to the ACS (default 10); a response
+                         is awaited at most the response timeout
+  --response-timeout S   how long each ACS response may take before the session fails
+                         (default 30)
   --cr-username/--cr-password  what the ACS must present on a Connection Request
                          (default acs / acs-secret)
   --periodic-interval S  periodic Inform interval until the ACS sets one (default 900)
@@ -40,7 +58,18 @@ const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--
   --seed N               seed for retry jitter and nonces (default: from the serial number)
   --state FILE           persist the event queue there: restarting the agent is a reboot
                          (1 BOOT, pending events kept) instead of a first start (0 BOOTSTRAP)
-  --duration S           stop after S seconds (default: run until interrupted)";
+  --duration S           stop after S seconds (default: run until interrupted)
+  --xmpp JID,PASSWORD,SERVER  keep an XMPP connection (SERVER is host:port, plain TCP) for
+                         Connection Requests (TR-069 Annex K); the bound JID is published in
+                         ManagementServer.ConnReqJabberID
+  --xmpp-allow JID,...   the JIDs allowed to send them (a bare JID allows any resource;
+                         default: any sender)
+  --udp-listen ADDR      accept signed UDP Connection Requests there (Annex G), published in
+                         ManagementServer.UDPConnectionRequestAddress
+  --stun HOST:PORT       learn that address from a STUN server and keep the NAT binding open
+  --no-http-cr           open no HTTP Connection Request listener (ConnectionRequestURL empty)
+HTTP limits of the Connection Request listener:
+";
 
 const FLAGS: &[(&str, bool)] = &[
     ("acs", true),
@@ -61,6 +90,15 @@ const FLAGS: &[(&str, bool)] = &[
     ("seed", true),
     ("state", true),
     ("duration", true),
+    ("credential-secret", true),
+    ("cr-rate", true),
+    ("connect-timeout", true),
+    ("response-timeout", true),
+    ("xmpp", true),
+    ("xmpp-allow", true),
+    ("udp-listen", true),
+    ("stun", true),
+    ("no-http-cr", false),
     ("help", false),
 ];
 
@@ -68,6 +106,12 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
     let acs = flags.get("acs").unwrap_or("http://127.0.0.1:7557/cwmp");
     let serial = flags.get("serial").unwrap_or("CPE000001");
     let mut config = AgentConfig::new(serial, acs);
+    if let Some(secret) = flags.get("credential-secret") {
+        let id = DeviceIdentity::example(serial);
+        let user = device_username(&id.oui, &id.product_class, &id.serial_number);
+        let password = derive_password(secret.as_bytes(), &user);
+        config.acs_credentials = Credentials::new(user, password);
+    }
     if let Some(u) = flags.get("username") {
         config.acs_credentials.username = u.to_owned();
     }
@@ -101,6 +145,30 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
     config.seed = flags.parse_or("seed", config.seed)?;
     config.state_file = flags.get("state").map(std::path::PathBuf::from);
     config.echo = true;
+    config.connection_request_rate = flags.parse_or("cr-rate", config.connection_request_rate)?;
+    config.connect_timeout =
+        Duration::from_secs(flags.parse_or("connect-timeout", config.connect_timeout.as_secs())?);
+    config.connection_request_limits = Limits::from_flags(flags)?;
+    config.response_timeout =
+        Duration::from_secs(flags.parse_or("response-timeout", config.response_timeout.as_secs())?);
+    if let Some(x) = flags.get("xmpp") {
+        config.nat.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
+    }
+    if let Some(allowed) = flags.get("xmpp-allow") {
+        config.nat.xmpp_allowed = allowed.split(',').map(str::to_owned).collect();
+    }
+    config.nat.udp_listen = flags.get("udp-listen").map(str::to_owned);
+    if let Some(stun) = flags.get("stun") {
+        let addr = std::net::ToSocketAddrs::to_socket_addrs(stun)
+            .ok()
+            .and_then(|mut a| a.next())
+            .ok_or_else(|| format!("--stun: cannot resolve {stun:?}"))?;
+        config.nat.stun_server = Some(addr);
+    }
+    config.nat.no_http = flags.has("no-http-cr");
+    if config.nat.no_http && config.nat.xmpp.is_none() && config.nat.udp_listen.is_none() {
+        return Err("--no-http-cr needs --xmpp or --udp-listen".into());
+    }
     let duration = match flags.get("duration") {
         Some(_) => Some(Duration::from_secs(flags.parse_or("duration", 0u64)?)),
         None => None,
@@ -109,7 +177,9 @@ fn config(flags: &Flags) -> Result<(AgentConfig, Option<Duration>), String> {
 }
 
 fn main() -> ExitCode {
-    let (config, duration) = match Flags::command_line(FLAGS, USAGE, config) {
+    let flags: Vec<_> = FLAGS.iter().chain(limits::FLAGS).copied().collect();
+    let usage = format!("{USAGE}{}", limits::USAGE);
+    let (config, duration) = match Flags::command_line(&flags, &usage, config) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -123,9 +193,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let mut paths = Vec::new();
+    if !config.nat.no_http {
+        paths.push(format!("HTTP on {}", config.connection_request_listen));
+    }
+    if let Some(x) = &config.nat.xmpp {
+        paths.push(format!("XMPP as {} via {}", x.jid, x.server));
+    }
+    if let Some(u) = &config.nat.udp_listen {
+        paths.push(format!("UDP on {u}"));
+    }
     println!(
-        "CPE {} -> ACS {} (Connection Requests on {})",
-        config.serial, config.acs_url, config.connection_request_listen
+        "CPE {} -> ACS {} (Connection Requests: {})",
+        config.serial,
+        config.acs_url,
+        paths.join(", ")
     );
     runtime.block_on(async move {
         // The sender lives as long as the agent: dropping it would not stop the agent.

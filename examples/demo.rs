@@ -10,7 +10,7 @@ use cwmp_examples::demo::{self, DemoConfig};
 use cwmp_examples::support::{Flags, open_files_limit};
 
 const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]
-            [--acs-log] [--hold-sessions N]
+            [--acs-log] [--hold-sessions N] [--connection-request http|udp|xmpp]
 
   --cpes N           CPEs that run the scenario (default 100)
   --concurrency N    CPEs alive at once (default 500)
@@ -20,7 +20,12 @@ const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECOND
   --hold-sessions N  afterwards, hold N sessions open at a second ACS (bare TCP clients that
                      send an Inform and nothing more) and print the memory per open session
                      (with --cpes 0 for a clean figure: memory the CPE run freed is reused
-                     first)";
+                     first)
+  --connection-request http|udp|xmpp
+                     how the ACS reaches the CPEs for the scenario's Connection Request:
+                     http (default; each CPE listens), xmpp (a private Prosody with an account
+                     per CPE; the CPEs open no listening socket) or udp (signed datagrams, a
+                     private coturn for STUN; no HTTP listener)";
 
 fn main() -> ExitCode {
     let parsed = Flags::command_line(
@@ -31,6 +36,7 @@ fn main() -> ExitCode {
             ("quiet", false),
             ("hold-sessions", true),
             ("acs-log", false),
+            ("connection-request", true),
             ("help", false),
         ],
         USAGE,
@@ -44,6 +50,9 @@ fn main() -> ExitCode {
             );
             config.progress = !flags.has("quiet");
             config.acs_log = flags.has("acs-log");
+            if let Some(path) = flags.get("connection-request") {
+                config.connection_request = path.parse()?;
+            }
             Ok((config, hold))
         },
     );
@@ -76,8 +85,8 @@ fn main() -> ExitCode {
          0 BOOTSTRAP; GetParameterValues Device.DeviceInfo.; SetParameterValues \
          PeriodicInformInterval; AddObject + SetParameterValues; GetParameterNames; \
          Download -> TransferComplete; Reboot -> 1 BOOT + M Reboot; Connection Request -> \
-         6 CONNECTION REQUEST",
-        config.cpes, config.concurrency
+         6 CONNECTION REQUEST (over {})",
+        config.cpes, config.concurrency, config.connection_request
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

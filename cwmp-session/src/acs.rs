@@ -5,6 +5,11 @@
 //! CPEs present the previous session's cookie with their next Inform). See the crate docs
 //! for the run loop.
 //!
+//! A POST with a header entry marked `mustUnderstand="1"` that this ACS does not understand is
+//! never processed (SOAP 1.1 §4.2.3): an Inform or CPE request is answered with a
+//! `MustUnderstand` SOAP fault and the session goes on; an answer to a queued request fails
+//! it with [`RpcFailure::NotUnderstood`] and the next request goes out.
+//!
 //! # Time
 //!
 //! The ACS side takes the caller's wall clock as [`SystemTime`] (never reading it itself),
@@ -13,6 +18,26 @@
 //! outside the process, [`AcsSession::save`] it (after draining [`AcsSession::poll_output`]:
 //! saving refuses pending outputs) and [`AcsSession::restore`] it with the node's [`Config`];
 //! see [`SavedSession`] and the crate docs' "Running an ACS cluster".
+//!
+//! # What the application learns
+//!
+//! * [`Event::Diagnostic`]: quirks, violations and the session timeout, each with a typed
+//!   [`DiagnosticCode`] to match on (and its English text).
+//! * [`Event::DecodeWarnings`]: what the decoder repaired or guessed in the CPE's last POST
+//!   (decoded with [`Config::decode`]), before that POST's events.
+//! * [`AcsSession::request`]: the request behind a handle, also while its outcome event is
+//!   handled; [`AcsSession::cpe_session_timeout`] and [`AcsSession::cpe_hold_requests`].
+//!
+//! # `cwmp:ID` matching
+//!
+//! Every request goes out with a fresh `cwmp:ID`, and the CPE's response must carry it. A
+//! response or fault with another ID is rejected by default (a
+//! [`DiagnosticCode::ResponseIdMismatch`] violation, `400`, the session ends and the request
+//! fails as unanswered); with [`ResponseIdPolicy::Accept`] in [`Config::response_id_policy`]
+//! it is taken as the outstanding request's answer, with a quirk diagnostic. A response
+//! without any `cwmp:ID` is accepted with a [`DiagnosticCode::ResponseWithoutId`] quirk.
+
+mod not_understood;
 
 use core::time::Duration;
 use std::borrow::Cow;
@@ -20,12 +45,13 @@ use std::collections::VecDeque;
 use std::time::SystemTime;
 
 use bytes::Bytes;
-use cwmp_soap::{Charset, DecodeOptions, EncodeError};
+use cwmp_soap::{Charset, DecodeOptions, EncodeError, Warning};
 use cwmp_types::{
     Body, Caller, CwmpNamespace, CwmpVersion, DeviceIdStruct, Envelope, Fault, FaultCode, Inform,
-    InformResponse, Request, Response,
+    InformResponse, Request, Response, Validate,
 };
 
+pub use crate::diagnostic::{DiagnosticCode, ResponseIdPolicy};
 use crate::http::{CONTENT_TYPE_XML, HttpResponse, IncomingRequest, is_empty_body};
 use crate::{Limit, Misuse, Reply, RpcHandle, SessionError};
 
@@ -65,6 +91,16 @@ pub struct Config {
     pub auto_answer_cpe_requests: bool,
     /// Most requests the application may queue (default 1024).
     pub max_queued_requests: usize,
+    /// How the CPE's bodies are decoded: limits, leniency switches, and the charset used
+    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]). Its
+    /// `ignore_unknown_headers` processes messages with a `mustUnderstand="1"` header entry
+    /// this side does not understand, as GenieACS does, instead of answering a
+    /// `MustUnderstand` fault (SOAP 1.1 §4.2.3).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub decode: DecodeOptions,
+    /// What a response with another request's `cwmp:ID` does (default: rejected).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub response_id_policy: ResponseIdPolicy,
 }
 
 impl Default for Config {
@@ -74,6 +110,8 @@ impl Default for Config {
             session_timeout: Duration::from_secs(60),
             auto_answer_cpe_requests: false,
             max_queued_requests: 1024,
+            decode: DecodeOptions::default(),
+            response_id_policy: ResponseIdPolicy::default(),
         }
     }
 }
@@ -145,9 +183,12 @@ pub enum RpcFailure {
     NotSent,
     /// The session ended while the request was outstanding.
     Unanswered,
+    /// The CPE's answer carried header entries marked `mustUnderstand="1"` that this ACS does
+    /// not understand (named here), so it was not processed (SOAP 1.1 §4.2.3).
+    NotUnderstood(Vec<String>),
 }
 
-/// What a [`Diagnostic`] is about.
+/// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DiagnosticKind {
@@ -155,15 +196,19 @@ pub enum DiagnosticKind {
     Quirk,
     /// A protocol violation (the session may have ended because of it).
     Violation,
+    /// The session timed out ([`DiagnosticCode::TimedOut`]).
+    Timeout,
 }
 
-/// A note about the CPE's behaviour, for logs.
+/// A note about the CPE's behaviour, for logs; [`code`](Self::code) says what it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Diagnostic {
-    /// Quirk or violation.
+    /// Quirk, violation or timeout.
     pub kind: DiagnosticKind,
-    /// What happened.
+    /// What happened, to match on.
+    pub code: DiagnosticCode,
+    /// What happened, in English (`code.message()`).
     pub message: &'static str,
     /// Detail (an id, a method name, a decode error), may be empty.
     pub detail: String,
@@ -215,8 +260,12 @@ pub enum Event {
     /// The CPE waits for the next request: call [`AcsSession::queue_request`] or
     /// [`AcsSession::finish`].
     AwaitingRequests,
-    /// A quirk or violation worth logging.
+    /// A quirk, violation or timeout worth logging.
     Diagnostic(Diagnostic),
+    /// The CPE's last POST decoded, but the decoder had to repair or guess (an `arrayType`
+    /// that lies about its count, a missing element, a charset conversion, …); comes before
+    /// the events of that POST. Worth logging against the device.
+    DecodeWarnings(Vec<Warning>),
     /// The session is over.
     SessionEnded(EndReason),
 }
@@ -262,6 +311,10 @@ struct Outstanding {
     handle: RpcHandle,
     id: String,
     method: String,
+    /// The request, for [`AcsSession::request`]; `None` only in a session saved by the
+    /// first release (format 0), which did not keep it.
+    #[cfg_attr(feature = "serde", serde(default))]
+    request: Option<Request>,
 }
 
 /// The HTTP response the session owes for the last POST, built when the outputs drain.
@@ -314,6 +367,11 @@ pub struct AcsSession {
     now: SystemTime,
     step: Step,
     since: SystemTime,
+    /// The Inform's `cwmp:SessionTimeout` (seconds).
+    cpe_session_timeout: Option<u32>,
+    /// Requests whose outcome the last input or command reported, readable with
+    /// [`AcsSession::request`] until the next input.
+    retired: Vec<(RpcHandle, Request)>,
     outputs: VecDeque<Output>,
     /// Increases with every change ([`AcsSession::revision`]).
     revision: u64,
@@ -347,6 +405,8 @@ impl AcsSession {
             now,
             step: Step::Inform,
             since: now,
+            cpe_session_timeout: None,
+            retired: Vec::new(),
             outputs: VecDeque::new(),
             revision: 0,
             post_digest: None,
@@ -364,6 +424,7 @@ impl AcsSession {
     /// that did not get the response) is answered with the same response again and changes
     /// nothing ([`AcsSession::is_retry`]).
     pub fn handle_input(&mut self, input: Input<'_>) -> Result<(), SessionError> {
+        self.retired.clear();
         match input {
             Input::Timeout(now) => {
                 self.advance(now);
@@ -373,6 +434,11 @@ impl AcsSession {
                         let reason = if self.phase == Phase::MaybeDone {
                             EndReason::Completed
                         } else {
+                            self.diagnostic(
+                                DiagnosticKind::Timeout,
+                                DiagnosticCode::TimedOut,
+                                format!("waiting for {:?}", self.step),
+                            );
                             EndReason::TimedOut {
                                 step: self.step.clone(),
                                 since: self.since,
@@ -419,6 +485,7 @@ impl AcsSession {
         if request.caller() == Caller::Cpe {
             return Err(Misuse::WrongDirection(request.method_name().to_owned()).into());
         }
+        request.validate()?;
         if self.queue.len() >= self.config.max_queued_requests {
             return Err(Limit::RequestQueueFull.into());
         }
@@ -449,6 +516,7 @@ impl AcsSession {
             return Err(Misuse::UnknownHandle.into());
         }
         let reply = reply.into();
+        reply.validate_from(false)?;
         // Fault 8005 asks the CPE to send the same request again: not a retry to answer again.
         let resend_asked =
             matches!(&reply, Reply::Fault(f) if f.fault_code == FaultCode::AcsRetryRequest);
@@ -560,6 +628,39 @@ impl AcsSession {
         self.queue.len()
     }
 
+    /// The request behind a handle [`queue_request`](Self::queue_request) returned: while it
+    /// is queued or outstanding, and until the next input after its outcome
+    /// ([`Event::RpcResponse`], [`Event::RpcFault`], [`Event::RpcFailed`]) was reported, so
+    /// the application can read it while handling that event (and queue a `NotSent` one
+    /// again in the next session).
+    pub fn request(&self, handle: RpcHandle) -> Option<&Request> {
+        self.queue
+            .iter()
+            .chain(self.retired.iter())
+            .find(|(h, _)| *h == handle)
+            .map(|(_, r)| r)
+            .or_else(|| {
+                self.outstanding
+                    .as_ref()
+                    .filter(|o| o.handle == handle)
+                    .and_then(|o| o.request.as_ref())
+            })
+    }
+
+    /// The `cwmp:SessionTimeout` of the CPE's Inform (CWMP 1.3+): how long the CPE waits
+    /// for this ACS before it abandons the session. `None` when it sent none.
+    pub fn cpe_session_timeout(&self) -> Option<Duration> {
+        self.cpe_session_timeout
+            .map(|s| Duration::from_secs(u64::from(s)))
+    }
+
+    /// `HoldRequests` as the CPE last received it: whether it currently holds back its own
+    /// requests (what [`set_hold_requests`](Self::set_hold_requests) changes takes effect
+    /// with the next envelope).
+    pub fn cpe_hold_requests(&self) -> bool {
+        self.hold_sent
+    }
+
     /// The settings.
     pub fn config(&self) -> &Config {
         &self.config
@@ -595,10 +696,11 @@ impl AcsSession {
         self.outputs.push_back(Output::Event(e));
     }
 
-    fn diagnostic(&mut self, kind: DiagnosticKind, message: &'static str, detail: String) {
+    fn diagnostic(&mut self, kind: DiagnosticKind, code: DiagnosticCode, detail: String) {
         self.event(Event::Diagnostic(Diagnostic {
             kind,
-            message,
+            code,
+            message: code.message(),
             detail,
         }));
     }
@@ -635,8 +737,9 @@ impl AcsSession {
         env
     }
 
-    fn violation(&mut self, message: &'static str, detail: String) {
-        self.diagnostic(DiagnosticKind::Violation, message, detail);
+    fn violation(&mut self, code: DiagnosticCode, detail: String) {
+        let message = code.message();
+        self.diagnostic(DiagnosticKind::Violation, code, detail);
         self.send(400, Bytes::from_static(message.as_bytes()), true);
         self.end(EndReason::ProtocolViolation(Cow::Borrowed(message)));
     }
@@ -647,12 +750,14 @@ impl AcsSession {
         }
         self.phase = Phase::Ended;
         if let Some(o) = self.outstanding.take() {
+            self.retired.extend(o.request.map(|r| (o.handle, r)));
             self.event(Event::RpcFailed {
                 handle: o.handle,
                 reason: RpcFailure::Unanswered,
             });
         }
-        while let Some((handle, _)) = self.queue.pop_front() {
+        while let Some((handle, request)) = self.queue.pop_front() {
+            self.retired.push((handle, request));
             self.event(Event::RpcFailed {
                 handle,
                 reason: RpcFailure::NotSent,
@@ -685,7 +790,7 @@ impl AcsSession {
             } else {
                 self.diagnostic(
                     DiagnosticKind::Violation,
-                    "POST to an ended session",
+                    DiagnosticCode::PostAfterEnd,
                     String::new(),
                 );
                 self.send(400, Bytes::from_static(b"session ended"), true);
@@ -696,21 +801,35 @@ impl AcsSession {
             if !request.body.is_empty() || request.content_type.is_some() {
                 self.diagnostic(
                     DiagnosticKind::Quirk,
-                    "empty POST with a Content-Type or whitespace body",
+                    DiagnosticCode::EmptyPostWithContent,
                     request.content_type.unwrap_or_default().to_owned(),
                 );
             }
             self.on_empty_post();
             return;
         }
-        let mut opts = DecodeOptions::default();
-        if let Some(ct) = request.content_type {
-            opts.charset = Charset::from_content_type(ct);
-        }
-        let env = match cwmp_soap::decode_with(request.body, &opts) {
-            Ok(d) => d.envelope,
+        let charset = request.content_type.map(Charset::from_content_type);
+        let decoded = match charset {
+            Some(c) if c != Charset::Detect && c != self.config.decode.charset => {
+                let mut options = self.config.decode.clone();
+                options.charset = c;
+                cwmp_soap::decode_with(request.body, &options)
+            }
+            _ => cwmp_soap::decode_with(request.body, &self.config.decode),
+        };
+        let env = match decoded {
+            Ok(mut d) => {
+                if !d.warnings.is_empty() {
+                    self.event(Event::DecodeWarnings(std::mem::take(&mut d.warnings)));
+                }
+                if !d.is_understood() {
+                    self.on_not_understood(d);
+                    return;
+                }
+                d.envelope
+            }
             Err(e) => {
-                self.violation("undecodable body", e.to_string());
+                self.violation(DiagnosticCode::UndecodableBody, e.to_string());
                 return;
             }
         };
@@ -719,16 +838,10 @@ impl AcsSession {
                 self.on_inform(env.namespace, env.header, inform);
             }
             (Phase::AwaitInform, _) => {
-                self.violation(
-                    "the first message of a session must be an Inform",
-                    String::new(),
-                );
+                self.violation(DiagnosticCode::NoInform, String::new());
             }
             (_, Body::Request(Request::Inform(_))) => {
-                self.violation(
-                    "second Inform in one session (start a new AcsSession on every Inform)",
-                    String::new(),
-                );
+                self.violation(DiagnosticCode::SecondInform, String::new());
             }
             (Phase::MaybeDone | Phase::Active, Body::Request(request)) => {
                 self.on_cpe_request(env.header.id, request);
@@ -737,7 +850,7 @@ impl AcsSession {
                 self.on_cpe_response(env.header.id, body);
             }
             (_, _) => {
-                self.violation("a response or fault to no request", String::new());
+                self.violation(DiagnosticCode::ResponseToNoRequest, String::new());
             }
         }
     }
@@ -755,7 +868,7 @@ impl AcsSession {
             Phase::Active => {
                 if let Some(o) = &self.outstanding {
                     let detail = o.method.clone();
-                    self.violation("empty POST instead of a response", detail);
+                    self.violation(DiagnosticCode::EmptyPostInsteadOfResponse, detail);
                     return;
                 }
                 if !self.hold_sent {
@@ -816,24 +929,25 @@ impl AcsSession {
         if header.no_more_requests.is_some() {
             self.diagnostic(
                 DiagnosticKind::Quirk,
-                "deprecated NoMoreRequests header",
+                DiagnosticCode::NoMoreRequests,
                 String::new(),
             );
         }
         if inform.max_envelopes != 1 {
             self.diagnostic(
                 DiagnosticKind::Quirk,
-                "MaxEnvelopes other than 1 (ignored)",
+                DiagnosticCode::MaxEnvelopes,
                 inform.max_envelopes.to_string(),
             );
         }
         if header.id.is_none() {
             self.diagnostic(
                 DiagnosticKind::Quirk,
-                "Inform without cwmp:ID",
+                DiagnosticCode::InformWithoutId,
                 String::new(),
             );
         }
+        self.cpe_session_timeout = header.session_timeout;
         self.device_id = Some(inform.device_id.clone());
         self.phase = Phase::Active;
         self.owed = Some(Owed::InformResponse { id: header.id });
@@ -847,19 +961,19 @@ impl AcsSession {
     fn on_cpe_request(&mut self, id: Option<String>, request: Request) {
         if let Some(o) = &self.outstanding {
             let detail = o.method.clone();
-            self.violation("a CPE request while an ACS request is outstanding", detail);
+            self.violation(DiagnosticCode::RequestWhileOutstanding, detail);
             return;
         }
         if self.hold_sent {
             self.violation(
-                "a CPE request while HoldRequests is set",
+                DiagnosticCode::RequestWhileHeld,
                 request.method_name().to_owned(),
             );
             return;
         }
         if self.cpe_done {
             self.violation(
-                "a CPE request after the CPE's empty POST",
+                DiagnosticCode::RequestAfterEmptyPost,
                 request.method_name().to_owned(),
             );
             return;
@@ -894,7 +1008,7 @@ impl AcsSession {
                         self.send(200, b, false);
                         self.wait(Step::CpeMessage);
                     }
-                    Err(_) => self.violation("cannot encode the answer", method),
+                    Err(_) => self.violation(DiagnosticCode::Unencodable, method),
                 }
             }
             None => {
@@ -909,23 +1023,40 @@ impl AcsSession {
     }
 
     fn on_cpe_response(&mut self, id: Option<String>, body: Body) {
-        let Some(o) = self.outstanding.take() else {
-            self.violation("a response or fault to no request", String::new());
+        let Some(expected) = self.outstanding.as_ref().map(|o| o.id.clone()) else {
+            self.violation(DiagnosticCode::ResponseToNoRequest, String::new());
             return;
         };
         match &id {
-            None => self.diagnostic(
-                DiagnosticKind::Quirk,
-                "response without cwmp:ID",
-                o.method.clone(),
-            ),
-            Some(i) if *i != o.id => self.diagnostic(
-                DiagnosticKind::Quirk,
-                "response cwmp:ID differs from the request's",
-                format!("sent {}, got {i}", o.id),
-            ),
+            None => {
+                let method = self.outstanding.as_ref().map(|o| o.method.clone());
+                self.diagnostic(
+                    DiagnosticKind::Quirk,
+                    DiagnosticCode::ResponseWithoutId,
+                    method.unwrap_or_default(),
+                );
+            }
+            Some(i) if *i != expected => {
+                let detail = format!("sent {expected}, got {i}");
+                match self.config.response_id_policy {
+                    ResponseIdPolicy::Accept => self.diagnostic(
+                        DiagnosticKind::Quirk,
+                        DiagnosticCode::ResponseIdMismatch,
+                        detail,
+                    ),
+                    // The request stays outstanding: the session's end fails it.
+                    _ => {
+                        self.violation(DiagnosticCode::ResponseIdMismatch, detail);
+                        return;
+                    }
+                }
+            }
             Some(_) => {}
         }
+        let Some(o) = self.outstanding.take() else {
+            return;
+        };
+        self.retired.extend(o.request.map(|r| (o.handle, r)));
         match body {
             Body::Response(r) if r.request_name() == o.method => {
                 self.event(Event::RpcResponse {
@@ -936,7 +1067,7 @@ impl AcsSession {
             Body::Response(r) => {
                 self.diagnostic(
                     DiagnosticKind::Violation,
-                    "response names another method than the request",
+                    DiagnosticCode::MismatchedResponse,
                     format!("sent {}, got {}", o.method, r.method_name()),
                 );
                 self.event(Event::RpcFailed {
@@ -971,7 +1102,7 @@ impl AcsSession {
                     }
                     Err(e) => {
                         self.owed = None;
-                        self.violation("cannot encode the InformResponse", e.to_string());
+                        self.violation(DiagnosticCode::Unencodable, e.to_string());
                     }
                 }
             }
@@ -981,7 +1112,11 @@ impl AcsSession {
                     self.next_id += 1;
                     let method = request.method_name().to_owned();
                     let env = self.envelope(Some(id.clone()), request.into());
-                    match encode(&env) {
+                    let encoded = encode(&env);
+                    let Body::Request(request) = env.body else {
+                        continue; // built from a request: never taken
+                    };
+                    match encoded {
                         Ok(b) => {
                             self.owed = None;
                             self.mark_sent();
@@ -989,15 +1124,19 @@ impl AcsSession {
                                 handle,
                                 id,
                                 method: method.clone(),
+                                request: Some(request),
                             });
                             self.send(200, b, false);
                             self.wait(Step::CpeResponse(method));
                             return;
                         }
-                        Err(e) => self.event(Event::RpcFailed {
-                            handle,
-                            reason: RpcFailure::Unencodable(e),
-                        }),
+                        Err(e) => {
+                            self.retired.push((handle, request));
+                            self.event(Event::RpcFailed {
+                                handle,
+                                reason: RpcFailure::Unencodable(e),
+                            });
+                        }
                     }
                 }
                 if self.finish {

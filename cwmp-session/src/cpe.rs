@@ -10,12 +10,15 @@
 //! |---|---|
 //! | `200` with an envelope | the session goes on (InformResponse, a response to a CPE request, or an ACS request for the application) |
 //! | `204`, or `200` with an empty body | the ACS has nothing more: the session ends successfully (or, if that response released HoldRequests, the held-back CPE requests are sent first) |
-//! | `401` | the same message again with [`SendReason::Authenticate`]; the transport adds `Authorization` from the challenge; [`Config::max_auth_attempts`] `401`s in a row fail the session |
+//! | `401` | the same message again with [`SendReason::Authenticate`]: with [`Config::credentials`] the machine answers the `WWW-Authenticate` challenge itself ([`HttpRequest::authorization`]; Digest, or Basic over `https`), else the transport adds `Authorization`; [`Config::max_auth_attempts`] `401`s in a row fail the session, but a `stale=true` challenge with a new nonce only renews the nonce and never counts (at most [`MAX_STALE_RENEWALS`] in a row) |
 //! | `301`/`302`/`303`/`307`/`308` with `Location` | the same message again to that URL, which is kept for the rest of the session; more than [`Config::max_redirects`] per session fail it |
-//! | any other status | the session fails |
+//! | any other status with a SOAP Fault as its body (the SOAP 1.1 HTTP binding uses `500`) | the fault is handled exactly as under `200` (8005 resends, 8006 to the Inform lowers the version, …) |
+//! | any other status | the session fails ([`Failure::HttpStatus`]) |
 //! | [`Input::TransportFailed`] | the session fails |
 //! | no response within [`Config::response_timeout`] | the session fails |
 //! | a body that does not decode | the session fails |
+//! | an ACS request with a `mustUnderstand="1"` header entry the CPE does not understand | answered with a `MustUnderstand` SOAP fault, never shown to the application; the session goes on |
+//! | an InformResponse, response or fault with such an entry | not processed: the session fails ([`Failure::NotUnderstood`]) |
 //! | a fault to the Inform | the session fails (8006 also lowers the version for the next attempt) |
 //! | fault 8005 to a CPE request | the same request again, at most [`Config::max_request_retries`] times, then it waits for the next session |
 //! | another fault to a CPE request | it waits for the next session (8000 and 8003 drop it) |
@@ -37,19 +40,23 @@
 //!   configured version of an older namespace (1.4 → 1.1 → 1.0), without
 //!   `SupportedCWMPVersions`, until [`CpeSession::set_acs_url`] or a restart.
 
+mod not_understood;
+
 use core::time::Duration;
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::time::Instant;
 
 use bytes::Bytes;
-use cwmp_soap::{Charset, DecodeError, DecodeOptions};
+use cwmp_soap::{Charset, DecodeError, DecodeOptions, Warning};
 use cwmp_types::{
     Body, ChangeDuState, CwmpVersion, DateTime, DeviceIdStruct, Download, Envelope, EventCode,
     EventStruct, Fault, FaultCode, Inform, ParameterValueStruct, Request, Response,
-    ScheduleDownload, Upload,
+    ScheduleDownload, Upload, Validate,
 };
 
+use crate::auth::{AuthState, is_stale_renewal};
+use crate::connreq::Credentials;
 use crate::http::{CONTENT_TYPE_XML, HttpRequest, IncomingResponse, SendReason, is_empty_body};
 use crate::queue::{CpeRequest, EventQueue, Snapshot};
 use crate::rng::SplitMix64;
@@ -58,6 +65,12 @@ use crate::{Limit, Misuse, Reply, RetryPolicy, RpcHandle, SessionError};
 
 /// Most ScheduleInform timers armed at once.
 pub const MAX_SCHEDULED_INFORMS: usize = 64;
+
+/// Most `stale=true` challenges answered in a row for one message (they do not count as
+/// refusals; this only stops an ACS that renews the nonce forever).
+pub const MAX_STALE_RENEWALS: u32 = 8;
+
+pub use crate::auth::ChallengeError;
 
 /// CPE settings. Build with [`Config::new`] and adjust the public fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,8 +96,13 @@ pub struct Config {
     /// Redirects followed per session (default 5).
     pub max_redirects: u32,
     /// Consecutive `401`s accepted for one message before the session fails (default 2:
-    /// the challenge, then one answer with credentials).
+    /// the challenge, then one answer with credentials). A `stale=true` renewal of the nonce
+    /// does not count.
     pub max_auth_attempts: u32,
+    /// `ManagementServer.Username` and `.Password` (default `None`). With them the machine
+    /// answers the ACS's `401` challenges itself and fills [`HttpRequest::authorization`];
+    /// without them the transport adds `Authorization`.
+    pub credentials: Option<Credentials>,
     /// How often one CPE request is resent in a session after fault 8005 (default 4).
     pub max_request_retries: u32,
     /// `cwmp:SessionTimeout` (seconds) sent in the Inform header when the session version is
@@ -93,6 +111,13 @@ pub struct Config {
     /// `DefaultActiveNotificationThrottle`: the least time since the last successful session
     /// before a session opened only for `4 VALUE CHANGE` (default zero).
     pub active_notification_throttle: Duration,
+    /// How the ACS's bodies are decoded: limits, leniency switches, and the charset used
+    /// when the `Content-Type` names none (default: [`DecodeOptions::default`]). Its
+    /// `ignore_unknown_headers` processes messages with a `mustUnderstand="1"` header entry
+    /// this side does not understand, as GenieACS does, instead of answering a
+    /// `MustUnderstand` fault (SOAP 1.1 §4.2.3).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub decode: DecodeOptions,
     /// Seed of the internal PRNG (SplitMix64) that picks retry waits within the spec's window
     /// and the phase of Unknown-Time schedules. Give each device a different seed (e.g. from
     /// its serial number and a hardware random number) so a fleet does not retry in lockstep.
@@ -111,9 +136,11 @@ impl Config {
             fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
             max_redirects: 5,
             max_auth_attempts: 2,
+            credentials: None,
             max_request_retries: 4,
             session_timeout: None,
             active_notification_throttle: Duration::ZERO,
+            decode: DecodeOptions::default(),
             seed: 0,
         }
     }
@@ -176,7 +203,8 @@ pub enum Failure {
     /// No HTTP response within [`Config::response_timeout`].
     #[error("no response within the timeout")]
     Timeout,
-    /// An HTTP status other than 2xx (after 401 and 3xx handling).
+    /// An HTTP status other than 2xx (after 401 and 3xx handling) without a SOAP Fault as
+    /// its body.
     #[error("HTTP status {0}")]
     HttpStatus(u16),
     /// More redirects than [`Config::max_redirects`].
@@ -185,6 +213,9 @@ pub enum Failure {
     /// The ACS kept answering `401`.
     #[error("authentication failed")]
     AuthenticationFailed,
+    /// The ACS's challenge cannot be answered with [`Config::credentials`].
+    #[error("cannot answer the ACS's challenge: {0}")]
+    UnusableChallenge(ChallengeError),
     /// The ACS's body could not be decoded.
     #[error("undecodable response: {0}")]
     UndecodableResponse(DecodeError),
@@ -200,6 +231,12 @@ pub enum Failure {
     /// The application aborted the session.
     #[error("aborted by the application")]
     Aborted,
+    /// The ACS's InformResponse, response or fault carried header entries marked
+    /// `mustUnderstand="1"` that this CPE does not understand (named here), so it was not
+    /// processed (SOAP 1.1 §4.2.3). An ACS request with such entries is answered with a
+    /// `MustUnderstand` fault instead, and the session goes on.
+    #[error("not-understood mustUnderstand header entries: {}", .0.join(", "))]
+    NotUnderstood(Vec<String>),
 }
 
 /// An action the CPE performs once the session has ended (TR-069 §3.7.1: reboot, factory
@@ -261,6 +298,13 @@ pub enum Event {
         version: CwmpVersion,
     },
     /// The ACS sent a request: answer it with [`CpeSession::respond`].
+    ///
+    /// It is handed over as received (lenient in), limits unchecked. What the application
+    /// must send back later goes through strict out: a Download whose CommandKey is longer
+    /// than 32 characters could never be reported by its TransferComplete
+    /// ([`CpeSession::queue_request`] refuses it), so answer such a request with fault 9003
+    /// (check it with [`cwmp_types::Validate`]). The machine itself echoes a Reboot's or
+    /// ScheduleInform's CommandKey as received.
     AcsRequest {
         /// Pass it back to `respond`.
         handle: RpcHandle,
@@ -284,6 +328,10 @@ pub enum Event {
         /// Method not supported and 8003 Invalid arguments, which would fail again).
         retained: bool,
     },
+    /// The ACS's last message decoded, but the decoder had to repair or guess (an
+    /// `arrayType` that lies about its count, a missing element, a charset conversion, …);
+    /// comes before the events of that message. Worth logging against the ACS.
+    DecodeWarnings(Vec<Warning>),
     /// The session ended.
     SessionEnded(SessionEnd),
 }
@@ -381,6 +429,9 @@ struct Active {
     url: String,
     redirects: u32,
     auth_attempts: u32,
+    stale_renewals: u32,
+    /// The challenge answered on every POST (with [`Config::credentials`]).
+    auth: Option<AuthState>,
     request_retries: u32,
     version: CwmpVersion,
     snapshot: Snapshot,
@@ -494,6 +545,11 @@ impl CpeSession {
         if self.active.is_some() {
             return Err(Misuse::SessionActive.into());
         }
+        // Strict out: what the application and the config put in the Inform.
+        self.config.device_id.validate()?;
+        args.parameter_list
+            .iter()
+            .try_for_each(Validate::validate)?;
         let kind = self.announced.take().unwrap_or(SessionKind::Regular);
         let (snapshot, retry_count) = match kind {
             SessionKind::Regular => {
@@ -540,6 +596,8 @@ impl CpeSession {
             url: self.config.acs_url.clone(),
             redirects: 0,
             auth_attempts: 0,
+            stale_renewals: 0,
+            auth: None,
             request_retries: 0,
             version,
             snapshot,
@@ -580,6 +638,7 @@ impl CpeSession {
         if *h != handle {
             return Err(Misuse::UnknownHandle.into());
         }
+        reply.validate_from(true)?;
         let deferred = match &reply {
             Reply::Response(r) => {
                 if r.request_name() != request.method_name() {
@@ -708,6 +767,12 @@ impl CpeSession {
         self.config.retry_policy = policy;
     }
 
+    /// Applies a new `DefaultActiveNotificationThrottle`: the least time since the last
+    /// successful session before a session opened only for `4 VALUE CHANGE`.
+    pub fn set_active_notification_throttle(&mut self, throttle: Duration) {
+        self.config.active_notification_throttle = throttle;
+    }
+
     /// Changes `ManagementServer.URL`: a new ACS, so `0 BOOTSTRAP` is queued (which discards
     /// what was queued for the previous ACS except `1 BOOT`) and a session becomes due. The
     /// running session, if any, continues with the old URL.
@@ -799,6 +864,12 @@ impl CpeSession {
     /// The running session's CWMP version (the offered one until the InformResponse).
     pub fn version(&self) -> Option<CwmpVersion> {
         self.active.as_ref().map(|a| a.version)
+    }
+
+    /// Whether the ACS holds back this CPE's requests: its last envelope in the running
+    /// session carried `HoldRequests` true (`false` outside a session).
+    pub fn hold_requests(&self) -> bool {
+        self.active.as_ref().is_some_and(|a| a.hold)
     }
 
     /// The URL the running session posts to (differs from the config after a redirect).
@@ -909,7 +980,7 @@ impl CpeSession {
         });
         for key in fired {
             let a = self.queue.push(EventStruct::new(EventCode::Scheduled));
-            let b = self.queue.push(EventStruct::with_command_key(
+            let b = self.queue.push_echo(EventStruct::with_command_key(
                 EventCode::m_schedule_inform(),
                 key,
             ));
@@ -939,7 +1010,11 @@ impl CpeSession {
     }
 
     fn send_last(&mut self, reason: SendReason) {
-        let Some(a) = &self.active else { return };
+        let Some(a) = &mut self.active else { return };
+        let authorization = match (&mut a.auth, &self.config.credentials) {
+            (Some(auth), Some(credentials)) => Some(auth.authorization(credentials, &a.url)),
+            _ => None,
+        };
         let empty = a.last.body.is_empty();
         self.outputs.push_back(Output::SendHttp(HttpRequest {
             url: a.url.clone(),
@@ -948,6 +1023,7 @@ impl CpeSession {
             soap_action: a.last.soap_action.clone(),
             is_empty_post: empty,
             reason,
+            authorization,
         }));
     }
 
@@ -962,16 +1038,33 @@ impl CpeSession {
         let status = response.status;
         let Some(a) = &mut self.active else { return };
         if status == 401 {
-            a.auth_attempts += 1;
-            if a.auth_attempts >= self.config.max_auth_attempts.max(1) {
-                self.fail(Failure::AuthenticationFailed);
+            let challenge = response.www_authenticate;
+            let stale = challenge.is_some_and(|h| is_stale_renewal(h, a.auth.as_ref()));
+            if stale && a.stale_renewals < MAX_STALE_RENEWALS {
+                // A new nonce for right credentials: no refusal.
+                a.stale_renewals += 1;
             } else {
-                self.rearm();
-                self.send_last(SendReason::Authenticate);
+                a.auth_attempts += 1;
+                if a.auth_attempts >= self.config.max_auth_attempts.max(1) {
+                    self.fail(Failure::AuthenticationFailed);
+                    return;
+                }
             }
+            if let (Some(header), Some(_)) = (challenge, &self.config.credentials) {
+                match AuthState::from_challenge(header, &a.url, self.rng.next_u64()) {
+                    Ok(auth) => a.auth = Some(auth),
+                    Err(e) => {
+                        self.fail(Failure::UnusableChallenge(e));
+                        return;
+                    }
+                }
+            }
+            self.rearm();
+            self.send_last(SendReason::Authenticate);
             return;
         }
         a.auth_attempts = 0;
+        a.stale_renewals = 0;
         if matches!(status, 301 | 302 | 303 | 307 | 308) {
             let Some(location) = response.location.filter(|l| !l.trim().is_empty()) else {
                 self.fail(Failure::HttpStatus(status));
@@ -983,14 +1076,25 @@ impl CpeSession {
                 return;
             }
             a.url = location.trim().to_owned();
+            // Credentials go to the new target only when it asks for them.
+            a.auth = None;
             self.rearm();
             self.send_last(SendReason::Redirect);
             return;
         }
-        if !(200..300).contains(&status) {
-            self.fail(Failure::HttpStatus(status));
-            return;
-        }
+        // The SOAP 1.1 HTTP binding sends a fault with status 500 (many ACSes do): an
+        // error status whose body is a SOAP Fault is handled exactly as under 200.
+        let fault = if (200..300).contains(&status) {
+            None
+        } else {
+            match decode_response(&response, &self.config.decode) {
+                Ok(d) if matches!(d.envelope.body, Body::Fault(_)) => Some(d),
+                _ => {
+                    self.fail(Failure::HttpStatus(status));
+                    return;
+                }
+            }
+        };
         // The ACS received our last message: a reply's deferred action now counts.
         if let Sent::Reply { deferred } = &mut a.last.sent {
             match deferred.take() {
@@ -998,7 +1102,7 @@ impl CpeSession {
                     if let Deferred::Reboot { command_key } = &d {
                         // M Reboot is reported after the reboot (with 1 BOOT). A full
                         // queue of M events drops it rather than failing the session.
-                        let _ = self.queue.push(EventStruct::with_command_key(
+                        let _ = self.queue.push_echo(EventStruct::with_command_key(
                             EventCode::m_reboot(),
                             command_key.clone(),
                         ));
@@ -1012,17 +1116,30 @@ impl CpeSession {
                 None => {}
             }
         }
+        if let Some(d) = fault {
+            self.on_decoded(d);
+            return;
+        }
         if is_empty_body(response.body) {
             self.on_empty();
             return;
         }
-        let mut opts = DecodeOptions::default();
-        if let Some(ct) = response.content_type {
-            opts.charset = Charset::from_content_type(ct);
-        }
-        match cwmp_soap::decode_with(response.body, &opts) {
-            Ok(d) => self.on_envelope(d.envelope),
+        match decode_response(&response, &self.config.decode) {
+            Ok(d) => self.on_decoded(d),
             Err(e) => self.fail(Failure::UndecodableResponse(e)),
+        }
+    }
+
+    fn on_decoded(&mut self, mut decoded: cwmp_soap::Decoded) {
+        if !decoded.warnings.is_empty() {
+            let warnings = std::mem::take(&mut decoded.warnings);
+            self.outputs
+                .push_back(Output::Event(Event::DecodeWarnings(warnings)));
+        }
+        if decoded.is_understood() {
+            self.on_envelope(decoded.envelope);
+        } else {
+            self.on_not_understood(decoded);
         }
     }
 
@@ -1329,6 +1446,21 @@ fn next_tick(start: Instant, interval: Duration, now: Instant) -> Instant {
     let k = behind.as_nanos() / interval.as_nanos() + 1;
     let k = u32::try_from(k).unwrap_or(u32::MAX);
     later(start, interval.saturating_mul(k))
+}
+
+/// Decodes the ACS's body with `options`, in the charset its `Content-Type` names if any.
+fn decode_response(
+    response: &IncomingResponse<'_>,
+    options: &DecodeOptions,
+) -> Result<cwmp_soap::Decoded, DecodeError> {
+    match response.content_type.map(Charset::from_content_type) {
+        Some(charset) if charset != Charset::Detect && charset != options.charset => {
+            let mut options = options.clone();
+            options.charset = charset;
+            cwmp_soap::decode_with(response.body, &options)
+        }
+        _ => cwmp_soap::decode_with(response.body, options),
+    }
 }
 
 fn set_hold(a: &mut Active, hold: bool) {

@@ -5,6 +5,7 @@
 //! through the machines' events, because the caller cannot fix it by calling differently.
 
 use cwmp_soap::EncodeError;
+use cwmp_types::ValidationError;
 
 /// Why a call into a session machine was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,9 +18,18 @@ pub enum SessionError {
     /// XML is not well-formed, or a NUL character in a string).
     #[error("the message cannot be encoded: {0}")]
     InvalidMessage(#[from] EncodeError),
-    /// A configured or protocol limit would be exceeded (queue full, value out of range).
+    /// A configured or protocol limit would be exceeded (queue full, too many timers).
     #[error("limit exceeded: {0}")]
     LimitExceeded(Limit),
+    /// A value breaks a limit or pattern of the spec (a `CommandKey` longer than 32
+    /// characters, a `Notification` of 7, a `CWMPRetryMinimumWaitInterval` of 0, …): nothing
+    /// was queued or sent. Both machines check everything the application hands them to send.
+    /// When the value came from the peer (a `SetParameterValues` the application applies
+    /// through [`RetryPolicy::new`](crate::RetryPolicy::new) or
+    /// [`PeriodicInform::new`](crate::PeriodicInform::new)), the CPE answers it with fault
+    /// 9007 (Invalid parameter value).
+    #[error("invalid value: {0}")]
+    Validation(#[from] ValidationError),
 }
 
 /// The ways a caller can break the session contract.
@@ -51,14 +61,6 @@ pub enum Misuse {
     /// `poll_output` and answer each POST before feeding the next).
     #[error("the response to the previous POST is still pending")]
     ResponsePending,
-    /// A parameter is outside the range the spec allows.
-    #[error("{name} out of range: {reason}")]
-    OutOfRange {
-        /// The parameter.
-        name: &'static str,
-        /// The allowed range.
-        reason: &'static str,
-    },
 }
 
 /// Which limit was hit.

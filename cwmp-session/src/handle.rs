@@ -1,6 +1,6 @@
 //! Handles and replies shared by both machines.
 
-use cwmp_types::{Fault, FaultCode, Response};
+use cwmp_types::{Fault, FaultCode, Response, Validate, ValidationError};
 
 /// An opaque, copyable handle for one RPC crossing the API: an ACS request handed to the
 /// CPE application, a CPE request queued by the CPE application, a request queued by the
@@ -46,6 +46,37 @@ impl Reply {
     /// A fault with the code's standard text.
     pub fn fault(code: FaultCode) -> Self {
         Self::Fault(Fault::new(code))
+    }
+}
+
+impl Validate for Reply {
+    /// The response's or the fault's fields against the spec's limits.
+    fn validate(&self) -> Result<(), ValidationError> {
+        match self {
+            Self::Response(r) => r.validate(),
+            Self::Fault(f) => f.validate(),
+        }
+    }
+}
+
+impl Reply {
+    /// Validates the reply as sent by one side: a CPE faults with 9000-series codes, an
+    /// ACS with 8000-series ones.
+    pub(crate) fn validate_from(&self, cpe: bool) -> Result<(), ValidationError> {
+        self.validate()?;
+        match self {
+            Self::Fault(f) if cpe && !f.fault_code.is_cpe_fault() => Err(ValidationError::invalid(
+                "FaultCode",
+                "a CPE answers with a CPE fault code (9000-9899)",
+            )),
+            Self::Fault(f) if !cpe && !f.fault_code.is_acs_fault() => {
+                Err(ValidationError::invalid(
+                    "FaultCode",
+                    "an ACS answers with an ACS fault code (8000-8899)",
+                ))
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -51,6 +51,11 @@ pub struct HttpRequest {
     pub is_empty_post: bool,
     /// Why it is sent.
     pub reason: SendReason,
+    /// The `Authorization` header to send, computed by the machine from the ACS's last
+    /// challenge when [`cpe::Config::credentials`](crate::cpe::Config::credentials) is set
+    /// (Digest with the next `nc` on every later POST of the session). `None`: send none, or
+    /// add your own after a `401` ([`SendReason::Authenticate`]).
+    pub authorization: Option<String>,
 }
 
 /// An HTTP response the ACS must send to the CPE.
@@ -81,6 +86,10 @@ pub struct IncomingResponse<'a> {
     pub location: Option<&'a str>,
     /// The `Content-Type` header, used for the body's charset.
     pub content_type: Option<&'a str>,
+    /// The `WWW-Authenticate` header of a `401` (several challenges joined with `, `). With
+    /// it the machine tells a `stale=true` nonce renewal from a refusal, and answers the
+    /// challenge itself when it has credentials.
+    pub www_authenticate: Option<&'a str>,
 }
 
 impl<'a> IncomingResponse<'a> {
@@ -91,7 +100,15 @@ impl<'a> IncomingResponse<'a> {
             body,
             location: None,
             content_type: None,
+            www_authenticate: None,
         }
+    }
+
+    /// Sets the `WWW-Authenticate` header.
+    #[must_use]
+    pub fn with_www_authenticate(mut self, challenge: &'a str) -> Self {
+        self.www_authenticate = Some(challenge);
+        self
     }
 
     /// Sets the `Location` header.

@@ -7,10 +7,11 @@
 //! **What it is:** pure state machines. Bytes and the caller's time go in; HTTP bodies
 //! (as [`bytes::Bytes`]), events for the application and timer deadlines come out. The
 //! envelopes are encoded and decoded with `cwmp-soap`.
-//! **What it is not:** no sockets, no HTTP parser, no TLS, no cookies, no `Authorization`
-//! headers (the machines only say when to resend after a `401` and where to go after a
-//! redirect), no clock, no threads, no randomness of its own (a seed or values come from
-//! the caller). The crate never calls `Instant::now()` or `SystemTime::now()`.
+//! **What it is not:** no sockets, no HTTP parser, no TLS, no cookies (the machines say when
+//! to resend after a `401` and where to go after a redirect; given the ACS credentials and
+//! the `WWW-Authenticate` header, [`CpeSession`] also computes the `Authorization` value), no
+//! clock, no threads, no randomness of its own (a seed or values come from the caller). The
+//! crate never calls `Instant::now()` or `SystemTime::now()`.
 //!
 //! Both machines follow one pattern:
 //!
@@ -19,7 +20,7 @@
 //! | inputs (network, time) | [`CpeSession::handle_input`] | [`AcsSession::handle_input`] |
 //! | commands (application) | `start_session`, `respond`, `queue_event`, `queue_request`, `set_*` | `queue_request`, `respond`, `set_hold_requests`, `finish` |
 //! | outputs | [`CpeSession::poll_output`], [`CpeSession::poll_timeout`] | [`AcsSession::poll_output`], [`AcsSession::poll_timeout`] |
-//! | errors | only API misuse ([`SessionError`]); everything the peer does wrong is an event | same |
+//! | errors | only the caller's mistakes ([`SessionError`]): API misuse, full queues, and values that break the spec's limits ([`SessionError::Validation`]: everything sent is checked first); everything the peer does wrong is an event | same |
 //!
 //! ## CPE run loop
 //!
@@ -29,12 +30,15 @@
 //! 2. Call [`CpeSession::poll_output`] until it returns `None`, handling each output:
 //!    * [`cpe::Output::SendHttp`]: POST the body to `url` (same connection and cookies
 //!      within a session; a new connection and no old cookies when the reason is
-//!      [`http::SendReason::NewSession`]; add `Authorization` when it is
-//!      [`http::SendReason::Authenticate`]), then feed the outcome back with
+//!      [`http::SendReason::NewSession`]; send [`http::HttpRequest::authorization`] when set,
+//!      else add your own `Authorization` when the reason is
+//!      [`http::SendReason::Authenticate`]), then feed the outcome back (with the
+//!      `WWW-Authenticate` header of a `401`) with
 //!      [`cpe::Input::HttpResponse`] or [`cpe::Input::TransportFailed`].
 //!    * [`cpe::Event::InformDue`]: call [`CpeSession::start_session`] with the current
 //!      wall-clock time and the Inform's parameters.
 //!    * [`cpe::Event::AcsRequest`]: do what the ACS asks and call [`CpeSession::respond`].
+//!    * [`cpe::Event::DecodeWarnings`]: what the decoder repaired in the ACS's last message.
 //!    * [`cpe::Event::SessionEnded`]: persist [`CpeSession::event_queue`], then perform
 //!      the [`cpe::Deferred`] actions (reboot, factory reset, downloads, …).
 //! 3. Wait until [`CpeSession::poll_timeout`] (or until the application has something:
@@ -140,6 +144,8 @@
 //!    * [`acs::Event::RpcResponse`] / [`acs::Event::RpcFault`] / [`acs::Event::RpcFailed`]:
 //!      the outcome of a queued request.
 //!    * [`acs::Event::AwaitingRequests`]: queue the next request or call [`AcsSession::finish`].
+//!    * [`acs::Event::Diagnostic`] / [`acs::Event::DecodeWarnings`]: log them (typed
+//!      [`acs::DiagnosticCode`], decoder [`cwmp_soap::Warning`]s).
 //!    * [`acs::Output::SendHttp`]: write the HTTP response; if `session_ended`, drop the
 //!      session and its cookie.
 //! 4. Until the next POST, wake up at [`AcsSession::poll_timeout`] and feed
@@ -316,8 +322,10 @@
 #![deny(missing_debug_implementations)]
 
 pub mod acs;
+mod auth;
 pub mod connreq;
 pub mod cpe;
+mod diagnostic;
 mod error;
 mod handle;
 pub mod http;

@@ -25,6 +25,7 @@
 use cwmp_types::{
     AutonomousDuStateChangeComplete, AutonomousTransferComplete, Body, DuStateChangeComplete,
     Envelope, EventCode, EventStruct, Inform, Kicked, Request, RequestDownload, TransferComplete,
+    Validate,
 };
 
 use crate::{Limit, RpcHandle, SessionError};
@@ -213,7 +214,18 @@ impl EventQueue {
     /// `0 BOOTSTRAP` discarding what was queued for the previous ACS except `1 BOOT`).
     /// Events that belong to a request (`7`, `M Download`, …) may also be queued directly;
     /// they are then delivered like any other event.
+    ///
+    /// The event is checked against the spec's limits first (a `CommandKey` of at most 32
+    /// characters, a valid event code): [`SessionError::Validation`] if it breaks one.
     pub fn push(&mut self, event: EventStruct) -> Result<(), SessionError> {
+        event.validate()?;
+        self.push_echo(event)
+    }
+
+    /// [`push`](Self::push) without the spec's limits, for events that echo what the ACS
+    /// sent (the CommandKey of a Reboot or ScheduleInform): the ACS must get back what it
+    /// chose, even when it broke a limit. The text must still be encodable.
+    pub(crate) fn push_echo(&mut self, event: EventStruct) -> Result<(), SessionError> {
         let mut probe = Inform::default();
         probe.event.push(event.clone());
         encodable(Request::Inform(probe))?;
@@ -242,11 +254,15 @@ impl EventQueue {
 
     /// Queues a CPE request; its events are reported in every Inform until the ACS
     /// acknowledges it.
+    ///
+    /// The request is checked against the spec's limits first ([`SessionError::Validation`]).
     pub fn push_request(&mut self, request: CpeRequest) -> Result<RpcHandle, SessionError> {
         if self.requests.len() >= MAX_QUEUED_REQUESTS {
             return Err(Limit::RequestQueueFull.into());
         }
-        encodable(request.to_request())?;
+        let wire = request.to_request();
+        wire.validate()?;
+        encodable(wire)?;
         let handle = RpcHandle::queue(self.next_handle);
         self.next_handle += 1;
         self.requests.push(PendingRequest { handle, request });
@@ -306,7 +322,7 @@ impl EventQueue {
         // Cannot fail: a Single code is always accepted after the retain above removed it,
         // unless the queue is full of M events, in which case the boot is still recorded by
         // replacing the oldest entry.
-        if self.push(EventStruct::new(EventCode::Boot)).is_err() {
+        if self.push_echo(EventStruct::new(EventCode::Boot)).is_err() {
             self.events.remove(0);
             let seq = self.bump_seq();
             self.events.push(QueuedEvent {

@@ -9,7 +9,9 @@
 
 use core::time::Duration;
 
-use crate::{Misuse, SessionError};
+use cwmp_types::ValidationError;
+
+use crate::SessionError;
 
 /// The retry count above which the window stops growing.
 pub const MAX_RETRY_EXPONENT: u32 = 10;
@@ -51,21 +53,18 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// A policy from `CWMPRetryMinimumWaitInterval` (seconds, 1–65535) and
     /// `CWMPRetryIntervalMultiplier` (thousandths, 1000–65535). Values outside the ranges are
-    /// refused with [`Misuse::OutOfRange`] (a CPE answers the SetParameterValues with 9007).
+    /// refused with [`SessionError::Validation`] (a CPE answers the SetParameterValues that
+    /// set them with fault 9007).
     pub fn new(minimum_wait_interval: u32, interval_multiplier: u32) -> Result<Self, SessionError> {
         if !(1..=65535).contains(&minimum_wait_interval) {
-            return Err(Misuse::OutOfRange {
-                name: "CWMPRetryMinimumWaitInterval",
-                reason: "must be 1..=65535 seconds",
-            }
-            .into());
+            return Err(
+                ValidationError::out_of_range("CWMPRetryMinimumWaitInterval", 1, 65535).into(),
+            );
         }
         if !(1000..=65535).contains(&interval_multiplier) {
-            return Err(Misuse::OutOfRange {
-                name: "CWMPRetryIntervalMultiplier",
-                reason: "must be 1000..=65535 thousandths",
-            }
-            .into());
+            return Err(
+                ValidationError::out_of_range("CWMPRetryIntervalMultiplier", 1000, 65535).into(),
+            );
         }
         Ok(Self {
             minimum_wait_interval,

@@ -2,9 +2,9 @@
 
 use core::time::Duration;
 
-use cwmp_types::DateTime;
+use cwmp_types::{DateTime, ValidationError};
 
-use crate::{Misuse, SessionError};
+use crate::SessionError;
 
 /// `ManagementServer.PeriodicInform{Enable,Interval,Time}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,13 +19,16 @@ pub struct PeriodicInform {
 impl PeriodicInform {
     /// Settings from the three parameters. `interval` is in seconds and at least 1;
     /// `time` is the phase reference (informs happen at `time ± k·interval`); the Unknown
-    /// Time (`0001-01-01T00:00:00Z`) lets the CPE pick the phase.
+    /// Time (`0001-01-01T00:00:00Z`) lets the CPE pick the phase. An `interval` of 0 is
+    /// refused with [`SessionError::Validation`] (a CPE answers the SetParameterValues with
+    /// fault 9007).
     pub fn new(enable: bool, interval: u32, time: DateTime) -> Result<Self, SessionError> {
         if interval == 0 {
-            return Err(Misuse::OutOfRange {
-                name: "PeriodicInformInterval",
-                reason: "must be at least 1 second",
-            }
+            return Err(ValidationError::out_of_range(
+                "PeriodicInformInterval",
+                1,
+                i64::from(u32::MAX),
+            )
             .into());
         }
         Ok(Self {
@@ -70,17 +73,19 @@ impl HeartbeatPolicy {
     /// The smallest `ReportingInterval` Annex O allows, in seconds.
     pub const MIN_REPORTING_INTERVAL: u32 = 30;
 
-    /// Settings from the three parameters; `reporting_interval` is in seconds, at least 30.
+    /// Settings from the three parameters; `reporting_interval` is in seconds, at least 30
+    /// (else [`SessionError::Validation`], answered with fault 9007).
     pub fn new(
         enable: bool,
         reporting_interval: u32,
         initiation_time: DateTime,
     ) -> Result<Self, SessionError> {
         if reporting_interval < Self::MIN_REPORTING_INTERVAL {
-            return Err(Misuse::OutOfRange {
-                name: "HeartbeatPolicy.ReportingInterval",
-                reason: "must be at least 30 seconds",
-            }
+            return Err(ValidationError::out_of_range(
+                "HeartbeatPolicy.ReportingInterval",
+                i64::from(Self::MIN_REPORTING_INTERVAL),
+                i64::from(u32::MAX),
+            )
             .into());
         }
         Ok(Self {

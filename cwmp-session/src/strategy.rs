@@ -3,7 +3,7 @@
 //! the session fuzz targets draw from the same ones.
 
 use cwmp_types::strategy as types;
-use cwmp_types::{Envelope, Fault, InformResponse, Request};
+use cwmp_types::{Envelope, Fault, InformResponse, Request, Validate};
 use proptest::prelude::*;
 
 use crate::{CpeRequest, TransferKind};
@@ -26,16 +26,18 @@ fn as_cpe_request(request: Request, kind: TransferKind) -> Option<CpeRequest> {
 }
 
 /// Any request a CPE application may queue with
-/// [`CpeSession::queue_request`](crate::CpeSession::queue_request), with arbitrary (encodable)
-/// contents.
+/// [`CpeSession::queue_request`](crate::CpeSession::queue_request), with arbitrary contents
+/// within the spec's limits (the queue refuses others with
+/// [`SessionError::Validation`](crate::SessionError::Validation)).
 pub fn cpe_request() -> impl Strategy<Value = CpeRequest> {
     let kind = prop_oneof![
         Just(TransferKind::Download),
         Just(TransferKind::Upload),
         Just(TransferKind::ScheduleDownload),
     ];
-    (types::request(), kind)
-        .prop_filter_map("not a request a CPE queues", |(r, k)| as_cpe_request(r, k))
+    (types::request(), kind).prop_filter_map("not a valid request a CPE queues", |(r, k)| {
+        as_cpe_request(r, k).filter(|c| c.to_request().validate().is_ok())
+    })
 }
 
 /// An HTTP body a peer may send: empty, whitespace, garbage, any envelope, a plausible

@@ -107,7 +107,10 @@ fn cpe_requests_go_first_and_are_acknowledged() {
         .cpe
         .queue_request(p.now, CpeRequest::GetRpcMethods)
         .unwrap();
-    p.acs_app.scripts.push_back(vec![gpv(&[])]);
+    with_params(&mut p);
+    p.acs_app
+        .scripts
+        .push_back(vec![gpv(&["Device.DeviceInfo.UpTime"])]);
     p.run_sessions(1);
     assert_eq!(
         p.posted(),
@@ -295,7 +298,7 @@ fn fault_8005_resends_the_same_request_bounded() {
         .cpe
         .queue_request(
             p.now,
-            CpeRequest::AutonomousTransferComplete(AutonomousTransferComplete::default()),
+            CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete()),
         )
         .unwrap();
     for _ in 0..2 {
@@ -333,10 +336,7 @@ fn fault_8005_resends_the_same_request_bounded() {
     // More 8005s than allowed: the request waits for the next session.
     let mut p = Pair::new(Pair::config(), EventQueue::new());
     p.cpe
-        .queue_request(
-            p.now,
-            CpeRequest::RequestDownload(RequestDownload::default()),
-        )
+        .queue_request(p.now, CpeRequest::RequestDownload(request_download()))
         .unwrap();
     for _ in 0..10 {
         p.acs_app
@@ -654,10 +654,7 @@ fn bootstrap_on_acs_url_change() {
         .queue_event(p.now, EventStruct::new(EventCode::ValueChange), false)
         .unwrap();
     p.cpe
-        .queue_request(
-            p.now,
-            CpeRequest::RequestDownload(RequestDownload::default()),
-        )
+        .queue_request(p.now, CpeRequest::RequestDownload(request_download()))
         .unwrap();
     // The first session fails (the old ACS is gone) ...
     p.net.push_back(Net::Fail(TransportError::Connect));
@@ -768,7 +765,9 @@ fn version_negotiation() {
     let mut config = Pair::config();
     config.versions = vec![CwmpVersion::V1_0, CwmpVersion::V1_1];
     let mut p = Pair::new(config, EventQueue::bootstrap());
-    p.acs_app.scripts.push_back(vec![gpv(&[])]);
+    p.acs_app
+        .scripts
+        .push_back(vec![gpv(&["Device.DeviceInfo.UpTime"])]);
     p.cpe_app.fault_next.push_back(FaultCode::ResourcesExceeded);
     p.run_sessions(1);
     let inform = decode(&p.posts[0].body);
@@ -963,6 +962,25 @@ fn active_notification_throttle() {
 }
 
 #[test]
+fn active_notification_throttle_set_while_running() {
+    // DefaultActiveNotificationThrottle as the ACS sets it: applied to the running machine.
+    let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
+    p.run_sessions(1);
+    p.cpe
+        .set_active_notification_throttle(Duration::from_secs(40));
+    assert_eq!(
+        p.cpe.config().active_notification_throttle,
+        Duration::from_secs(40)
+    );
+    let t = p.now;
+    p.cpe
+        .queue_event(p.now, EventStruct::new(EventCode::ValueChange), true)
+        .unwrap();
+    p.run_sessions(2);
+    assert_eq!(p.now.duration_since(t), Duration::from_secs(40));
+}
+
+#[test]
 fn factory_reset_and_deferred_actions() {
     let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
     p.acs_app.scripts.push_back(vec![
@@ -1029,7 +1047,9 @@ fn fake_handle(p: &mut Pair) -> cwmp_session::RpcHandle {
 #[test]
 fn wrong_response_is_misuse() {
     let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
-    p.acs_app.scripts.push_back(vec![gpv(&[])]);
+    p.acs_app
+        .scripts
+        .push_back(vec![gpv(&["Device.DeviceInfo.UpTime"])]);
     // Drive by hand up to the ACS request.
     let mut handle = None;
     for _ in 0..20 {
@@ -1130,8 +1150,7 @@ fn quirk_acs_request_without_cwmp_id() {
 #[test]
 fn change_du_state_then_du_state_change_complete() {
     let mut p = Pair::new(Pair::config(), EventQueue::bootstrap());
-    let mut cds = ChangeDuState::default();
-    cds.command_key = "du-1".into();
+    let cds = change_du_state("du-1");
     p.acs_app.scripts.push_back(vec![cds.into()]);
     p.cpe_app.fault_next.clear();
     p.run_sessions(1);
@@ -1144,8 +1163,7 @@ fn change_du_state_then_du_state_change_complete() {
 
     // One that does: the DUStateChangeComplete follows in the next session.
     let mut p = Pair::new(Pair::config(), EventQueue::new());
-    let mut done = DuStateChangeComplete::default();
-    done.command_key = "du-1".into();
+    let done = du_state_change_complete("du-1");
     p.cpe
         .queue_request(p.now, CpeRequest::DuStateChangeComplete(done))
         .unwrap();

@@ -30,8 +30,6 @@ pub enum DecodeErrorKind {
     InvalidNumber,
     /// A boolean is not 1/0/true/false.
     InvalidBoolean,
-    /// A header entry with `mustUnderstand="1"` that this decoder does not understand.
-    MustUnderstand,
     /// The input is larger than `DecodeOptions::max_envelope_bytes`.
     TooLarge,
     /// Elements nest deeper than `DecodeOptions::max_depth`.
@@ -67,7 +65,6 @@ impl DecodeErrorKind {
             Self::MissingElement => "required element missing",
             Self::InvalidNumber => "number invalid or out of range",
             Self::InvalidBoolean => "invalid boolean",
-            Self::MustUnderstand => "header entry with mustUnderstand=1 not understood",
             Self::TooLarge => "envelope larger than the configured limit",
             Self::TooDeep => "elements nested deeper than the configured limit",
             Self::TooManyItems => "array longer than the configured limit",
@@ -199,10 +196,22 @@ pub enum WarningKind {
     InvalidDateTime,
     /// A GetParameterNames object name lacked its trailing dot (kept as sent).
     ObjectNameWithoutDot,
+    /// A parameter name or object path was wrapped in blanks or line breaks (pretty-printed
+    /// bodies); they were trimmed (the context holds the name).
+    TrimmedName,
+    /// A single-valued element was repeated inside its struct (two `EventCode` in one
+    /// `EventStruct`). Where the message holds both they were kept (two events, or the items
+    /// of two lists); otherwise the first was kept and the context names the element and what
+    /// was dropped.
+    RepeatedElement,
     /// The deprecated `NoMoreRequests` header was present.
     NoMoreRequests,
     /// Text was converted from a non-UTF-8 charset.
     CharsetConverted,
+    /// No charset was declared and the bytes are not UTF-8 (the offset is the first byte that
+    /// is not): the body was read as ISO-8859-1, as devices that put raw Latin-1 bytes in
+    /// their Values mean.
+    CharsetGuessed,
     /// Characters XML forbids were found in text and kept.
     InvalidXmlChar,
     /// No `urn:dslforum-org:cwmp-1-x` namespace was found; `cwmp-1-2` was assumed.
@@ -216,6 +225,12 @@ pub enum WarningKind {
     /// context holds it). The XML is kept as sent; the encoder writes it back only if the prefix
     /// is one the envelope it writes declares (`soap-env`, `soap-enc`, `xsd`, `xsi`, `cwmp`).
     UnboundPrefix,
+    /// A `&` that starts no reference (`<URL>http://h/get?a=1&b=2</URL>`, as GenieACS writes
+    /// Download URLs) was kept as a literal `&`.
+    LiteralAmpersand,
+    /// A SOAP Fault under a malformed element name (`<soap-env:Body:Fault>`, as GenieACS
+    /// answers every CPE request it does not implement) was read as the Fault it means.
+    MisnamedFault,
 }
 
 impl WarningKind {
@@ -236,13 +251,18 @@ impl WarningKind {
             Self::InvalidNumber => "invalid number, 0 assumed",
             Self::InvalidDateTime => "invalid dateTime kept as text",
             Self::ObjectNameWithoutDot => "object name without trailing dot",
+            Self::TrimmedName => "blanks around a name trimmed",
+            Self::RepeatedElement => "single-valued element repeated",
             Self::NoMoreRequests => "deprecated NoMoreRequests header",
             Self::CharsetConverted => "text converted from a non-UTF-8 charset",
+            Self::CharsetGuessed => "not UTF-8 and no charset declared, read as ISO-8859-1",
             Self::InvalidXmlChar => "character not allowed in XML",
             Self::MissingCwmpNamespace => "no cwmp namespace found, cwmp-1-2 assumed",
             Self::UnknownFaultCode => "unknown SOAP faultcode, Server assumed",
             Self::InvalidHeaderValue => "unreadable header value ignored",
             Self::UnboundPrefix => "undeclared namespace prefix in an unknown method, kept as sent",
+            Self::LiteralAmpersand => "& that starts no reference kept as a literal &",
+            Self::MisnamedFault => "SOAP Fault under a malformed element name read as the Fault",
         }
     }
 }

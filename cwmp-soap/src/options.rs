@@ -2,6 +2,7 @@
 
 /// A character set for the input, from the HTTP `Content-Type` or the XML declaration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Charset {
     /// Detect: BOM, then the XML declaration's `encoding`, else UTF-8.
@@ -46,9 +47,12 @@ impl Charset {
 /// Decoder settings: leniency switches and hostile-input limits.
 ///
 /// The defaults accept every deviation real devices and servers are known to send (see the
-/// crate docs) and stop hostile input early. The limits
+/// crate docs) and stop hostile input early. With the `serde` feature it (de)serializes, missing
+/// fields taking their defaults. The limits
 /// are far above what the spec needs (it requires 32 KiB envelopes to be accepted).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(default))]
 #[non_exhaustive]
 pub struct DecodeOptions {
     /// Largest input accepted, in bytes. Default 64 MiB.
@@ -67,6 +71,11 @@ pub struct DecodeOptions {
     /// (off by default: children are matched by local name, prefixes bound to a wrong URI
     /// are tolerated with a warning).
     pub strict_namespaces: bool,
+    /// Ignore header entries marked `mustUnderstand="1"` that are not understood (with an
+    /// `UnknownHeader` warning), as GenieACS ignores every unknown header, instead of listing
+    /// them in [`Decoded::not_understood`](crate::Decoded::not_understood) for a
+    /// `MustUnderstand` fault (SOAP 1.1 §4.2.3; off by default).
+    pub ignore_unknown_headers: bool,
 }
 
 impl Default for DecodeOptions {
@@ -79,6 +88,7 @@ impl Default for DecodeOptions {
             max_attributes: 64,
             charset: Charset::Detect,
             strict_namespaces: false,
+            ignore_unknown_headers: false,
         }
     }
 }

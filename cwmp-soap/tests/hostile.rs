@@ -245,7 +245,12 @@ fn a_declared_array_count_of_ten_to_the_twelfth_decodes() {
 
 #[test]
 fn invalid_utf8_reports_its_offset() {
-    let xml = env("<cwmp:Reboot><CommandKey>ok#</CommandKey></cwmp:Reboot>");
+    // Declared UTF-8 (undeclared bytes that are not UTF-8 are read as ISO-8859-1, see
+    // quirks_captures.rs).
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>{}",
+        env("<cwmp:Reboot><CommandKey>ok#</CommandKey></cwmp:Reboot>")
+    );
     let mut bytes = xml.into_bytes();
     let at = bytes.iter().position(|&b| b == b'#').unwrap();
     bytes[at] = 0xC3; // a lead byte followed by `<`
@@ -343,10 +348,6 @@ fn malformed_xml() {
         ),
         (
             env("<cwmp:Reboot><CommandKey a=>k</CommandKey></cwmp:Reboot>"),
-            DecodeErrorKind::MalformedXml,
-        ),
-        (
-            env("<cwmp:Reboot><CommandKey>a & b</CommandKey></cwmp:Reboot>"),
             DecodeErrorKind::MalformedXml,
         ),
         (

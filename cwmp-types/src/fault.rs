@@ -2,14 +2,20 @@
 
 use core::fmt;
 
-/// Who a SOAP fault is attributed to (the SOAP 1.1 `faultcode`).
+/// The SOAP 1.1 `faultcode` (SOAP 1.1 §4.4.1): who is at fault, or which envelope rule failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum SoapFaultCode {
     /// The request's sender is at fault.
     Client,
     /// The responder is at fault.
     Server,
+    /// A header entry with `mustUnderstand="1"` was not understood, so the message was not
+    /// processed (SOAP 1.1 §4.2.3). Carries no CWMP detail (see [`Fault::must_understand`]).
+    MustUnderstand,
+    /// The envelope was not in the SOAP 1.1 envelope namespace.
+    VersionMismatch,
 }
 
 impl SoapFaultCode {
@@ -18,7 +24,15 @@ impl SoapFaultCode {
         match self {
             Self::Client => "Client",
             Self::Server => "Server",
+            Self::MustUnderstand => "MustUnderstand",
+            Self::VersionMismatch => "VersionMismatch",
         }
+    }
+
+    /// Whether the fault is about the envelope itself (`MustUnderstand`, `VersionMismatch`):
+    /// such a fault need carry no CWMP detail.
+    pub const fn is_envelope_fault(self) -> bool {
+        matches!(self, Self::MustUnderstand | Self::VersionMismatch)
     }
 }
 
@@ -287,6 +301,32 @@ impl Fault {
         }
     }
 
+    /// The SOAP fault that answers a message with a header entry marked `mustUnderstand="1"`
+    /// that the receiver does not understand (SOAP 1.1 §4.2.3, which TR-069 follows for its
+    /// header entries): faultcode `MustUnderstand` and no CWMP detail (SOAP 1.1 §4.4 keeps
+    /// header errors out of `detail`), so its `fault_code` is 0 ([`FaultCode::Other`]) and its
+    /// `fault_string` empty.
+    pub fn must_understand() -> Self {
+        Self {
+            soap_fault_code: SoapFaultCode::MustUnderstand,
+            soap_fault_string: "One or more mandatory SOAP header entries not understood"
+                .to_owned(),
+            fault_code: FaultCode::Other(0),
+            fault_string: String::new(),
+            set_parameter_values_faults: Vec::new(),
+        }
+    }
+
+    /// Whether the fault carries a CWMP `detail/cwmp:Fault`: always, except an envelope fault
+    /// (`MustUnderstand`, `VersionMismatch`) with fault code 0, no `FaultString` and no
+    /// per-parameter faults, which is written (and read back) without `detail`.
+    pub fn has_cwmp_detail(&self) -> bool {
+        !(self.soap_fault_code.is_envelope_fault()
+            && self.fault_code == FaultCode::Other(0)
+            && self.fault_string.is_empty()
+            && self.set_parameter_values_faults.is_empty())
+    }
+
     /// A 9003 fault answering SetParameterValues, listing each failing parameter.
     pub fn set_parameter_values(faults: Vec<SetParameterValuesFault>) -> Self {
         let mut f = Self::new(FaultCode::InvalidArguments);
@@ -297,6 +337,14 @@ impl Fault {
 
 impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.has_cwmp_detail() {
+            return write!(
+                f,
+                "SOAP fault {}: {}",
+                self.soap_fault_code.as_str(),
+                self.soap_fault_string
+            );
+        }
         write!(
             f,
             "CWMP fault {}: {}",

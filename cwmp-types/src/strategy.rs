@@ -201,7 +201,12 @@ pub fn fault_code() -> impl Strategy<Value = FaultCode> {
 
 /// A [`SoapFaultCode`].
 pub fn soap_fault_code() -> impl Strategy<Value = SoapFaultCode> {
-    select(vec![SoapFaultCode::Client, SoapFaultCode::Server])
+    select(vec![
+        SoapFaultCode::Client,
+        SoapFaultCode::Server,
+        SoapFaultCode::MustUnderstand,
+        SoapFaultCode::VersionMismatch,
+    ])
 }
 
 /// A method name for `M <Method>` events: standard, vendor (`X_…`) or any token.
@@ -407,7 +412,8 @@ pub fn parameter_value() -> impl Strategy<Value = ParameterValue> {
     ]
 }
 
-/// A [`ParameterName`]: a realistic path (full, partial, root, alias) or any XML-safe text.
+/// A [`ParameterName`]: a realistic path (full, partial, root, alias) or any XML-safe text
+/// not wrapped in XML whitespace (a decoder trims that, as cwmp-soap does).
 pub fn parameter_name() -> impl Strategy<Value = ParameterName> {
     let segment = prop_oneof![
         3 => element_name(),
@@ -432,7 +438,9 @@ pub fn parameter_name() -> impl Strategy<Value = ParameterName> {
                 ParameterName::from_wire(s)
             }),
         1 => Just(ParameterName::from_wire("")),
-        2 => xml_string().prop_map(ParameterName::from_wire),
+        2 => xml_string().prop_map(|s| {
+            ParameterName::from_wire(s.trim_matches([' ', '\t', '\r', '\n']).to_owned())
+        }),
     ]
 }
 

@@ -12,15 +12,19 @@
 //!   restarts of the process; a real, bounded HTTP GET of the file after its DelaySeconds,
 //!   its size checked), with their follow-ups (`1 BOOT` + `M Reboot`, `7 TRANSFER COMPLETE` +
 //!   TransferComplete).
-//! * A Connection Request listener checks digest credentials and starts a session with
-//!   `6 CONNECTION REQUEST`.
+//! * A Connection Request listener on a random per-device path checks digest credentials
+//!   (refusing replays), rate-limits what it accepts, and starts a session with
+//!   `6 CONNECTION REQUEST` ([`crlisten`]).
+//! * Every exchange with the ACS is bounded by the session's response timeout and a connect
+//!   timeout: an ACS that stops answering fails the session (`TransportFailed`), which is
+//!   retried as the Session Retry Policy says.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::basic;
-use cwmp_session::connreq::digest::{self, Algorithm, Challenge, NonceIssuer, VerifyError};
+use cwmp_session::connreq::digest::{self, Challenge};
 use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
 use cwmp_session::http::{IncomingResponse, SendReason};
 use cwmp_session::{
@@ -30,15 +34,17 @@ use cwmp_types::{
     DateTime, Download, EventCode, EventStruct, FaultCode, FaultStruct, ParameterValue, Request,
     TransferComplete,
 };
-use hyper::header::{HeaderValue, WWW_AUTHENTICATE};
+use hyper::header::WWW_AUTHENTICATE;
 use hyper::{StatusCode, Uri};
 use tokio::sync::watch;
 
-use crate::crlisten::{self, Verifier};
+use crate::crlisten::{self, ListenOptions};
 use crate::device::{Device, describe};
-use crate::http::{ContentCoding, SplitMix64};
+use crate::http::{ContentCoding, SplitMix64, hex, os_random};
+use crate::limits::Limits;
+use crate::natcr::{NatConfig, NatPaths};
 use crate::support::Stats;
-use crate::transport::{self, ClientError, Reply as HttpReply, SessionClient};
+use crate::transport::{self, ClientError, SessionClient};
 use crate::tree::{DeviceIdentity, ParameterTree};
 
 /// CPE agent settings.
@@ -84,8 +90,23 @@ pub struct AgentConfig {
     pub state_file: Option<std::path::PathBuf>,
     /// The ConnectionRequestURL to report, when the listener's own address is not what the
     /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
-    /// the listener (with `127.0.0.1` for an unspecified address).
+    /// the listener (with `127.0.0.1` for an unspecified address) and a random path
+    /// (`/cr/` and 32 hex digits) that the listener checks.
     pub connection_request_url: Option<String>,
+    /// Connection Requests acted on per minute on average (at most 3 in a burst); more are
+    /// answered `503`.
+    pub connection_request_rate: u32,
+    /// What the Connection Request listener's HTTP server allows a peer.
+    pub connection_request_limits: Limits,
+    /// How long the session waits for each ACS response (the session machine's
+    /// `response_timeout`) before the session fails.
+    pub response_timeout: Duration,
+    /// Longest wait for a TCP connection to the ACS (then the session fails as the
+    /// connection could not be made). A response is awaited as long as the session machine's
+    /// response timeout allows.
+    pub connect_timeout: Duration,
+    /// Connection Requests over XMPP or UDP (STUN), and whether the HTTP listener runs.
+    pub nat: NatConfig,
 }
 
 impl AgentConfig {
@@ -113,6 +134,15 @@ impl AgentConfig {
             echo: false,
             state_file: None,
             connection_request_url: None,
+            connection_request_rate: ListenOptions::default().per_minute,
+            connection_request_limits: Limits::default(),
+            connect_timeout: Duration::from_secs(10),
+            response_timeout: Config::new(
+                cwmp_types::DeviceIdStruct::new("", "", "", ""),
+                String::new(),
+            )
+            .response_timeout,
+            nat: NatConfig::default(),
         }
     }
 }
@@ -172,55 +202,56 @@ pub async fn run(
     stats: Arc<Stats>,
     mut shutdown: watch::Receiver<bool>,
 ) -> std::io::Result<AgentReport> {
-    let listener = transport::bind(&config.connection_request_listen).await?;
-    let local = listener.local_addr()?;
-    let host = if local.ip().is_unspecified() {
-        std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
-    } else {
-        local
+    // Without the HTTP listener (a device reached over XMPP or UDP only) no port is open and
+    // the ConnectionRequestURL is empty.
+    let listener = match config.nat.no_http {
+        true => None,
+        false => Some(
+            transport::bind_with_backlog(
+                &config.connection_request_listen,
+                config.connection_request_limits.backlog,
+            )
+            .await?,
+        ),
     };
-    let cr_url = config
-        .connection_request_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{host}/cr"));
-    let mut rng = SplitMix64::new(config.seed);
-    let secret: Vec<u8> = (0..4).flat_map(|_| rng.next_u64().to_le_bytes()).collect();
-    let issuer = Arc::new(NonceIssuer::new(&secret, "cwmp-rs CPE", Algorithm::Md5, 60));
+    let cr_url = match &listener {
+        Some(listener) => {
+            let local = listener.local_addr()?;
+            let host = if local.ip().is_unspecified() {
+                std::net::SocketAddr::new([127, 0, 0, 1].into(), local.port())
+            } else {
+                local
+            };
+            config
+                .connection_request_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{host}/cr/{}", hex(&os_random::<16>())))
+        }
+        None => String::new(),
+    };
+    let cr_path = cr_url
+        .parse::<Uri>()
+        .map(|u| u.path().to_owned())
+        .unwrap_or_else(|_| "/".to_owned());
+    let rng = SplitMix64::new(config.seed);
     // Shared with the agent, which changes them when the ACS sets
     // ManagementServer.ConnectionRequestUsername/Password.
     let cr_credentials = Arc::new(std::sync::Mutex::new(
         config.connection_request_credentials.clone(),
     ));
-    let creds = cr_credentials.clone();
-    let nonce_rng = Arc::new(std::sync::Mutex::new(SplitMix64::new(rng.next_u64())));
-    let verifier: Verifier = Arc::new(move |req| {
-        let now = u64::try_from(unix_now()).unwrap_or(0);
-        let random = nonce_rng.lock().expect("lock").next_u64().to_le_bytes();
-        let challenge = |stale| {
-            HttpReply::status(StatusCode::UNAUTHORIZED).with_header(
-                WWW_AUTHENTICATE,
-                HeaderValue::from_str(&issuer.challenge(now, &random, stale))
-                    .expect("a challenge is a valid header value"),
-            )
-        };
-        let Some(header) = req
-            .headers
-            .get(hyper::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-        else {
-            return Err(challenge(false));
-        };
-        let uri = req.uri.path_and_query().map_or("/", |p| p.as_str());
-        let creds = creds.lock().expect("lock").clone();
-        match issuer.verify(header, "GET", uri, now, |u| {
-            (u == creds.username).then(|| creds.password.clone())
-        }) {
-            Ok(_) => Ok(()),
-            Err(VerifyError::Stale) => Err(challenge(true)),
-            Err(_) => Err(challenge(false)),
-        }
-    });
-    let mut connection_requests = crlisten::listen(listener, verifier);
+    let verifier = crlisten::digest_verifier(cr_credentials.clone());
+    if config.echo && !cr_url.is_empty() {
+        println!("Connection Request URL: {cr_url}");
+    }
+    let listen_options = ListenOptions {
+        path: Some(cr_path),
+        per_minute: config.connection_request_rate,
+        limits: config.connection_request_limits.clone(),
+        ..ListenOptions::default()
+    };
+    let mut connection_requests =
+        listener.map(|l| crlisten::listen_with(l, listen_options, verifier));
+    let mut nat = NatPaths::start(&config.nat, cr_credentials.clone()).await?;
 
     let identity = DeviceIdentity::example(config.serial.clone());
     let mut tree = initial_tree(&identity, &config, &cr_url);
@@ -237,6 +268,7 @@ pub async fn run(
     client.coding = config.gzip.then_some(ContentCoding::Gzip);
     client.drop_cookies = config.drop_cookies;
     client.reconnect_each_post = config.reconnect_each_post;
+    client.connect_timeout = Some(config.connect_timeout);
     let mut agent = Agent {
         client,
         config,
@@ -261,6 +293,7 @@ pub async fn run(
         session_config.retry_policy = agent.config.retry_policy;
         session_config.fallback_periodic_interval = agent.config.fallback_periodic_interval;
         session_config.seed = agent.rng.next_u64();
+        session_config.response_timeout = agent.config.response_timeout;
         let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
         if flash.periodic_set_by_acs {
             apply_periodic(&mut cpe, &device.tree);
@@ -275,6 +308,7 @@ pub async fn run(
                 &mut cpe,
                 &mut device,
                 &mut connection_requests,
+                &mut nat,
                 &mut shutdown,
             )
             .await
@@ -499,7 +533,8 @@ impl Agent {
         &mut self,
         cpe: &mut CpeSession,
         device: &mut Device,
-        connection_requests: &mut crlisten::ConnectionRequests,
+        connection_requests: &mut Option<crlisten::ConnectionRequests>,
+        nat: &mut NatPaths,
         shutdown: &mut watch::Receiver<bool>,
     ) -> BootEnd {
         loop {
@@ -508,10 +543,9 @@ impl Agent {
                     Output::SendHttp(request) => self.send(cpe, request).await,
                     Output::Event(Event::InformDue { .. }) => {
                         self.note(format!("---- session {} ----", self.report.sessions + 1));
-                        let args = InformArgs::new(
-                            DateTime::from_unix(unix_now()),
-                            device.tree.inform_parameters(),
-                        );
+                        let mut parameters = device.tree.inform_parameters();
+                        nat.add_inform_parameters(&mut parameters);
+                        let args = InformArgs::new(DateTime::from_unix(unix_now()), parameters);
                         if let Err(e) = cpe.start_session(Instant::now(), args) {
                             self.report
                                 .problems
@@ -611,11 +645,33 @@ impl Agent {
                     let (_, download) = self.scheduled_downloads.remove(0);
                     self.download(cpe, &download).await;
                 }
-                Some(()) = connection_requests.recv() => {
+                Some(()) = async {
+                    match connection_requests.as_mut() {
+                        Some(c) => c.recv().await,
+                        None => std::future::pending().await,
+                    }
+                } => {
                     self.note("ACS → CPE  GET Connection Request (digest verified)".into());
                     let event = EventStruct::new(EventCode::ConnectionRequest);
                     if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
                         self.report.problems.push(format!("connection request: {e}"));
+                    }
+                }
+                notice = nat.recv() => {
+                    for line in notice.lines {
+                        self.note(line);
+                    }
+                    let codes = [
+                        (notice.connection_request, EventCode::ConnectionRequest),
+                        (notice.value_change, EventCode::ValueChange),
+                    ];
+                    for (due, code) in codes {
+                        if due {
+                            let event = EventStruct::new(code);
+                            if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
+                                self.report.problems.push(format!("connection request: {e}"));
+                            }
+                        }
                     }
                 }
                 changed = shutdown.changed() => {
@@ -648,14 +704,11 @@ impl Agent {
             self.client.end_session();
             self.challenge = None;
         }
-        let authorization = match (&self.challenge, request.reason) {
-            (Some(AcsChallenge::Basic), SendReason::Authenticate | SendReason::Redirect) => {
-                Some(basic::authorization(&self.config.acs_credentials))
-            }
-            (
-                Some(AcsChallenge::Digest(challenge)),
-                SendReason::Authenticate | SendReason::Redirect,
-            ) => {
+        // Once challenged, every POST of the session carries credentials (digest with the
+        // next nonce count), as the ACS authenticates each request.
+        let authorization = match &self.challenge {
+            Some(AcsChallenge::Basic) => Some(basic::authorization(&self.config.acs_credentials)),
+            Some(AcsChallenge::Digest(challenge)) => {
                 self.nc += 1;
                 let cnonce = format!("{:016x}", self.rng.next_u64());
                 let uri = request.url.parse::<Uri>().ok();
@@ -672,38 +725,49 @@ impl Agent {
                     self.nc,
                 ))
             }
-            _ => None,
+            None => None,
         };
-        let outcome = match request.url.parse::<Uri>() {
-            Ok(url) => {
-                let soap_action = request.soap_action.is_some();
-                let body = request.body.clone();
-                let auth = authorization.as_deref();
-                let mut outcome = self
-                    .client
-                    .post(&url, body.clone(), auth, soap_action)
-                    .await;
-                if outcome
-                    .as_ref()
-                    .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                    && self
+        // The machine's response deadline (set as it sent this request) bounds the whole
+        // exchange (connect, send, answer): an ACS that stops answering fails the session
+        // instead of hanging the agent. (`poll_timeout` is not it: it also carries the
+        // periodic and scheduled Informs.)
+        let deadline = Some(Instant::now() + self.config.response_timeout);
+        let exchange = async {
+            match request.url.parse::<Uri>() {
+                Ok(url) => {
+                    let soap_action = request.soap_action.is_some();
+                    let body = request.body.clone();
+                    let auth = authorization.as_deref();
+                    let mut outcome = self
                         .client
-                        .coding
-                        .is_some_and(|c| c != ContentCoding::Identity)
-                {
-                    // The ACS does not take compressed bodies: send them plain from now on
-                    // (as CPEs that compress do), and resend this one at once.
-                    self.client.coding = None;
-                    self.note(
-                        "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
+                        .post(&url, body.clone(), auth, soap_action)
+                        .await;
+                    if outcome
+                        .as_ref()
+                        .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
+                        && self
+                            .client
+                            .coding
+                            .is_some_and(|c| c != ContentCoding::Identity)
+                    {
+                        // The ACS does not take compressed bodies: send them plain from now on
+                        // (as CPEs that compress do), and resend this one at once.
+                        self.client.coding = None;
+                        self.note(
+                            "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
                          now on, uncompressed)"
-                            .into(),
-                    );
-                    outcome = self.client.post(&url, body, auth, soap_action).await;
+                                .into(),
+                        );
+                        outcome = self.client.post(&url, body, auth, soap_action).await;
+                    }
+                    outcome
                 }
-                outcome
+                Err(e) => Err(ClientError::BadUrl(e.to_string())),
             }
-            Err(e) => Err(ClientError::BadUrl(e.to_string())),
+        };
+        let outcome = tokio::select! {
+            outcome = exchange => outcome,
+            () = sleep_until(deadline) => Err(ClientError::TimedOut),
         };
         let now = Instant::now();
         match outcome {
@@ -768,6 +832,11 @@ impl Agent {
                 self.note(format!("     transport failed: {e}"));
                 let error = match e {
                     ClientError::BadUrl(_) | ClientError::Io(_) => TransportError::Connect,
+                    ClientError::TimedOut => {
+                        // The connection may still be busy with the late exchange.
+                        self.client.drop_connection();
+                        TransportError::ConnectionLost
+                    }
                     _ => TransportError::ConnectionLost,
                 };
                 let _ = cpe.handle_input(Input::TransportFailed { now, error });

@@ -9,6 +9,8 @@ use tokio::sync::{Semaphore, watch};
 
 use crate::acs::{Acs, AcsConfig};
 use crate::cpe::{self, AgentConfig, AgentReport};
+use crate::nat_demo::DemoServers;
+use crate::natcr::Path;
 use crate::support::{Stats, peak_rss_kib};
 use crate::transport;
 
@@ -26,6 +28,10 @@ pub struct DemoConfig {
     pub progress: bool,
     /// Log every Inform and session end of the ACS on stderr.
     pub acs_log: bool,
+    /// How the ACS reaches the CPEs for the scenario's Connection Request: HTTP (each CPE
+    /// listens), XMPP (a private Prosody; the CPEs open no listening socket) or UDP (a private
+    /// coturn for STUN; no HTTP listener).
+    pub connection_request: Path,
 }
 
 impl Default for DemoConfig {
@@ -36,6 +42,7 @@ impl Default for DemoConfig {
             cpe_deadline: Duration::from_secs(120),
             progress: true,
             acs_log: false,
+            connection_request: Path::Http,
         }
     }
 }
@@ -126,10 +133,18 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     let acs_stats = Arc::new(Stats::default());
     let cpe_stats = Arc::new(Stats::default());
     let listener = transport::bind("127.0.0.1:0").await?;
-    let acs_config = AcsConfig {
+    let (path, cpes) = (config.connection_request, config.cpes);
+    let servers = tokio::task::spawn_blocking(move || DemoServers::start(path, cpes))
+        .await
+        .map_err(std::io::Error::other)??;
+    let servers = Arc::new(servers);
+    let mut acs_config = AcsConfig {
         verbose: config.acs_log,
+        xmpp: servers.acs_account(),
         ..AcsConfig::default()
     };
+    // Every agent of the demo connects from 127.0.0.1: the per-address cap is the total one.
+    acs_config.limits.max_connections_per_address = acs_config.limits.max_connections;
     let acs = Acs::start(listener, acs_config, acs_stats.clone());
     let started = Instant::now();
     let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
@@ -140,6 +155,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         let gate = gate.clone();
         let live = live.clone();
         let stats = cpe_stats.clone();
+        let servers = servers.clone();
         let deadline = config.cpe_deadline;
         tasks.push(tokio::spawn(async move {
             let _permit = gate
@@ -150,6 +166,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             let mut agent = AgentConfig::new(serial.clone(), acs.url());
             agent.connection_request_listen = "127.0.0.1:0".into();
             agent.transcript = i == 0;
+            servers.configure(&mut agent, i);
             let _alive = live.enter();
             run_one(&acs, agent, stats, deadline).await
         }));
@@ -269,11 +286,16 @@ impl OpenSessionsMemory {
 pub async fn measure_open_sessions(n: usize) -> std::io::Result<OpenSessionsMemory> {
     use cwmp_types::{DeviceIdStruct, Envelope, EventCode, EventStruct, Inform};
 
-    let config = AcsConfig {
+    let mut config = AcsConfig {
         cpe_credentials: None,
         session_timeout: Duration::from_secs(600),
+        max_sessions: n + 100,
         ..AcsConfig::default()
     };
+    // Every client is on 127.0.0.1 and holds its connection: room for all of them.
+    config.limits.max_connections = n + 100;
+    config.limits.max_connections_per_address = n + 100;
+    config.limits.idle_timeout = Duration::from_secs(600);
     let listener = transport::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let acs = Acs::start(listener, config, Arc::new(Stats::default()));

@@ -148,6 +148,28 @@ impl SessionKey {
     }
 }
 
+/// `N` bytes from the operating system's random number generator (session cookies, nonce
+/// secrets, Connection Request paths: what an attacker must not guess).
+///
+/// # Panics
+/// If the operating system cannot provide randomness, which leaves nothing safe to do.
+pub fn os_random<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).expect("the operating system's random number generator failed");
+    b
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
 /// The CPE's cookies for one session (RFC 6265 subset: name=value, attributes ignored; the
 /// jar is cleared when the session ends, as the spec allows).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

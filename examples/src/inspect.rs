@@ -1,7 +1,7 @@
 //! The inspect tool's logic, callable in-process (the `inspect` example is a thin `main`).
 //!
 //! ```text
-//! inspect decode FILE        the envelope as JSON on stdout, warnings on stderr
+//! inspect decode FILE        the envelope as JSON on stdout, warnings (and header entries not understood) on stderr
 //! inspect encode FILE.json   the XML envelope on stdout
 //! ```
 //! `FILE` may be `-` for standard input. Exit codes: 0 success, 1 the input could not be
@@ -102,6 +102,18 @@ fn decode(input: &[u8], stdout: &mut dyn Write, stderr: &mut dyn Write) -> i32 {
             text.push_str(": ");
             text.push_str(&one_line(&w.context));
         }
+        if writeln!(stderr, "{text}").is_err() {
+            return EXIT_FAILED;
+        }
+    }
+    for n in &decoded.not_understood {
+        let (line, col) = line_col(input, n.offset);
+        let text = format!(
+            "not understood at byte {} (line {line}, column {col}): header entry {} has \
+             mustUnderstand=\"1\": a receiver answers a MustUnderstand fault",
+            n.offset,
+            one_line(&n.name)
+        );
         if writeln!(stderr, "{text}").is_err() {
             return EXIT_FAILED;
         }

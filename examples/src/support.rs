@@ -1,5 +1,5 @@
 //! Small helpers of the example binaries: hand-parsed `--flag value` arguments, run
-//! statistics, and peak memory from `/proc/self/status`.
+//! statistics, peak memory from `/proc/self/status`, and peer text made safe for log lines.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -157,6 +157,23 @@ fn parse_kib(status: &str, key: &str) -> Option<u64> {
         .next()?
         .parse()
         .ok()
+}
+
+/// Longest peer-supplied text written in a log line.
+const MAX_LOGGED: usize = 80;
+
+/// Peer-supplied text for a log line: control characters and quotes escaped, at most
+/// 80 characters (a `…` marks a cut), so a field cannot forge or flood lines.
+pub fn log_text(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == MAX_LOGGED {
+            out.push('…');
+            break;
+        }
+        out.extend(c.escape_debug());
+    }
+    out
 }
 
 #[cfg(test)]

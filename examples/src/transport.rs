@@ -6,21 +6,70 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::header::{
-    CONTENT_ENCODING, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue, LOCATION,
-    SET_COOKIE,
+    CONNECTION, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, COOKIE, EXPECT, HeaderMap,
+    HeaderName, HeaderValue, LOCATION, SET_COOKIE, TRANSFER_ENCODING,
 };
 use hyper::{Method, Request, Response, StatusCode, Uri};
-use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpStream};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 
 use crate::http::{
     ContentCoding, CookieJar, MAX_BODY, SessionKey, acceptable_content_type, resolve_location,
 };
+use crate::limits::{ConnectionCount, Limits, Watch, Watched};
+
+/// One TCP connection of the server, shared by the requests that arrive on it.
+#[derive(Debug)]
+pub struct Connection {
+    /// Unique per connection for the life of the process.
+    pub id: u64,
+    /// The peer's address.
+    pub peer: SocketAddr,
+    /// The identity this connection authenticated as (set by a [`Gate`]).
+    identity: Mutex<Option<String>>,
+}
+
+impl Connection {
+    fn new(peer: SocketAddr) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Self {
+            id: NEXT.fetch_add(1, Ordering::Relaxed),
+            peer,
+            identity: Mutex::new(None),
+        }
+    }
+
+    /// The identity a previous request on this connection authenticated as.
+    pub fn identity(&self) -> Option<String> {
+        self.identity.lock().expect("lock").clone()
+    }
+
+    /// Records the identity this connection authenticated as: later requests on the same TCP
+    /// connection may rely on it (no one else can write into the connection).
+    pub fn set_identity(&self, identity: Option<String>) {
+        *self.identity.lock().expect("lock") = identity;
+    }
+}
+
+/// The head of a request, as a [`Gate`] sees it (before any of the body is read).
+#[derive(Debug)]
+pub struct RequestHead<'a> {
+    /// Method, target and headers.
+    pub parts: &'a hyper::http::request::Parts,
+    /// The connection it came on.
+    pub connection: &'a Arc<Connection>,
+}
+
+/// Admits or refuses a request from its head alone, before its body is read (no `100
+/// Continue` is sent to a refused request, nothing of its body is buffered or inflated).
+/// `Ok` carries the authenticated identity (`None`: none needed); `Err` the reply to send.
+pub type Gate = Arc<dyn Fn(&RequestHead<'_>) -> Result<Option<String>, Reply> + Send + Sync>;
 
 /// One HTTP request as the CWMP layer sees it: body decoded, session key found.
 #[derive(Debug, Clone)]
@@ -31,6 +80,11 @@ pub struct IncomingRequest {
     pub uri: Uri,
     /// Who sent it.
     pub peer: SocketAddr,
+    /// The connection it came on.
+    pub connection: Arc<Connection>,
+    /// The identity the [`Gate`] admitted it as (`None` without a gate, or when the gate
+    /// needs none).
+    pub identity: Option<String>,
     /// The session cookie, or the peer address for CPEs that drop cookies.
     pub key: SessionKey,
     /// The decoded body (empty for an empty POST).
@@ -81,55 +135,221 @@ impl Reply {
 pub type Handler =
     Arc<dyn Fn(IncomingRequest) -> Pin<Box<dyn Future<Output = Reply> + Send>> + Send + Sync>;
 
-/// Serves HTTP/1.1 on `listener` until the task is dropped. `Expect: 100-continue` is answered
-/// by hyper when the body is first read (libcurl-based CPEs send it); unsupported codings get 415, bodies over
-/// [`MAX_BODY`] 413, unusable Content-Types 415.
+/// How [`serve_with`] serves: its [`Limits`] and an optional [`Gate`].
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct ServerOptions {
+    /// Timeouts, connection caps, body size.
+    pub limits: Limits,
+    /// Admits requests from their head before the body is read (authentication).
+    pub gate: Option<Gate>,
+}
+
+impl std::fmt::Debug for ServerOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerOptions")
+            .field("limits", &self.limits)
+            .field("gate", &self.gate.is_some())
+            .finish()
+    }
+}
+
+impl ServerOptions {
+    /// Options with these limits and no gate.
+    pub fn new(limits: Limits) -> Self {
+        Self { limits, gate: None }
+    }
+
+    /// Sets the gate.
+    pub fn with_gate(mut self, gate: Gate) -> Self {
+        self.gate = Some(gate);
+        self
+    }
+}
+
+/// Serves HTTP/1.1 on `listener` with the default [`Limits`] and no gate, until the task is
+/// dropped; see [`serve_with`].
 pub async fn serve(listener: TcpListener, handler: Handler) {
+    serve_with(listener, ServerOptions::default(), handler).await;
+}
+
+/// Serves HTTP/1.1 on `listener` until the task is dropped.
+///
+/// Per request: a `Content-Length` over the body limit is answered `413`, an unsupported
+/// `Content-Encoding` `415`, and a request the gate refuses gets the gate's reply, all before
+/// any of the body is read (so before hyper sends `100 Continue`, which libcurl-based CPEs wait for); then the body is
+/// copied into one buffer (at most the limit, within the body timeout: `413` beyond it, `408`
+/// when late, `400` for a broken chunked encoding), inflated, and its Content-Type checked
+/// (`415`). Connections over the caps are closed on accept; the [`Limits`] timeouts close slow
+/// and idle connections.
+pub async fn serve_with(listener: TcpListener, options: ServerOptions, handler: Handler) {
+    let options = Arc::new(options);
+    let count = Arc::new(ConnectionCount::default());
     loop {
         let Ok((stream, peer)) = listener.accept().await else {
             // Out of file descriptors or similar: back off briefly instead of spinning.
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             continue;
         };
+        let Some(permit) = count.admit(peer.ip(), &options.limits) else {
+            // Over a cap: closed at once (the peer sees the connection reset or closed).
+            drop(stream);
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let handler = handler.clone();
+        let options = options.clone();
         tokio::spawn(async move {
+            let _permit = permit;
+            let watch = Watch::new();
+            let connection = Arc::new(Connection::new(peer));
+            let io = TokioIo::new(Watched::new(stream, watch.clone()));
+            let w = watch.clone();
+            let opts = options.clone();
             let service = hyper::service::service_fn(move |req| {
                 let handler = handler.clone();
-                async move { Ok::<_, Infallible>(handle(req, peer, handler).await) }
+                let connection = connection.clone();
+                let options = opts.clone();
+                let watch = w.clone();
+                async move {
+                    watch.busy();
+                    let resp = handle(req, connection, &options, handler).await;
+                    watch.idle();
+                    Ok::<_, Infallible>(resp)
+                }
             });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+            let limits = &options.limits;
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                // hyper's own timer counts from the end of the previous response: a backstop
+                // behind the watchdog's finer phases.
+                .header_read_timeout(limits.header_timeout + limits.idle_timeout)
+                .max_buf_size(READ_BUFFER)
+                .max_headers(MAX_HEADERS)
+                .serve_connection(io, service);
+            tokio::select! {
+                _ = conn => {}
+                () = watch.expired(limits) => {}
+            }
         });
     }
 }
+
+/// hyper's read buffer per connection (also the longest request head).
+const READ_BUFFER: usize = 64 * 1024;
+/// Most request header fields.
+const MAX_HEADERS: usize = 64;
+/// A refused request's body is read and dropped up to this size, so the connection can carry
+/// the next request; a longer one closes the connection.
+const DRAIN_LIMIT: u64 = 64 * 1024;
 
 fn header_str<'a>(h: &'a HeaderMap, name: &HeaderName) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
+/// Why a body could not be read.
+enum BodyError {
+    TooLarge,
+    Broken,
+}
+
+/// Copies a body into one buffer of at most `limit` bytes (received frames are not kept).
+async fn read_body(
+    mut body: hyper::body::Incoming,
+    limit: usize,
+    expected: Option<u64>,
+) -> Result<Vec<u8>, BodyError> {
+    let first = expected.map_or(0, |n| usize::try_from(n).unwrap_or(limit).min(limit));
+    let mut out = Vec::with_capacity(first.min(READ_BUFFER));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Broken)?;
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > limit {
+                return Err(BodyError::TooLarge);
+            }
+            out.extend_from_slice(&data);
+        }
+    }
+    Ok(out)
+}
+
+/// Reads and drops a small body so the connection stays usable; `false` if it is too long,
+/// broken or late (the connection is then closed).
+async fn drain(mut body: hyper::body::Incoming, timeout: std::time::Duration) -> bool {
+    let drained = tokio::time::timeout(timeout, async {
+        let mut seen = 0u64;
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else { return false };
+            if let Ok(d) = frame.into_data() {
+                seen += d.len() as u64;
+                if seen > DRAIN_LIMIT {
+                    return false;
+                }
+            }
+        }
+        true
+    })
+    .await;
+    drained.unwrap_or(false)
+}
+
 async fn handle(
     req: Request<hyper::body::Incoming>,
-    peer: SocketAddr,
+    connection: Arc<Connection>,
+    options: &ServerOptions,
     handler: Handler,
 ) -> Response<Full<Bytes>> {
+    let limits = &options.limits;
     let (parts, body) = req.into_parts();
+    let length = header_str(&parts.headers, &CONTENT_LENGTH).and_then(|v| v.parse::<u64>().ok());
+    if length.is_some_and(|n| n > limits.max_body as u64) {
+        return closing(plain(StatusCode::PAYLOAD_TOO_LARGE));
+    }
     let Some(coding) = ContentCoding::from_header(header_str(&parts.headers, &CONTENT_ENCODING))
     else {
-        return plain(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        return closing(plain(StatusCode::UNSUPPORTED_MEDIA_TYPE));
     };
-    let raw = match Limited::new(body, MAX_BODY).collect().await {
-        Ok(c) => c.to_bytes(),
-        Err(_) => return plain(StatusCode::PAYLOAD_TOO_LARGE),
+    let identity = match &options.gate {
+        None => None,
+        Some(gate) => match gate(&RequestHead {
+            parts: &parts,
+            connection: &connection,
+        }) {
+            Ok(identity) => identity,
+            Err(reply) => {
+                let expects = header_str(&parts.headers, &EXPECT).is_some();
+                // No Content-Length and not chunked: no body at all (a GET).
+                let chunked = parts.headers.contains_key(TRANSFER_ENCODING);
+                let small = length.map_or(!chunked, |n| n <= DRAIN_LIMIT);
+                let keep = !expects && small && drain(body, limits.body_timeout).await;
+                let resp = respond(reply, ContentCoding::Identity);
+                return if keep { resp } else { closing(resp) };
+            }
+        },
     };
-    let decoded = match coding.decode(&raw, MAX_BODY) {
-        Ok(d) => Bytes::from(d),
-        Err(_) => return plain(StatusCode::BAD_REQUEST),
+    let raw = match tokio::time::timeout(
+        limits.body_timeout,
+        read_body(body, limits.max_body, length),
+    )
+    .await
+    {
+        Ok(Ok(raw)) => raw,
+        Ok(Err(BodyError::TooLarge)) => return closing(plain(StatusCode::PAYLOAD_TOO_LARGE)),
+        Ok(Err(BodyError::Broken)) => return closing(plain(StatusCode::BAD_REQUEST)),
+        Err(_) => return closing(plain(StatusCode::REQUEST_TIMEOUT)),
+    };
+    let decoded = if coding == ContentCoding::Identity {
+        Bytes::from(raw)
+    } else {
+        match coding.decode(&raw, limits.max_body) {
+            Ok(d) => Bytes::from(d),
+            Err(_) => return plain(StatusCode::BAD_REQUEST),
+        }
     };
     if !decoded.is_empty() && !acceptable_content_type(header_str(&parts.headers, &CONTENT_TYPE)) {
         return plain(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
+    let peer = connection.peer;
     let key = SessionKey::of(
         parts
             .headers
@@ -142,12 +362,18 @@ async fn handle(
         method: parts.method,
         uri: parts.uri,
         peer,
+        connection,
+        identity,
         key,
         body: decoded,
         coding,
         headers: parts.headers,
     })
     .await;
+    respond(reply, coding)
+}
+
+fn respond(reply: Reply, coding: ContentCoding) -> Response<Full<Bytes>> {
     let body = if reply.body.is_empty() {
         Bytes::new()
     } else {
@@ -177,9 +403,36 @@ fn plain(status: StatusCode) -> Response<Full<Bytes>> {
     r
 }
 
-/// Binds a listener (`127.0.0.1:0` picks a free port).
+/// The response, and the connection closed after it (its request was not read to the end).
+fn closing(mut r: Response<Full<Bytes>>) -> Response<Full<Bytes>> {
+    r.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+/// Binds a listener (`127.0.0.1:0` picks a free port) with the default backlog of [`Limits`].
 pub async fn bind(addr: &str) -> std::io::Result<TcpListener> {
-    TcpListener::bind(addr).await
+    bind_with_backlog(addr, Limits::default().backlog).await
+}
+
+/// Binds a listener to the first address `addr` resolves to, with this listen backlog.
+pub async fn bind_with_backlog(addr: &str, backlog: u32) -> std::io::Result<TcpListener> {
+    let mut last = None;
+    for a in tokio::net::lookup_host(addr).await? {
+        let socket = if a.is_ipv4() {
+            TcpSocket::new_v4()?
+        } else {
+            TcpSocket::new_v6()?
+        };
+        socket.set_reuseaddr(true)?;
+        match socket.bind(a).and_then(|()| socket.listen(backlog)) {
+            Ok(l) => return Ok(l),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, format!("{addr:?}"))
+    }))
 }
 
 /// What came back for one POST.
@@ -207,6 +460,8 @@ pub enum ClientError {
     Http(hyper::Error),
     /// The response body could not be decoded.
     Body(String),
+    /// No answer in time (the caller's deadline).
+    TimedOut,
 }
 
 impl std::fmt::Display for ClientError {
@@ -216,6 +471,7 @@ impl std::fmt::Display for ClientError {
             Self::Io(e) => write!(f, "connection: {e}"),
             Self::Http(e) => write!(f, "HTTP: {e}"),
             Self::Body(e) => write!(f, "response body: {e}"),
+            Self::TimedOut => write!(f, "no response in time"),
         }
     }
 }
@@ -237,6 +493,8 @@ pub struct SessionClient {
     /// Open a new connection for every POST (as some CPEs do; the ACS must then
     /// find the session by its cookie).
     pub reconnect_each_post: bool,
+    /// Longest wait for the TCP connection (`None`: the operating system's).
+    pub connect_timeout: Option<std::time::Duration>,
 }
 
 impl SessionClient {
@@ -317,8 +575,7 @@ impl SessionClient {
         } else {
             None
         };
-        if header_str(&parts.headers, &hyper::header::CONNECTION)
-            .is_some_and(|c| c.eq_ignore_ascii_case("close"))
+        if header_str(&parts.headers, &CONNECTION).is_some_and(|c| c.eq_ignore_ascii_case("close"))
         {
             self.conn = None;
         }
@@ -339,9 +596,17 @@ impl SessionClient {
             _ => false,
         };
         if !reusable {
-            let stream = TcpStream::connect(authority)
-                .await
-                .map_err(ClientError::Io)?;
+            let connect = TcpStream::connect(authority);
+            let stream = match self.connect_timeout {
+                Some(t) => tokio::time::timeout(t, connect).await.map_err(|_| {
+                    ClientError::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("no connection to {authority} within {t:?}"),
+                    ))
+                })?,
+                None => connect.await,
+            }
+            .map_err(ClientError::Io)?;
             let _ = stream.set_nodelay(true);
             let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
                 .await
@@ -350,6 +615,11 @@ impl SessionClient {
             self.conn = Some((authority.to_owned(), sender));
         }
         Ok(&mut self.conn.as_mut().expect("set above").1)
+    }
+
+    /// Closes the connection (the next POST opens a new one); the cookies are kept.
+    pub fn drop_connection(&mut self) {
+        self.conn = None;
     }
 
     /// Ends the session: closes the connection and forgets the cookies.

@@ -240,3 +240,25 @@ fn corpus_decodes_as_the_manifest_says_and_round_trips() {
         assert_eq!(again.envelope, want, "{shown}");
     }
 }
+
+/// A header entry marked mustUnderstand that the decoder does not understand is shown on
+/// stderr (the envelope is still written).
+#[test]
+fn not_understood_header_entries_are_shown() {
+    let xml = br#"<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2"><soap-env:Header><cwmp:ID soap-env:mustUnderstand="1">7</cwmp:ID>
+<cwmp:HoldRequest soap-env:mustUnderstand="1">1</cwmp:HoldRequest></soap-env:Header><soap-env:Body><cwmp:GetRPCMethods/></soap-env:Body></soap-env:Envelope>"#;
+    let out = inspect(&["decode", "-"], xml);
+    assert_eq!(out.code, EXIT_OK, "{}", out.stderr);
+    let at = xml
+        .windows(17)
+        .position(|w| w == b"<cwmp:HoldRequest")
+        .unwrap();
+    assert_eq!(
+        out.stderr.trim_end(),
+        format!(
+            "not understood at byte {at} (line 2, column 1): header entry cwmp:HoldRequest has mustUnderstand=\"1\": a receiver answers a MustUnderstand fault"
+        )
+    );
+    let env: Envelope = serde_json::from_slice(&out.stdout).expect("JSON envelope");
+    assert_eq!(env.body.method_name(), "GetRPCMethods");
+}

@@ -299,6 +299,8 @@ async fn connection_request_needs_the_right_credentials() {
     drop(listener);
     let mut a = agent("CRAUTH1", acs.url());
     a.connection_request_listen = addr.to_string();
+    // The listener checks the path of the URL it reports (random unless given).
+    a.connection_request_url = Some(format!("http://{addr}/cr"));
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(cpe::run(a, Arc::new(Stats::default()), stopped));
     // The ACS's own Connection Request (with the right credentials) completes the scenario.
@@ -723,6 +725,7 @@ async fn delayed_download_waits_without_blocking_the_agent() {
     drop(listener);
     let mut a = agent("DELAY1", acs.url());
     a.connection_request_listen = cr_addr.to_string();
+    a.connection_request_url = Some(format!("http://{cr_addr}/cr"));
     let started = std::time::Instant::now();
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(cpe::run(a, Arc::new(Stats::default()), stopped));

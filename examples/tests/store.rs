@@ -191,6 +191,43 @@ async fn sessions_expire_with_their_ttl() {
 }
 
 #[tokio::test]
+async fn connection_requests_due_again_and_one_shared_secret() {
+    both(StoreConfig::default(), |s| async move {
+        let now = SystemTime::now();
+        let mut w = write("k", None, 1, b"x");
+        w.device = Some(("SN1", b"record"));
+        w.connection_request_due = Some(now + Duration::from_secs(5));
+        assert!(s.compare_and_set(w).await.unwrap());
+        assert!(s.due_connection_requests(now, 10).await.unwrap().is_empty());
+        let later = now + Duration::from_secs(6);
+        assert_eq!(s.due_connection_requests(later, 10).await.unwrap(), ["SN1"]);
+        s.schedule_connection_request("SN1", Some(later + Duration::from_secs(5)))
+            .await
+            .unwrap();
+        assert!(
+            s.due_connection_requests(later, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        s.schedule_connection_request("SN1", None).await.unwrap();
+        let much_later = later + Duration::from_secs(60);
+        assert!(
+            s.due_connection_requests(much_later, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The first candidate wins; every later caller gets it.
+        let first = s.shared_secret([1; 32]).await.unwrap();
+        assert_eq!(first, [1; 32]);
+        assert_eq!(s.shared_secret([2; 32]).await.unwrap(), [1; 32]);
+        assert!(s.devices().await.unwrap().iter().all(|(k, _)| k == "SN1"));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn locks_have_an_owner_and_a_ttl() {
     both(StoreConfig::default(), |s| async move {
         let ttl = Duration::from_millis(300);

@@ -6,7 +6,9 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use cwmp_examples::http::{ContentCoding, SESSION_COOKIE, SessionKey};
-use cwmp_examples::transport::{Handler, IncomingRequest, Reply, SessionClient, bind, serve};
+use cwmp_examples::transport::{
+    Handler, IncomingRequest, Reply, RequestHead, SessionClient, bind, serve,
+};
 use hyper::StatusCode;
 use hyper::header::{HeaderValue, LOCATION, SET_COOKIE};
 
@@ -172,8 +174,13 @@ async fn connection_request_listener_challenges_accepts_and_rate_limits() {
         .parse()
         .unwrap();
     // Accepts one fixed credential; the agent plugs cwmp_session::connreq's digest check in.
-    let verifier: Verifier = Arc::new(|r: &IncomingRequest| {
-        match r.headers.get("authorization").and_then(|v| v.to_str().ok()) {
+    let verifier: Verifier = Arc::new(|r: &RequestHead<'_>| {
+        match r
+            .parts
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+        {
             Some("Token ok") => Ok(()),
             _ => Err(Reply::status(StatusCode::UNAUTHORIZED)
                 .with_header(WWW_AUTHENTICATE, HeaderValue::from_static("Token"))),

@@ -1,10 +1,12 @@
 //! Small functions called by the fuzz targets (each target is a one-liner).
 #![forbid(unsafe_code)]
 
+mod datamodel;
 mod input;
 mod session;
 mod soap;
 
+pub use datamodel::datamodel;
 pub use session::{acs_session, cpe_session};
 pub use soap::{decode, roundtrip};
 
@@ -59,7 +61,7 @@ pub fn connection_request(data: &[u8]) {
     if let Ok(ch) = digest::Challenge::parse(&text) {
         let _ = digest::authorization(&ch, &creds, "GET", "/", "cnonce", 1);
     }
-    let issuer = digest::NonceIssuer::new(b"fuzz secret", "cwmp", digest::Algorithm::Md5, 300);
+    let mut issuer = digest::NonceIssuer::new(b"fuzz secret", "cwmp", digest::Algorithm::Md5, 300);
     if let Ok(ok) = issuer.verify(&text, "GET", "/", now, |u| {
         (u == "cpe").then(|| "secret".into())
     }) {

@@ -113,6 +113,9 @@ pub struct SavedSession {
     now: SystemTime,
     step: Step,
     since: SystemTime,
+    /// The Inform's `cwmp:SessionTimeout` (format 1 and later; absent before).
+    #[cfg_attr(feature = "serde", serde(default))]
+    cpe_session_timeout: Option<u32>,
 }
 
 /// The last response, as saved: the body is the session's own output (UTF-8 XML or a short
@@ -233,6 +236,8 @@ impl AcsSession {
             now,
             step,
             since,
+            cpe_session_timeout,
+            retired: _,
             outputs,
             revision,
             post_digest,
@@ -278,6 +283,7 @@ impl AcsSession {
             now: *now,
             step: step.clone(),
             since: *since,
+            cpe_session_timeout: *cpe_session_timeout,
         })
     }
 
@@ -324,6 +330,8 @@ impl AcsSession {
             now: saved.now,
             step: saved.step,
             since: saved.since,
+            cpe_session_timeout: saved.cpe_session_timeout,
+            retired: Vec::new(),
             outputs: VecDeque::new(),
             revision: saved.revision,
             post_digest: saved.post_digest.as_deref().and_then(unhex),

@@ -11,10 +11,13 @@
 //! checks an `Authorization` header; a nonce older than the lifetime gives
 //! [`VerifyError::Stale`], which the caller answers with a `stale=true` challenge.
 //!
-//! Replay of `nc`: verification is stateless, so it returns the nonce timestamp and `nc` in
-//! [`Verified`]; a server that wants strict replay protection keeps, per nonce, the highest `nc`
-//! seen and rejects a request whose `nc` is not greater (see [`NcTracker`]). Without it, a replayed
-//! header is accepted only within the nonce lifetime and only for the same method and URI.
+//! Replay: [`NonceIssuer::verify`] rejects a replayed header by default. The issuer keeps, per
+//! live nonce, the highest `nc` seen (an [`NcTracker`] inside it) and answers a request whose `nc`
+//! is not greater (or a second use of a nonce without `qop`) with [`VerifyError::Replayed`]; send
+//! a fresh challenge then. The nonces themselves stay stateless, so any node sharing the secret
+//! can verify them; a cluster whose POSTs of one client reach several nodes either keeps the
+//! tracker in a shared store (call [`NonceIssuer::verify_stateless`] and check the returned
+//! [`Verified`] against it) or accepts that each node only sees its own replays.
 //!
 //! Algorithm names are matched case-insensitively. The non-standard `algorithm=MD` sent by some
 //! FRITZ!Box firmware is read as `MD5` (documented choice: it is the only algorithm that
@@ -126,10 +129,10 @@ pub struct Challenge {
 }
 
 /// `(name lowercased, value)` pairs of one scheme.
-type Params = Vec<(String, String)>;
+pub(crate) type Params = Vec<(String, String)>;
 
 /// Splits a header value into `(scheme, params)` items.
-fn parse_schemes(header: &str) -> Result<Vec<(String, Params)>, DigestError> {
+pub(crate) fn parse_schemes(header: &str) -> Result<Vec<(String, Params)>, DigestError> {
     const MAX_ITEMS: usize = 64;
     let b = header.as_bytes();
     let mut i = 0;
@@ -505,7 +508,8 @@ pub enum VerifyError {
     /// Unknown user or wrong response (wrong password).
     #[error("wrong username or password")]
     WrongCredentials,
-    /// The `nc` was not greater than one already seen for this nonce (see [`NcTracker`]).
+    /// The `nc` was not greater than one already seen for this nonce, or a nonce without
+    /// `qop` was used twice (see [`NcTracker`]): answer with a fresh challenge.
     #[error("replayed nonce count")]
     Replayed,
     /// The client used an algorithm or qop this server does not accept.
@@ -513,7 +517,8 @@ pub enum VerifyError {
     NotAccepted,
 }
 
-/// Server side: issues stateless nonces and verifies `Authorization` headers.
+/// Server side: issues stateless nonces and verifies `Authorization` headers, rejecting
+/// replays (see the module docs).
 #[derive(Clone)]
 pub struct NonceIssuer {
     secret: Vec<u8>,
@@ -521,7 +526,11 @@ pub struct NonceIssuer {
     realm: String,
     algorithm: Algorithm,
     qop_auth: bool,
+    replay: NcTracker,
 }
+
+/// Nonces whose `nc` a [`NonceIssuer`] remembers by default.
+pub const DEFAULT_REPLAY_CAPACITY: usize = 4096;
 
 impl std::fmt::Debug for NonceIssuer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -530,6 +539,7 @@ impl std::fmt::Debug for NonceIssuer {
             .field("realm", &self.realm)
             .field("algorithm", &self.algorithm)
             .field("qop_auth", &self.qop_auth)
+            .field("replay", &self.replay)
             .finish_non_exhaustive()
     }
 }
@@ -552,7 +562,16 @@ impl NonceIssuer {
             realm: realm.into(),
             algorithm,
             qop_auth: true,
+            replay: NcTracker::new(DEFAULT_REPLAY_CAPACITY),
         }
+    }
+
+    /// How many live nonces the replay check remembers (default
+    /// [`DEFAULT_REPLAY_CAPACITY`]); beyond it the oldest is forgotten, and requests with a
+    /// nonce as old or older are then refused as replays (the client gets a new challenge).
+    pub fn with_replay_capacity(mut self, capacity: usize) -> Self {
+        self.replay = NcTracker::new(capacity);
+        self
     }
 
     /// Whether challenges offer `qop="auth"` (default `true`); without it responses follow the
@@ -613,8 +632,26 @@ impl NonceIssuer {
     /// and `now - issued_at <= lifetime`.
     ///
     /// The client must use this issuer's algorithm; `qop=auth` is required when the issuer offers
-    /// it. `nc` replay is the caller's to check with [`NcTracker`] if it wants it.
+    /// it. A replayed header (an `nc` not greater than one already accepted for the nonce, or a
+    /// second use of a nonce without `qop`) is [`VerifyError::Replayed`]; only accepted
+    /// requests are recorded, so wrong credentials cannot spoil a client's nonce.
     pub fn verify(
+        &mut self,
+        header: &str,
+        method: &str,
+        uri: &str,
+        now: u64,
+        password_of: impl FnOnce(&str) -> Option<String>,
+    ) -> Result<Verified, VerifyError> {
+        let v = self.verify_stateless(header, method, uri, now, password_of)?;
+        self.replay.check(&v, now, self.lifetime_secs)?;
+        Ok(v)
+    }
+
+    /// [`verify`](Self::verify) without the replay check: a replayed header is accepted
+    /// within the nonce lifetime (for the same method and URI). For a cluster that checks
+    /// [`Verified::nonce`] and [`Verified::nc`] against a shared store itself.
+    pub fn verify_stateless(
         &self,
         header: &str,
         method: &str,
@@ -674,16 +711,20 @@ impl NonceIssuer {
     }
 }
 
-/// Optional `nc` replay tracking: the highest `nc` seen per live nonce, bounded in size.
+/// `nc` replay tracking: the highest `nc` seen per live nonce, bounded in size. Every
+/// [`NonceIssuer`] holds one; use it directly beside [`NonceIssuer::verify_stateless`].
 ///
 /// Entries older than the nonce lifetime are dropped by [`NcTracker::check`]; when full, the
-/// oldest nonce is evicted (its later requests are then rejected as replays, forcing a new
-/// challenge — safe, never a false accept).
+/// oldest nonce is evicted, and later requests with a nonce issued no later than it are
+/// rejected as replays, forcing a new challenge — safe, never a false accept.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct NcTracker {
     seen: std::collections::BTreeMap<String, (u64, u32)>,
     capacity: usize,
+    /// The issue time of the newest evicted nonce: unknown nonces up to it may be replays.
+    #[cfg_attr(feature = "serde", serde(default))]
+    evicted_up_to: Option<u64>,
 }
 
 impl NcTracker {
@@ -692,6 +733,7 @@ impl NcTracker {
         Self {
             seen: Default::default(),
             capacity: capacity.max(1),
+            evicted_up_to: None,
         }
     }
 
@@ -701,6 +743,13 @@ impl NcTracker {
     pub fn check(&mut self, v: &Verified, now: u64, lifetime_secs: u64) -> Result<(), VerifyError> {
         self.seen
             .retain(|_, (at, _)| now.saturating_sub(*at) <= lifetime_secs);
+        if self
+            .evicted_up_to
+            .is_some_and(|t| now.saturating_sub(t) > lifetime_secs)
+        {
+            // Every nonce that old has expired: the verifier refuses it as stale.
+            self.evicted_up_to = None;
+        }
         let nc = v.nc.unwrap_or(1);
         match self.seen.get_mut(&v.nonce) {
             Some((_, last)) if nc <= *last => Err(VerifyError::Replayed),
@@ -708,15 +757,19 @@ impl NcTracker {
                 *last = nc;
                 Ok(())
             }
+            None if self.evicted_up_to.is_some_and(|t| v.issued_at <= t) => {
+                Err(VerifyError::Replayed)
+            }
             None => {
                 if self.seen.len() >= self.capacity.max(1) {
-                    if let Some(oldest) = self
+                    if let Some((oldest, at)) = self
                         .seen
                         .iter()
                         .min_by_key(|(_, (at, _))| *at)
-                        .map(|(k, _)| k.clone())
+                        .map(|(k, (at, _))| (k.clone(), *at))
                     {
                         self.seen.remove(&oldest);
+                        self.evicted_up_to = Some(self.evicted_up_to.map_or(at, |t| t.max(at)));
                     }
                 }
                 self.seen.insert(v.nonce.clone(), (v.issued_at, nc));
@@ -862,7 +915,7 @@ mod tests {
             Algorithm::Sha256Sess,
         ] {
             for qop in [true, false] {
-                let s = issuer(alg, qop);
+                let mut s = issuer(alg, qop);
                 let ch = Challenge::parse(&s.challenge(1000, &[7; 16], false)).unwrap();
                 assert_eq!((ch.algorithm, ch.qop_auth), (alg, qop));
                 let h = authorization(
@@ -928,7 +981,7 @@ mod tests {
 
     #[test]
     fn stale_wrong_realm_forged_and_replayed() {
-        let s = issuer(Algorithm::Sha256, true);
+        let mut s = issuer(Algorithm::Sha256, true);
         let stale = Challenge::parse(&s.challenge(0, b"rand", true)).unwrap();
         assert!(stale.stale);
         let ch = Challenge::parse(&s.challenge(1000, b"rand", false)).unwrap();
@@ -959,7 +1012,7 @@ mod tests {
         assert_eq!(t.check(&v1, 1003, 300), Err(VerifyError::Replayed));
         assert_eq!(t.check(&v2, 1003, 300), Err(VerifyError::Replayed));
 
-        let md5 = issuer(Algorithm::Md5, true);
+        let mut md5 = issuer(Algorithm::Md5, true);
         let h = authorization(&ch, &creds, "POST", "/", "c", 1);
         assert_eq!(
             md5.verify(&h, "POST", "/", 1000, pw),

@@ -16,8 +16,10 @@ pub mod digest;
 pub mod udp;
 pub mod xmpp;
 
-/// A username and password pair.
+/// A username and password pair (`Debug` redacts the password; with the `serde` feature it
+/// serializes in clear, as configs that carry it must).
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Credentials {
     /// The username.
     pub username: String,

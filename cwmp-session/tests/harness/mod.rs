@@ -76,6 +76,8 @@ pub struct CpeApp {
     pub established: Vec<CwmpVersion>,
     /// Answer the next ACS requests with these faults first.
     pub fault_next: VecDeque<FaultCode>,
+    /// Decode warnings about the ACS's messages.
+    pub warnings: Vec<cwmp_soap::Warning>,
 }
 
 impl CpeApp {
@@ -147,6 +149,8 @@ pub struct AcsApp {
     pub faults: Vec<(RpcHandle, Fault)>,
     pub failures: Vec<(RpcHandle, acs::RpcFailure)>,
     pub diagnostics: Vec<acs::Diagnostic>,
+    /// Decode warnings about the CPE's messages.
+    pub warnings: Vec<cwmp_soap::Warning>,
     pub ends: Vec<acs::EndReason>,
     /// Release HoldRequests when the queue drains (set when hold was set).
     pub release_hold_when_idle: bool,
@@ -262,6 +266,7 @@ impl Pair {
                 retained,
             } => self.cpe_app.faulted.push((handle, fault, retained)),
             cpe::Event::SessionEstablished { version } => self.cpe_app.established.push(version),
+            cpe::Event::DecodeWarnings(w) => self.cpe_app.warnings.extend(w),
             other => panic!("unexpected CPE event {other:?}"),
         }
     }
@@ -390,6 +395,7 @@ impl Pair {
                         acs.finish(sys);
                     }
                     acs::Event::Diagnostic(d) => app.diagnostics.push(d),
+                    acs::Event::DecodeWarnings(w) => app.warnings.extend(w),
                     acs::Event::SessionEnded(r) => app.ends.push(r),
                     other => panic!("unexpected ACS event {other:?}"),
                 },
@@ -501,4 +507,40 @@ pub fn empty_response(method: &str) -> Reply {
         "Kicked" => Reply::response(KickedResponse::new("http://next.example/")),
         _ => Reply::fault(FaultCode::AcsMethodNotSupported),
     }
+}
+
+/// A RequestDownload within the spec's limits (the machines refuse to send others).
+pub fn request_download() -> RequestDownload {
+    let mut r = RequestDownload::default();
+    r.file_type = "1 Firmware Upgrade Image".into();
+    r
+}
+
+/// An AutonomousTransferComplete within the spec's limits.
+pub fn autonomous_transfer_complete() -> AutonomousTransferComplete {
+    let mut r = AutonomousTransferComplete::default();
+    r.file_type = "1 Firmware Upgrade Image".into();
+    r
+}
+
+/// A ChangeDUState with one install operation.
+pub fn change_du_state(command_key: &str) -> ChangeDuState {
+    let mut r = ChangeDuState::default();
+    r.command_key = command_key.into();
+    r.operations = vec![Operation::Install(InstallOpStruct::new(
+        "http://du.example/app.ipk",
+    ))];
+    r
+}
+
+/// A DUStateChangeComplete with one installed unit.
+pub fn du_state_change_complete(command_key: &str) -> DuStateChangeComplete {
+    let mut r = DuStateChangeComplete::default();
+    r.command_key = command_key.into();
+    r.results = vec![OpResultStruct::new(
+        "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
+        "Installed",
+        FaultStruct::default(),
+    )];
+    r
 }

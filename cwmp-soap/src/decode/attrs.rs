@@ -118,16 +118,28 @@ pub(super) fn is_xmlns(qname: &str) -> bool {
     qname == "xmlns" || qname.starts_with("xmlns:")
 }
 
-/// An attribute value with its references replaced (borrowed when it has none).
-pub(super) fn unescape(raw: &str) -> Result<Cow<'_, str>, AttrError> {
+/// An attribute value with its references replaced (borrowed when it has none), and whether
+/// it held a `&` that starts no reference (neither `&#`, nor a name and `;`): such a `&` is
+/// kept as a literal `&` (peers write URLs with unescaped query strings).
+pub(super) fn unescape(raw: &str) -> Result<(Cow<'_, str>, bool), AttrError> {
     if !raw.contains('&') {
-        return Ok(Cow::Borrowed(raw));
+        return Ok((Cow::Borrowed(raw), false));
     }
     let mut out = String::with_capacity(raw.len());
     let mut rest = raw;
+    let mut literal = false;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
+        if !after.starts_with('#') {
+            let n = crate::encode::fragment::name_len(after);
+            if n == 0 || after.as_bytes().get(n) != Some(&b';') {
+                out.push('&');
+                literal = true;
+                rest = after;
+                continue;
+            }
+        }
         let semi = after.find(';').ok_or(AttrError::Syntax)?;
         let name = &after[..semi];
         let c = match name {
@@ -156,7 +168,7 @@ pub(super) fn unescape(raw: &str) -> Result<Cow<'_, str>, AttrError> {
         rest = &after[semi + 1..];
     }
     out.push_str(rest);
-    Ok(Cow::Owned(out))
+    Ok((Cow::Owned(out), literal))
 }
 
 #[cfg(test)]
@@ -199,10 +211,35 @@ mod tests {
 
     #[test]
     fn references_in_values() {
-        assert_eq!(unescape("a&amp;b&#65;&#x42;").unwrap(), "a&bAB");
-        assert!(matches!(unescape("plain").unwrap(), Cow::Borrowed("plain")));
+        assert_eq!(
+            unescape("a&amp;b&#65;&#x42;").unwrap(),
+            (Cow::Borrowed("a&bAB"), false)
+        );
+        assert!(matches!(
+            unescape("plain").unwrap(),
+            (Cow::Borrowed("plain"), false)
+        ));
         assert_eq!(unescape("&foo;"), Err(AttrError::UnknownEntity));
         assert_eq!(unescape("&#0;"), Err(AttrError::InvalidCharRef));
-        assert_eq!(unescape("&amp"), Err(AttrError::Syntax));
+        assert_eq!(unescape("&#65"), Err(AttrError::Syntax));
+    }
+
+    #[test]
+    fn an_ampersand_that_starts_no_reference_is_literal() {
+        for (raw, want) in [
+            ("&amp", "&amp"),
+            ("a&b", "a&b"),
+            ("?x=1&v=2", "?x=1&v=2"),
+            ("&v=2;", "&v=2;"),
+            ("& &amp;", "& &"),
+            ("&", "&"),
+            ("&;", "&;"),
+        ] {
+            assert_eq!(
+                unescape(raw).unwrap(),
+                (Cow::Owned(want.into()), true),
+                "{raw}"
+            );
+        }
     }
 }

@@ -14,6 +14,9 @@ pub(super) struct Utf8Input<'a> {
     /// The text was converted from Latin-1 and holds non-ASCII characters: one text
     /// character is one input byte, so offsets must be mapped by counting characters.
     pub(super) latin1: bool,
+    /// No charset was declared and the bytes are not UTF-8 (the first bad byte is at this
+    /// input offset): the text was read as Latin-1, a guess the caller must report.
+    pub(super) guessed_latin1: Option<usize>,
 }
 
 impl Utf8Input<'_> {
@@ -65,23 +68,16 @@ pub(super) fn to_utf8(input: &[u8], charset: Charset) -> Result<Utf8Input<'_>, D
         // UTF-16: no CWMP peer is known to send it and the spec requires UTF-8.
         return Err(DecodeError::new(DecodeErrorKind::InvalidEncoding, 0));
     }
+    // Nothing declared: UTF-8 if the bytes are UTF-8, else (real Informs carry raw Latin-1
+    // bytes in their Values without saying so) Latin-1, reported as a guess.
+    let undeclared = charset == Charset::Detect && !has_bom && declared_charset(input).is_none();
     let charset = match charset {
         Charset::Detect if has_bom => Charset::Utf8,
         Charset::Detect => declared_charset(input).unwrap_or(Charset::Utf8),
         other => other,
     };
     match charset {
-        Charset::Latin1 => {
-            if input.is_ascii() {
-                return Ok(borrowed(input, 0));
-            }
-            let text: String = input.iter().map(|&b| char::from(b)).collect();
-            Ok(Utf8Input {
-                text: Cow::Owned(text),
-                base: 0,
-                latin1: true,
-            })
-        }
+        Charset::Latin1 => Ok(latin1(input)),
         Charset::UsAscii => match input.iter().position(|b| !b.is_ascii()) {
             Some(p) => Err(DecodeError::new(DecodeErrorKind::InvalidEncoding, p as u64)),
             None => Ok(borrowed(input, 0)),
@@ -93,13 +89,33 @@ pub(super) fn to_utf8(input: &[u8], charset: Charset) -> Result<Utf8Input<'_>, D
                     text: Cow::Borrowed(text),
                     base,
                     latin1: false,
+                    guessed_latin1: None,
                 }),
+                Err(e) if undeclared => {
+                    let mut text = latin1(input);
+                    text.guessed_latin1 = Some(e.valid_up_to());
+                    Ok(text)
+                }
                 Err(e) => Err(DecodeError::new(
                     DecodeErrorKind::InvalidEncoding,
                     (base + e.valid_up_to()) as u64,
                 )),
             }
         }
+    }
+}
+
+/// Latin-1 bytes as UTF-8 text (borrowed when they are ASCII).
+fn latin1(input: &[u8]) -> Utf8Input<'_> {
+    if input.is_ascii() {
+        return borrowed(input, 0);
+    }
+    let text: String = input.iter().map(|&b| char::from(b)).collect();
+    Utf8Input {
+        text: Cow::Owned(text),
+        base: 0,
+        latin1: true,
+        guessed_latin1: None,
     }
 }
 
@@ -110,6 +126,7 @@ fn borrowed(ascii: &[u8], base: usize) -> Utf8Input<'_> {
         text: Cow::Borrowed(text),
         base,
         latin1: false,
+        guessed_latin1: None,
     }
 }
 
@@ -179,15 +196,36 @@ mod tests {
 
     #[test]
     fn invalid_utf8_and_ascii_report_the_offset() {
-        assert_eq!(
-            to_utf8(b"<a>ok\xC3(</a>", Charset::Detect).unwrap_err(),
-            DecodeError::new(DecodeErrorKind::InvalidEncoding, 5)
-        );
+        // Declared UTF-8 (by the caller, a BOM or the XML declaration): an error.
+        for (input, charset, at) in [
+            (&b"<a>ok\xC3(</a>"[..], Charset::Utf8, 5),
+            (b"\xEF\xBB\xBF<a>\xFF</a>", Charset::Detect, 6),
+            (
+                b"<?xml version='1.0' encoding='UTF-8'?><a>\xFF</a>",
+                Charset::Detect,
+                41,
+            ),
+        ] {
+            assert_eq!(
+                to_utf8(input, charset).unwrap_err(),
+                DecodeError::new(DecodeErrorKind::InvalidEncoding, at)
+            );
+        }
         assert_eq!(
             to_utf8(b"<a>\x80</a>", Charset::UsAscii).unwrap_err(),
             DecodeError::new(DecodeErrorKind::InvalidEncoding, 3)
         );
         let t = to_utf8(b"\xEF\xBB\xBF<a/>", Charset::Detect).unwrap();
         assert_eq!((&*t.text, t.base), ("<a/>", 3));
+    }
+
+    #[test]
+    fn undeclared_bytes_that_are_not_utf8_are_read_as_latin1() {
+        let t = to_utf8(b"<?xml version='1.0'?><a>ok\xC3(\xFF</a>", Charset::Detect).unwrap();
+        assert_eq!(&*t.text, "<?xml version='1.0'?><a>okÃ(ÿ</a>");
+        assert_eq!(t.guessed_latin1, Some(26));
+        assert!(t.latin1);
+        let t = to_utf8("<a>é</a>".as_bytes(), Charset::Detect).unwrap();
+        assert_eq!((&*t.text, t.guessed_latin1), ("<a>é</a>", None));
     }
 }

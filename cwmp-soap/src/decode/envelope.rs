@@ -6,7 +6,17 @@ use cwmp_types::{
 };
 
 use super::reader::{Elem, Ev, Ns, Parser, Result, is_xml_ws, read_struct, trim_xml};
-use crate::{DecodeErrorKind, WarningKind};
+use crate::{DecodeErrorKind, NotUnderstood, WarningKind};
+
+/// The header entries this decoder understands.
+const HEADER_ENTRIES: [&str; 6] = [
+    "ID",
+    "HoldRequests",
+    "NoMoreRequests",
+    "SessionTimeout",
+    "SupportedCWMPVersions",
+    "UseCWMPVersion",
+];
 
 /// Where a cwmp namespace was seen, in the order they are preferred.
 #[derive(Debug, Default)]
@@ -117,7 +127,7 @@ impl<'a> Parser<'a, '_> {
 
     /// The `mustUnderstand` attribute (any prefix): 1/0/true/false.
     fn must_understand(&mut self, e: &Elem<'a>) -> Result<Option<bool>> {
-        let Some(v) = e.attr("mustUnderstand")? else {
+        let Some(v) = self.attr(e, "mustUnderstand")? else {
             return Ok(None);
         };
         match parse_bool(&v) {
@@ -130,35 +140,49 @@ impl<'a> Parser<'a, '_> {
         }
     }
 
+    /// Lists a header entry marked `mustUnderstand="1"` that is not understood.
+    fn not_understood(&mut self, e: &Elem<'a>) {
+        self.not_understood
+            .push(NotUnderstood::new(e.qname(), e.offset));
+    }
+
     /// The Header's entries; returns whether a `cwmp:ID` was among them.
     fn header(&mut self, h: Elem<'a>, header: &mut Header, seen: &mut Seen) -> Result<bool> {
         if seen.header.is_none() {
             seen.header = h.declared_cwmp();
         }
         let mut saw_id = false;
+        let mut seen_entries = 0u8;
         while let Some(c) = self.child_of(&h)? {
             let ns = self.ns(&c);
             if let Ns::Cwmp(n) = ns {
                 seen.header.get_or_insert(n);
             }
             let mu = self.must_understand(&c)?;
-            let known = matches!(
-                c.local(),
-                "ID" | "HoldRequests"
-                    | "NoMoreRequests"
-                    | "SessionTimeout"
-                    | "SupportedCWMPVersions"
-                    | "UseCWMPVersion"
-            ) && (matches!(ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
+            let known = HEADER_ENTRIES.contains(&c.local())
+                && (matches!(ns, Ns::Cwmp(_)) || !self.opts.strict_namespaces);
             if !known {
-                if mu == Some(true) {
-                    return Err(Self::err(DecodeErrorKind::MustUnderstand, c.offset));
+                if mu == Some(true) && !self.opts.ignore_unknown_headers {
+                    // SOAP 1.1 §4.2.3: the message must not be processed; the caller answers
+                    // a MustUnderstand fault.
+                    self.not_understood(&c);
+                    self.skip(c)?;
+                    continue;
                 }
                 self.warn(WarningKind::UnknownHeader, c.offset, c.local());
                 self.skip(c)?;
                 continue;
             }
             self.expect_cwmp_ns(&c, ns)?;
+            // A header entry given twice: the first counts.
+            let entry = HEADER_ENTRIES.iter().position(|n| *n == c.local());
+            if let Some(i) = entry {
+                if seen_entries & (1 << i) != 0 {
+                    self.drop_repeated(c)?;
+                    continue;
+                }
+                seen_entries |= 1 << i;
+            }
             match c.local() {
                 "ID" => {
                     header.id = Some(self.string(c)?);
@@ -180,8 +204,8 @@ impl<'a> Parser<'a, '_> {
                     let t = self.text(&c)?;
                     match trim_xml(&t).parse::<CwmpVersion>() {
                         Ok(v) => header.use_cwmp_version = Some(v),
-                        Err(_) if mu == Some(true) => {
-                            return Err(Self::err(DecodeErrorKind::MustUnderstand, c.offset));
+                        Err(_) if mu == Some(true) && !self.opts.ignore_unknown_headers => {
+                            self.not_understood(&c);
                         }
                         Err(_) => {
                             let ctx = format!("UseCWMPVersion: {:?}", trim_xml(&t));
@@ -201,7 +225,12 @@ impl<'a> Parser<'a, '_> {
             return Err(Self::err(DecodeErrorKind::InvalidBody, b.offset));
         };
         let ns = self.ns(&m);
-        let body = if m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_)) {
+        // `soap-env:Body:Fault` (two colons, so no QName): GenieACS's Fault.
+        let misnamed = m.qname().matches(':').count() > 1 && m.qname().ends_with(":Fault");
+        let body = if (m.local() == "Fault" && !matches!(ns, Ns::Cwmp(_))) || misnamed {
+            if misnamed {
+                self.warn(WarningKind::MisnamedFault, m.offset, m.qname());
+            }
             self.expect_soap_ns(&m, ns, DecodeErrorKind::UnexpectedNamespace)?;
             Body::Fault(self.fault(m)?)
         } else {
@@ -228,6 +257,8 @@ impl<'a> Parser<'a, '_> {
         let (mut code, mut string, mut detail) = (false, false, false);
         while let Some(c) = self.child_of(&f)? {
             match c.local() {
+                "faultcode" if code => self.drop_repeated(c)?,
+                "faultstring" if string => self.drop_repeated(c)?,
                 "faultcode" => {
                     code = true;
                     let t = self.text(&c)?;
@@ -265,7 +296,8 @@ impl<'a> Parser<'a, '_> {
         if !string {
             self.missing(&f, "faultstring");
         }
-        if !detail {
+        // An envelope fault (MustUnderstand, VersionMismatch) carries no CWMP detail.
+        if !detail && !fault.soap_fault_code.is_envelope_fault() {
             self.missing(&f, "detail/Fault");
         }
         Ok(fault)
@@ -273,14 +305,26 @@ impl<'a> Parser<'a, '_> {
 
     /// `detail/cwmp:Fault`.
     fn cwmp_fault(&mut self, d: Elem<'a>, fault: &mut Fault) -> Result<()> {
-        let mut code = false;
+        let (mut code, mut string) = (false, false);
         while let Some(c) = self.child_of(&d)? {
+            let at = c.offset;
             match c.local() {
+                "FaultCode" if code => {
+                    let second = self.fault_code(c)?;
+                    self.repeated("FaultCode", at, &mut fault.fault_code, second)?;
+                }
                 "FaultCode" => {
                     code = true;
                     fault.fault_code = self.fault_code(c)?;
                 }
-                "FaultString" => fault.fault_string = self.string(c)?,
+                "FaultString" if string => {
+                    let second = self.string(c)?;
+                    self.repeated("FaultString", at, &mut fault.fault_string, second)?;
+                }
+                "FaultString" => {
+                    string = true;
+                    fault.fault_string = self.string(c)?;
+                }
                 "SetParameterValuesFault" => {
                     if fault.set_parameter_values_faults.len() >= self.opts.max_array_items {
                         return Err(Self::err(DecodeErrorKind::TooManyItems, c.offset));
@@ -313,6 +357,10 @@ fn soap_fault_code(text: &str) -> Option<SoapFaultCode> {
         Some(SoapFaultCode::Client)
     } else if main.eq_ignore_ascii_case("Server") || main.eq_ignore_ascii_case("Receiver") {
         Some(SoapFaultCode::Server)
+    } else if main.eq_ignore_ascii_case("MustUnderstand") {
+        Some(SoapFaultCode::MustUnderstand)
+    } else if main.eq_ignore_ascii_case("VersionMismatch") {
+        Some(SoapFaultCode::VersionMismatch)
     } else {
         None
     }

@@ -93,9 +93,15 @@ impl Elem<'_> {
         }
     }
 
+    /// The qualified name, as written.
+    pub(super) fn qname(&self) -> &str {
+        self.start.name().into_inner()
+    }
+
     /// The value of the first attribute with this local name, whatever its prefix
-    /// (namespace declarations excluded), references replaced.
-    pub(super) fn attr(&self, local: &str) -> Result<Option<Cow<'_, str>>> {
+    /// (namespace declarations excluded), references replaced; and whether it held a `&`
+    /// taken as a literal (see [`attrs::unescape`]).
+    fn attr_value(&self, local: &str) -> Result<Option<(Cow<'_, str>, bool)>> {
         let malformed = |e| {
             let kind = match e {
                 AttrError::Syntax => DecodeErrorKind::MalformedXml,
@@ -170,6 +176,8 @@ pub(super) struct Parser<'a, 'o> {
     text: &'a str,
     pub(super) opts: &'o DecodeOptions,
     pub(super) warnings: Vec<Warning>,
+    /// Header entries marked `mustUnderstand="1"` that were not understood.
+    pub(super) not_understood: Vec<crate::NotUnderstood>,
     depth: usize,
 }
 
@@ -178,6 +186,9 @@ impl<'a, 'o> Parser<'a, 'o> {
         let mut reader = Reader::from_str(text);
         let config = reader.config_mut();
         config.check_end_names = true;
+        // A `&` that starts no reference comes as text beginning with `&`: a literal `&`,
+        // with a warning (`Parser::dangling_amp`).
+        config.allow_dangling_amp = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
         Self {
@@ -187,6 +198,7 @@ impl<'a, 'o> Parser<'a, 'o> {
             text,
             opts,
             warnings: Vec::new(),
+            not_understood: Vec::new(),
             depth: 0,
         }
     }
@@ -215,6 +227,35 @@ impl<'a, 'o> Parser<'a, 'o> {
                 PrefixDeclaration::Default => None,
             })
             .collect()
+    }
+
+    /// The value of `e`'s first attribute with this local name, whatever its prefix
+    /// (namespace declarations excluded), references replaced; a `&` that starts no reference
+    /// is kept as a literal, with a warning.
+    pub(super) fn attr<'e>(
+        &mut self,
+        e: &'e Elem<'a>,
+        local: &str,
+    ) -> Result<Option<Cow<'e, str>>> {
+        Ok(e.attr_value(local)?.map(|(value, literal)| {
+            if literal {
+                let ctx = format!("{local}={:?}", &*value);
+                self.warn(WarningKind::LiteralAmpersand, e.offset, &ctx);
+            }
+            value
+        }))
+    }
+
+    /// A `&` that starts no reference, handed over by the reader as text beginning with `&`
+    /// (`<URL>http://h/get?file=a&v=2</URL>`, read at `at`): a literal `&`, with a warning.
+    /// After `&#` a character reference was meant: an error, as for any bad one.
+    fn dangling_amp(&mut self, text: &str, at: u64) -> Result<()> {
+        if text.starts_with("&#") {
+            return Err(Self::err(DecodeErrorKind::InvalidCharRef, at));
+        }
+        let end = text.char_indices().nth(24).map_or(text.len(), |(i, _)| i);
+        self.warn(WarningKind::LiteralAmpersand, at, &text[..end]);
+        Ok(())
     }
 
     pub(super) fn err(kind: DecodeErrorKind, offset: u64) -> DecodeError {
@@ -256,7 +297,13 @@ impl<'a, 'o> Parser<'a, 'o> {
                 self.close();
                 Ev::End(pos)
             }
-            Event::Text(t) => Ev::Text(t.into_inner()),
+            Event::Text(t) => {
+                let t = t.into_inner();
+                if t.starts_with('&') {
+                    self.dangling_amp(&t, pos)?;
+                }
+                Ev::Text(t)
+            }
             Event::CData(c) => Ev::CData(c.into_inner()),
             Event::GeneralRef(r) => Ev::Ref(r.into_inner(), pos),
             Event::DocType(_) => {
@@ -481,6 +528,15 @@ impl<'a, 'o> Parser<'a, 'o> {
                 "amp" => '&',
                 "apos" => '\'',
                 "quot" => '"',
+                _ if !crate::encode::fragment::is_name(name) => {
+                    // `&v=2;` in a URL: not a reference, so a literal `&`.
+                    out.push('&');
+                    out.push_str(name);
+                    out.push(';');
+                    let ctx = format!("&{name};");
+                    self.warn(WarningKind::LiteralAmpersand, off, &ctx);
+                    return Ok(());
+                }
                 _ => return Err(Self::err(DecodeErrorKind::UnknownEntity, off)),
             };
             out.push(c);
@@ -542,7 +598,11 @@ impl<'a, 'o> Parser<'a, 'o> {
             }
             Ok(Event::Text(t)) => {
                 let mut control = false;
-                let t = normalize(t.into_inner(), &mut control);
+                let t = t.into_inner();
+                if t.starts_with('&') {
+                    self.dangling_amp(&t, pos)?;
+                }
+                let t = normalize(t, &mut control);
                 let pos = self.reader.buffer_position();
                 match self.read() {
                     Ok(Event::End(_)) if !control && t.len() <= self.opts.max_text_len => {
@@ -624,23 +684,46 @@ impl<'a, 'o> Parser<'a, 'o> {
         Ok(self.text(&e)?.into_owned())
     }
 
-    /// A parameter name or path (kept as sent).
+    /// A parameter name or path: blanks and line breaks around it (pretty-printed bodies)
+    /// trimmed, with a warning; otherwise kept as sent.
     pub(super) fn name(&mut self, e: Elem<'a>) -> Result<ParameterName> {
-        Ok(ParameterName::from_wire(self.text(&e)?.into_owned()))
+        let t = self.text(&e)?;
+        let name = trim_xml(&t);
+        if name.len() != t.len() {
+            self.warn(WarningKind::TrimmedName, e.offset, name);
+        }
+        Ok(ParameterName::from_wire(name.to_owned()))
     }
 
-    /// An object path: kept as sent, with a warning when the trailing dot is missing.
+    /// An object path: trimmed as [`Parser::name`], with a warning when the trailing dot is
+    /// missing.
     pub(super) fn object_name(&mut self, e: Elem<'a>) -> Result<ParameterName> {
-        let t = self.text(&e)?;
+        let offset = e.offset;
+        let name = self.name(e)?;
+        let t = name.as_str();
         if !t.is_empty() && !t.ends_with('.') {
-            self.warn(WarningKind::ObjectNameWithoutDot, e.offset, &t);
+            self.warn(WarningKind::ObjectNameWithoutDot, offset, t);
         }
-        Ok(ParameterName::from_wire(t.into_owned()))
+        Ok(name)
+    }
+
+    /// Byte offset (in the text) just after what was read last.
+    pub(super) fn position(&self) -> u64 {
+        self.reader.buffer_position()
     }
 
     fn number<T: core::str::FromStr + Default>(&mut self, e: Elem<'a>) -> Result<T> {
         let t = self.text(&e)?;
-        let t = trim_xml(&t);
+        self.number_in(&e, &t)
+    }
+
+    /// The number in `t`, the text of `e` (see [`Parser::u32`]).
+    pub(super) fn number_in<T: core::str::FromStr + Default>(
+        &mut self,
+        e: &Elem<'a>,
+        t: &str,
+    ) -> Result<T> {
+        let t = trim_xml(t);
         if t.is_empty() {
             self.warn(WarningKind::InvalidNumber, e.offset, e.local());
             return Ok(T::default());
@@ -715,7 +798,7 @@ impl<'a, 'o> Parser<'a, 'o> {
         mut read: impl FnMut(&mut Self, Elem<'a>) -> Result<T>,
     ) -> Result<Vec<T>> {
         let declared = if check_array_type {
-            match elem.attr("arrayType")? {
+            match self.attr(&elem, "arrayType")? {
                 Some(v) => Some(parse_array_count(&v).ok_or_else(|| v.into_owned())),
                 None => {
                     self.warn(WarningKind::MissingArrayType, elem.offset, elem.local());
@@ -855,8 +938,9 @@ pub(super) fn parse_array_count(v: &str) -> Option<u64> {
 }
 
 /// Reads the child elements of a struct into the fields of a value, by local name;
-/// unknown children are skipped with a warning and each missing `req` field gives a
-/// `MissingElement` warning (the field keeps its default).
+/// unknown children are skipped with a warning, a repeated one is joined or dropped with a
+/// warning (`Parser::repeated`), and each missing `req` field gives a `MissingElement` warning
+/// (the field keeps its default).
 macro_rules! read_struct {
     ($p:expr, $parent:expr, $init:expr, {
         $( $name:literal => $field:ident : $kind:ident $(($req:ident))? ),* $(,)?
@@ -867,7 +951,16 @@ macro_rules! read_struct {
         $( #[allow(unused_mut, unused_variables)] let mut $field = false; )*
         while let Some(c) = $p.child_of(&parent)? {
             match c.local() {
-                $( $name => { v.$field = $p.$kind(c)?; $field = true; } )*
+                $( $name => {
+                    if $field {
+                        let at = c.offset;
+                        let second = $p.$kind(c)?;
+                        $p.repeated($name, at, &mut v.$field, second)?;
+                    } else {
+                        v.$field = $p.$kind(c)?;
+                        $field = true;
+                    }
+                } )*
                 _ => $p.unknown(c)?,
             }
         }

@@ -345,6 +345,7 @@ impl<'a> Parser<'a, '_> {
     /// content (quick-xml does not check names, `]]>`, …), else `MalformedXml` at the fault. A
     /// prefix declared nowhere is kept with an `UnboundPrefix` warning (an error with
     /// `strict_namespaces`); characters XML cannot carry are kept with an `InvalidXmlChar` one.
+    /// A `&` that starts no reference is written `&amp;` (a literal `&`, as anywhere else).
     fn self_contained(
         &mut self,
         xml: &str,
@@ -352,6 +353,18 @@ impl<'a> Parser<'a, '_> {
         in_scope: &[(String, Option<String>)],
     ) -> Result<String> {
         use crate::encode::fragment::{self, Issue};
+        let (escaped, inserted, in_attributes) = super::amp::escape_bare_amps(xml);
+        // Offsets in the escaped XML, as input offsets.
+        let src = |at: usize| start + super::amp::original_offset(at, &inserted) as u64;
+        for at in in_attributes {
+            // (Those in text were reported by the reader.)
+            self.warn(
+                WarningKind::LiteralAmpersand,
+                start + at as u64,
+                "in an attribute value of unknown method XML",
+            );
+        }
+        let xml: &str = &escaped;
         let mut uses: Vec<(usize, String)> = Vec::new();
         let mut forbidden = fragment::forbidden_char_at(xml);
         fragment::walk(xml, &[], &mut |issue| {
@@ -374,14 +387,10 @@ impl<'a> Parser<'a, '_> {
             }
             Ok(())
         })
-        .map_err(|e| Self::err(DecodeErrorKind::MalformedXml, start + e.offset as u64))?;
+        .map_err(|e| Self::err(DecodeErrorKind::MalformedXml, src(e.offset)))?;
         if let Some(at) = forbidden {
             // Kept as sent (never lost); the encoder will not write it.
-            self.warn(
-                WarningKind::InvalidXmlChar,
-                start + at as u64,
-                "unknown method XML",
-            );
+            self.warn(WarningKind::InvalidXmlChar, src(at), "unknown method XML");
         }
         if uses.is_empty() {
             return Ok(xml.to_owned());
@@ -390,7 +399,7 @@ impl<'a> Parser<'a, '_> {
         let mut copied = 0;
         for (at, prefix) in &uses {
             let Some((_, uri)) = in_scope.iter().find(|(p, _)| p == prefix) else {
-                let offset = start + *at as u64;
+                let offset = src(*at);
                 if self.opts.strict_namespaces {
                     return Err(Self::err(DecodeErrorKind::UnboundPrefix, offset));
                 }
@@ -407,7 +416,7 @@ impl<'a> Parser<'a, '_> {
             let (value, carries_forbidden) = fragment::attribute_value(uri);
             if carries_forbidden {
                 // Kept (never lost), as in any text; the encoder will not write it.
-                self.warn(WarningKind::InvalidXmlChar, start + *at as u64, prefix);
+                self.warn(WarningKind::InvalidXmlChar, src(*at), prefix);
             }
             let quote = if value.contains('"') { '\'' } else { '"' };
             out.push_str(" xmlns:");
@@ -425,13 +434,13 @@ impl<'a> Parser<'a, '_> {
     /// container of `InstallOpStruct`/`UpdateOpStruct`/`UninstallOpStruct` (the deployed form).
     fn change_du_state(&mut self, m: Elem<'a>) -> Result<ChangeDuState> {
         let mut v = ChangeDuState::default();
-        let mut saw_operations = false;
+        let (mut saw_operations, mut saw_key) = (false, false);
         while let Some(c) = self.child_of(&m)? {
             match c.local() {
                 "Operations" => {
                     saw_operations = true;
-                    let declared = c
-                        .attr("type")?
+                    let declared = self
+                        .attr(&c, "type")?
                         .map(|t| t.rsplit_once(':').map_or(&*t, |(_, l)| l).to_owned());
                     match declared {
                         Some(ty) => {
@@ -458,7 +467,15 @@ impl<'a> Parser<'a, '_> {
                         }
                     }
                 }
-                "CommandKey" => v.command_key = self.string(c)?,
+                "CommandKey" if saw_key => {
+                    let at = c.offset;
+                    let second = self.string(c)?;
+                    self.repeated("CommandKey", at, &mut v.command_key, second)?;
+                }
+                "CommandKey" => {
+                    v.command_key = self.string(c)?;
+                    saw_key = true;
+                }
                 _ => self.unknown(c)?,
             }
         }

@@ -6,7 +6,7 @@ use cwmp_types::*;
 
 use super::attrs;
 use super::reader::{Elem, Parser, Result, read_struct, trim_xml};
-use crate::WarningKind;
+use crate::{DecodeErrorKind, WarningKind};
 
 impl<'a> Parser<'a, '_> {
     /// `DeviceIdStruct`
@@ -24,22 +24,71 @@ impl<'a> Parser<'a, '_> {
         Ok(EventCode::parse(&self.text(&e)?))
     }
 
-    /// `Event`: `EventStruct[]`
+    /// `Event`: `EventStruct[]`. An `EventStruct` holding several `EventCode`s (seen from
+    /// small cells) gives one event per code, with its CommandKey, and a warning.
     pub(super) fn events(&mut self, e: Elem<'a>) -> Result<Vec<EventStruct>> {
-        self.array(e, "EventStruct", true, |p, e| {
-            Ok(
-                read_struct!(p, e, EventStruct::new(EventCode::Other(String::new())), {
-                    "EventCode" => event_code: event_code(req),
-                    "CommandKey" => command_key: string(req),
-                }),
-            )
-        })
+        let array_offset = e.offset;
+        let structs = self.array(e, "EventStruct", true, |p, e| p.event_struct(e))?;
+        let total: usize = structs.iter().map(Vec::len).sum();
+        if total > self.opts.max_array_items {
+            return Err(Self::err(DecodeErrorKind::TooManyItems, array_offset));
+        }
+        let mut events = Vec::with_capacity(total);
+        for s in structs {
+            events.extend(s);
+        }
+        Ok(events)
+    }
+
+    /// One `EventStruct`: one event per `EventCode` (normally one), all with its CommandKey.
+    fn event_struct(&mut self, e: Elem<'a>) -> Result<Vec<EventStruct>> {
+        let mut codes: Vec<EventCode> = Vec::with_capacity(1);
+        let mut command_key: Option<String> = None;
+        while let Some(c) = self.child_of(&e)? {
+            match c.local() {
+                "EventCode" => {
+                    let at = c.offset;
+                    if codes.len() >= self.opts.max_array_items {
+                        return Err(Self::err(DecodeErrorKind::TooManyItems, at));
+                    }
+                    codes.push(self.event_code(c)?);
+                    if codes.len() > 1 {
+                        let ctx = format!(
+                            "EventCode: {:?} kept as one more event",
+                            codes.last().map(ToString::to_string).unwrap_or_default()
+                        );
+                        self.warn(WarningKind::RepeatedElement, at, &ctx);
+                    }
+                }
+                "CommandKey" => {
+                    let at = c.offset;
+                    let key = self.string(c)?;
+                    match &mut command_key {
+                        Some(first) => self.repeated("CommandKey", at, first, key)?,
+                        None => command_key = Some(key),
+                    }
+                }
+                _ => self.unknown(c)?,
+            }
+        }
+        if codes.is_empty() {
+            self.missing(&e, "EventCode");
+            codes.push(EventCode::Other(String::new()));
+        }
+        if command_key.is_none() {
+            self.missing(&e, "CommandKey");
+        }
+        let key = command_key.unwrap_or_default();
+        Ok(codes
+            .into_iter()
+            .map(|code| EventStruct::with_command_key(code, key.clone()))
+            .collect())
     }
 
     /// A typed `Value`: `xsi:type` (prefix dropped; missing means string, with a warning);
     /// numbers, booleans and dates are trimmed, other text is kept as sent.
     pub(super) fn value(&mut self, e: Elem<'a>) -> Result<ParameterValue> {
-        let ty = match e.attr("type")? {
+        let ty = match self.attr(&e, "type")? {
             Some(t) => {
                 let name = attrs::local(trim_xml(&t));
                 // The known types are names; only another one needs checking.
@@ -76,10 +125,19 @@ impl<'a> Parser<'a, '_> {
             let mut v = ParameterValueStruct::default();
             let (mut name, mut value) = (false, false);
             while let Some(c) = p.child_of(&e)? {
+                let at = c.offset;
                 match c.local() {
+                    "Name" if name => {
+                        let second = p.name(c)?;
+                        p.repeated("Name", at, &mut v.name, second)?;
+                    }
                     "Name" => {
                         v.name = p.name(c)?;
                         name = true;
+                    }
+                    "Value" if value => {
+                        let second = p.value(c)?;
+                        p.repeated("Value", at, &mut v.value, second)?;
                     }
                     "Value" => {
                         v.value = p.value(c)?;
@@ -133,15 +191,23 @@ impl<'a> Parser<'a, '_> {
         e: Elem<'a>,
     ) -> Result<Vec<SetParameterAttributesStruct>> {
         self.array(e, "SetParameterAttributesStruct", true, |p, e| {
-            Ok(
-                read_struct!(p, e, SetParameterAttributesStruct::default(), {
-                    "Name" => name: name(req),
-                    "NotificationChange" => notification_change: boolean(req),
-                    "Notification" => notification: i32(req),
-                    "AccessListChange" => access_list_change: boolean(req),
-                    "AccessList" => access_list: strings(req),
-                }),
-            )
+            let before = p.warnings.len();
+            let v = read_struct!(p, e, SetParameterAttributesStruct::default(), {
+                "Name" => name: name(req),
+                "NotificationChange" => notification_change: boolean(req),
+                "Notification" => notification: i32(req),
+                "AccessListChange" => access_list_change: boolean(req),
+                "AccessList" => access_list: strings(req),
+            });
+            if !v.notification_change {
+                // The value is unused: an empty `<Notification></Notification>` (GenieACS
+                // writes one) is no repair worth a warning.
+                let tail = p.warnings.split_off(before);
+                p.warnings.extend(tail.into_iter().filter(|w| {
+                    !(w.kind == WarningKind::InvalidNumber && w.context == "Notification")
+                }));
+            }
+            Ok(v)
         })
     }
 
@@ -167,6 +233,11 @@ impl<'a> Parser<'a, '_> {
         let mut code = false;
         while let Some(c) = self.child_of(&e)? {
             match c.local() {
+                "FaultCode" if code => {
+                    let at = c.offset;
+                    let second = self.fault_code(c)?;
+                    self.repeated("FaultCode", at, &mut v.fault_code, second)?;
+                }
                 "FaultCode" => {
                     v.fault_code = self.fault_code(c)?;
                     code = true;
@@ -273,6 +344,11 @@ impl<'a> Parser<'a, '_> {
                 self.unknown(c)?;
                 continue;
             };
+            if seen[i] {
+                // The first is kept; this one is dropped, with a warning.
+                self.drop_repeated(c)?;
+                continue;
+            }
             let r = &mut a.result;
             match i {
                 0 => r.uuid = self.string(c)?,

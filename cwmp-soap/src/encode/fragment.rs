@@ -26,6 +26,24 @@ pub(crate) fn is_ncname(s: &str) -> bool {
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
 }
 
+/// The length in bytes of the longest prefix of `s` that is an XML `Name` (colons allowed);
+/// 0 when `s` does not start with one.
+pub(crate) fn name_len(s: &str) -> usize {
+    let mut chars = s.char_indices();
+    match chars.next() {
+        Some((_, c)) if is_name_start(c) || c == ':' => {}
+        _ => return 0,
+    }
+    chars
+        .find(|&(_, c)| !(is_name_char(c) || c == ':'))
+        .map_or(s.len(), |(i, _)| i)
+}
+
+/// Whether `s` is an XML `Name` (what may stand between `&` and `;` in an entity reference).
+pub(crate) fn is_name(s: &str) -> bool {
+    !s.is_empty() && name_len(s) == s.len()
+}
+
 /// Whether `s` is a qualified name: an NCName, or two joined by one colon.
 fn is_qname(s: &str) -> bool {
     match s.split_once(':') {

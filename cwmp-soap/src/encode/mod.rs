@@ -38,7 +38,10 @@
 //!   prefixed form, which SOAP 1.1 specifies and most peers send)
 //!   `<faultstring>…</faultstring><detail><cwmp:Fault><FaultCode>…</FaultCode>`
 //!   `<FaultString>…</FaultString>` then one `SetParameterValuesFault` per entry.
-//!   `FaultString` is always written, even empty.
+//!   `FaultString` is always written, even empty. The answer to a not-understood
+//!   `mustUnderstand` header ([`Fault::must_understand`](cwmp_types::Fault::must_understand):
+//!   faultcode `MustUnderstand` or `VersionMismatch`, code 0, nothing else) has no `detail`
+//!   ([`Fault::has_cwmp_detail`](cwmp_types::Fault::has_cwmp_detail)).
 //! - ChangeDUState `Operations` use the XSD form: one `<Operations
 //!   xsi:type="cwmp:InstallOpStruct">` (or `UpdateOpStruct`, `UninstallOpStruct`) element
 //!   per operation. Optional strings of the operation structs (`UUID`, `Version`,
@@ -219,6 +222,10 @@ fn write_fault(w: &mut Writer<'_>, f: &Fault) -> Result<(), EncodeError> {
     w.raw(f.soap_fault_code.as_str());
     w.raw("</faultcode>");
     el!(w, "faultstring", text & f.soap_fault_string);
+    if !f.has_cwmp_detail() {
+        w.raw("</soap-env:Fault>");
+        return Ok(());
+    }
     w.raw("<detail><cwmp:Fault>");
     el!(w, "FaultCode", uint f.fault_code.code());
     el!(w, "FaultString", text & f.fault_string);

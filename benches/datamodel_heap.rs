@@ -1,0 +1,174 @@
+//! CPU time and heap of cwmp-datamodel on the tree of 10,000 parameters of
+//! `datamodel_tree.rs`: CPU time per GetParameterValues of `Device.` (target: under 2 ms),
+//! GetParameterNames and SetParameterValues of 100, measured as this thread's time on a CPU so
+//! that a loaded machine does not inflate it (criterion's wall times are in `datamodel.rs`);
+//! the schema's heap; the tree's beyond its names and value texts (target: at most 200 bytes
+//! per stored parameter); the peak while answering each request. Run with
+//! `cargo bench -p cwmp-benches --bench datamodel_heap`.
+//!
+//! This file allows unsafe code: a counting `GlobalAlloc` implementation must be `unsafe`.
+#![allow(unsafe_code)]
+
+#[path = "datamodel_tree.rs"]
+mod tree;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The system allocator, counting live bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn added(n: usize) {
+    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+// SAFETY: every call is forwarded unchanged to `System`, which upholds the `GlobalAlloc`
+// contract; the counters are plain atomics and never affect the returned memory.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same layout, same contract as the caller's.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            added(layout.size());
+        }
+        p
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same layout, same contract as the caller's.
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            added(layout.size());
+        }
+        p
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated by `System` with `layout` (all allocations go through it).
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded unchanged; `ptr` and `layout` come from this allocator.
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            // The old and the new block may both be live during the copy.
+            added(new_size);
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Peak live heap bytes above the starting level while `f` runs.
+fn peak_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let out = f();
+    (PEAK.load(Ordering::Relaxed) - base, out)
+}
+
+/// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`): unlike
+/// wall time, it does not grow when other processes take the cores.
+fn cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .expect("Linux /proc/thread-self/schedstat")
+}
+
+/// Mean CPU microseconds of `f` over `n` calls.
+fn cpu_per_call(n: u32, mut f: impl FnMut()) -> f64 {
+    f();
+    let start = cpu_ns();
+    for _ in 0..n {
+        f();
+    }
+    (cpu_ns() - start) as f64 / f64::from(n) / 1000.0
+}
+
+fn main() {
+    use cwmp_types::{GetParameterNames, GetParameterValues};
+    let live = || LIVE.load(Ordering::Relaxed);
+    let start = live();
+    let schema = tree::schema();
+    let schema_heap = live() - start;
+    let before_tree = live();
+    let mut model = tree::tree(schema);
+    let tree_heap = live() - before_tree;
+    let names = model
+        .get_parameter_names(&GetParameterNames::new("", false))
+        .unwrap();
+    let name_bytes: usize = names
+        .parameter_list
+        .iter()
+        .map(|p| p.name.as_str().len())
+        .sum();
+    let nodes = names.parameter_list.len();
+    let params = names
+        .parameter_list
+        .iter()
+        .filter(|p| !p.name.as_str().ends_with('.'))
+        .count();
+    let value_bytes: usize = model.stored().values.values().map(String::len).sum();
+    drop(names);
+    let overhead = tree_heap - name_bytes - value_bytes;
+    let per = overhead as f64 / params as f64;
+    let (gpv_peak, gpv) =
+        peak_during(|| model.get_parameter_values(&GetParameterValues::new(["Device."])));
+    let gpv_len = gpv.map(|r| r.parameter_list.len()).unwrap_or(0);
+    let (gpn_peak, _) =
+        peak_during(|| model.get_parameter_names(&GetParameterNames::new("Device.", false)));
+    let spv = tree::spv(100, 1);
+    let (spv_peak, r) = peak_during(|| model.set_parameter_values(&spv));
+    assert!(r.is_ok());
+    let (gpv_cpu, gpn_cpu, spv_cpu) = (
+        cpu_per_call(200, || {
+            drop(model.get_parameter_values(&GetParameterValues::new(["Device."])))
+        }),
+        cpu_per_call(200, || {
+            drop(model.get_parameter_names(&GetParameterNames::new("Device.", false)))
+        }),
+        {
+            let reqs: Vec<_> = (0..64).map(|r| tree::spv(100, r)).collect();
+            let mut k = 0;
+            cpu_per_call(2000, || {
+                k = (k + 1) % reqs.len();
+                assert!(model.set_parameter_values(&reqs[k]).is_ok());
+            })
+        },
+    );
+    println!("| CPU time per call (this thread, load-independent) | µs |");
+    println!("|---|---:|");
+    println!(
+        "| GetParameterValues `Device.` ({params} values, walk and response built) | {gpv_cpu:.0} |"
+    );
+    println!("| GetParameterNames `Device.` NextLevel false | {gpn_cpu:.0} |");
+    println!("| SetParameterValues of 100 | {spv_cpu:.1} |");
+    println!();
+    println!("| measure | bytes |");
+    println!("|---|---:|");
+    println!("| schema (TR-181 DeviceInfo + ManagementServer + vendor table) | {schema_heap} |");
+    println!("| tree: {params} parameters, {nodes} nodes | {tree_heap} |");
+    println!("| of which names (keys) | {name_bytes} |");
+    println!("| of which value texts | {value_bytes} |");
+    println!("| overhead per stored parameter beyond name and value text | {per:.1} |");
+    println!(
+        "| peak during GetParameterValues `Device.` ({gpv_len} values, response kept) | {gpv_peak} |"
+    );
+    println!("| peak during GetParameterNames `Device.` NextLevel false | {gpn_peak} |");
+    println!("| peak during SetParameterValues of 100 | {spv_peak} |");
+    println!();
+    println!(
+        "overhead per parameter {per:.1} bytes (target ≤ 200): {}",
+        if per <= 200.0 { "met" } else { "NOT met" }
+    );
+}
