@@ -198,7 +198,8 @@
 //!
 //! Any node behind any load balancer can continue any session when the sessions live in a
 //! store shared by the nodes (Redis, a database). The library gives the pieces; the
-//! `examples` package's `acs_server --store redis://HOST:PORT` puts them together.
+//! `examples` package has the storage side on Redis (`cwmp_examples::store`: compare-and-set
+//! in one Lua script, a deadline index for the sweeper, TTLs, locks).
 //!
 //! **What to store.** Per session, under its key (the cookie you set): the
 //! [`acs::SavedSession`] ([`AcsSession::save`]; serialized with the `serde` feature) and its

@@ -23,9 +23,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use cwmp_session::acs::{self, EndReason, Event, Output};
+use cwmp_session::acs::{self, EndReason, Event, Output, Route};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::digest::{self, Challenge};
+use cwmp_session::http::is_empty_body;
 use cwmp_session::{AcsSession, Reply as RpcReply, RpcHandle};
 use cwmp_types::{
     EventCode, FaultCode, Inform, KickedResponse, Request, Response, TransferCompleteResponse,
@@ -37,7 +38,7 @@ use hyper::{Method, StatusCode, Uri};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
-use crate::acs_sessions::{Running, Sessions, carries_inform};
+use crate::acs_sessions::{Running, Sessions};
 use crate::credentials::{Authenticator, CpeCredentials, Refusal};
 use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, hex, os_random};
 use crate::limits::Limits;
@@ -406,17 +407,24 @@ impl State {
             return Reply::ok(Bytes::from_static(FIRMWARE));
         }
         let now = SystemTime::now();
-        // An Inform always starts a new session (some CPEs present the previous
-        // session's cookie, or reuse its connection); any other request continues the session
-        // its cookie or connection finds, if that session belongs to the same identity.
-        let existing = if carries_inform(&req.body) {
-            None
-        } else {
+        // A request continues the session its cookie or connection finds, if that session
+        // belongs to the same identity, except an Inform that is not a retry of the session's
+        // last POST (`acs::Route`, from a peek of the body): it starts a new session (some
+        // CPEs present the previous session's cookie, or reuse its connection), and the one
+        // found stays as it is (ended by `abandon_previous` if it is the same device's).
+        let peek = (!is_empty_body(&req.body))
+            .then(|| cwmp_soap::peek(&req.body).ok())
+            .flatten();
+        let mut existing =
             self.sessions
                 .lock()
                 .expect("lock")
-                .take(&req.key, req.peer, &req.identity)
-        };
+                .take(&req.key, req.peer, &req.identity);
+        if let Some(found) =
+            existing.take_if(|r| r.session.route(&req.body, peek.as_ref()) != Route::Continue)
+        {
+            self.sessions.lock().expect("lock").put(found);
+        }
         let mut running = match existing {
             Some(r) => r,
             None => {

@@ -87,38 +87,3 @@ impl Sessions {
         }
     }
 }
-
-/// Whether a POST body carries an Inform: an element named `Inform` (any prefix). A cheap
-/// look before the session machine decodes the body; a parameter name such as
-/// `PeriodicInformInterval` in a response does not match.
-pub(crate) fn carries_inform(body: &[u8]) -> bool {
-    const NAME: &[u8] = b"Inform";
-    body.windows(NAME.len() + 2).any(|w| {
-        matches!(w[0], b'<' | b':')
-            && &w[1..=NAME.len()] == NAME
-            && matches!(
-                w[NAME.len() + 1],
-                b'>' | b'/' | b' ' | b'\t' | b'\r' | b'\n'
-            )
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inform_is_recognised_by_its_element_only() {
-        assert!(carries_inform(b"<soap:Body><cwmp:Inform><DeviceId>"));
-        assert!(carries_inform(
-            b"<Body><Inform xmlns=\"urn:dslforum-org:cwmp-1-0\">"
-        ));
-        assert!(carries_inform(b"<cwmp:Inform\n>"));
-        assert!(!carries_inform(b""));
-        assert!(!carries_inform(b"<cwmp:InformResponse>"));
-        assert!(!carries_inform(
-            b"<Name>Device.ManagementServer.PeriodicInformInterval</Name>"
-        ));
-        assert!(!carries_inform(b"<cwmp:GetParameterValuesResponse>"));
-    }
-}

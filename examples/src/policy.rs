@@ -16,7 +16,7 @@ use cwmp_types::{
 use crate::tree::IP_INTERFACE_TABLE;
 
 /// Where a device is in the scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum Stage {
     /// Not seen yet (waits for `0 BOOTSTRAP`).
@@ -36,8 +36,8 @@ pub const DOWNLOAD_KEY: &str = "demo-download";
 /// CommandKey of the scenario's Reboot.
 pub const REBOOT_KEY: &str = "demo-reboot";
 
-/// The per-device policy state.
-#[derive(Debug, Clone)]
+/// The per-device policy state (serializable: a cluster of ACS nodes keeps it in a store).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Provisioning {
     /// Current stage.
     pub stage: Stage,

@@ -95,6 +95,10 @@ pub struct Write<'a> {
     pub deadline: Option<SystemTime>,
     /// A device record (serial number, bytes) written in the same step.
     pub device: Option<(&'a str, &'a [u8])>,
+    /// When the device's Connection Request, sent after this write, is due again if the
+    /// device has not come by then (the sending node may die): see
+    /// [`Store::due_connection_requests`].
+    pub connection_request_due: Option<SystemTime>,
 }
 
 /// Sessions, device records and locks; cheap to share behind an `Arc`.
@@ -116,6 +120,8 @@ struct Memory {
     sessions: HashMap<String, MemorySession>,
     devices: HashMap<String, Vec<u8>>,
     locks: HashMap<String, (String, Instant)>,
+    secret: Option<Vec<u8>>,
+    connection_requests: HashMap<String, SystemTime>,
 }
 
 #[derive(Debug)]
@@ -123,13 +129,16 @@ struct MemorySession {
     stored: Stored,
     deadline: Option<SystemTime>,
     expires: Instant,
+    serial: Option<String>,
 }
 
 struct Redis {
     connection: redis::aio::MultiplexedConnection,
     cas: redis::Script,
+    load: redis::Script,
     unlock: redis::Script,
     deadlines: String,
+    connection_requests: String,
 }
 
 impl std::fmt::Debug for Redis {
@@ -142,7 +151,8 @@ impl std::fmt::Debug for Redis {
 
 /// The compare-and-set: KEYS session hash, deadline index, device key; ARGV expected
 /// revision (empty: none may exist), new revision, state, TTL ms, deadline ms (empty: ended),
-/// session key (the index member), device record (empty: none).
+/// session key (the index member), device record (empty: none), serial number (empty: none),
+/// Connection Request due ms (empty: none; KEYS[4] the index of those).
 const CAS_SCRIPT: &str = r"
 local current = redis.call('HGET', KEYS[1], 'rev')
 if ARGV[1] == '' then
@@ -150,7 +160,7 @@ if ARGV[1] == '' then
 elseif current ~= ARGV[1] then
   return 0
 end
-redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'state', ARGV[3])
+redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'state', ARGV[3], 'serial', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 if ARGV[5] == '' then
   redis.call('ZREM', KEYS[2], ARGV[6])
@@ -160,7 +170,21 @@ end
 if ARGV[7] ~= '' then
   redis.call('SET', KEYS[3], ARGV[7])
 end
+if ARGV[9] ~= '' then
+  redis.call('ZADD', KEYS[4], ARGV[9], ARGV[8])
+end
 return 1
+";
+
+/// A session and its device's record in one round trip: KEYS session hash; ARGV the device
+/// key prefix (the serial number stored with the session completes it).
+const LOAD_SCRIPT: &str = r"
+local v = redis.call('HMGET', KEYS[1], 'rev', 'state', 'serial')
+local device = false
+if v[3] and v[3] ~= '' then
+  device = redis.call('GET', ARGV[1] .. v[3])
+end
+return {v[1], v[2], device}
 ";
 
 /// Deletes a lock only if it still holds the caller's token.
@@ -192,8 +216,10 @@ impl Store {
             Backend::Redis(Redis {
                 connection,
                 cas: redis::Script::new(CAS_SCRIPT),
+                load: redis::Script::new(LOAD_SCRIPT),
                 unlock: redis::Script::new(UNLOCK_SCRIPT),
                 deadlines: format!("{}:deadlines", config.prefix),
+                connection_requests: format!("{}:connection-requests", config.prefix),
             })
         } else {
             return Err(StoreError(format!(
@@ -263,6 +289,41 @@ impl Store {
         }
     }
 
+    /// The session stored under `key` and the record of its device (the one written with it
+    /// last), in one round trip.
+    pub async fn load_with_device(
+        &self,
+        key: &str,
+    ) -> Result<(Option<Stored>, Option<Vec<u8>>), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                let now = Instant::now();
+                if m.sessions.get(key).is_some_and(|s| s.expires <= now) {
+                    m.sessions.remove(key);
+                }
+                let Some(s) = m.sessions.get(key) else {
+                    return Ok((None, None));
+                };
+                let stored = s.stored.clone();
+                let device = s.serial.as_ref().and_then(|d| m.devices.get(d).cloned());
+                Ok((Some(stored), device))
+            }
+            Backend::Redis(r) => {
+                let (rev, state, device): (Option<u64>, Option<Vec<u8>>, Option<Vec<u8>>) = r
+                    .load
+                    .key(self.key("s", key))
+                    .arg(self.key("d", ""))
+                    .invoke_async(&mut self.redis(r))
+                    .await?;
+                let stored = rev
+                    .zip(state)
+                    .map(|(revision, state)| Stored { revision, state });
+                Ok((stored, device))
+            }
+        }
+    }
+
     /// Writes a session if its stored revision is still `write.expected` (see [`Write`]);
     /// `Ok(false)` if another writer came first (load again and redo the work).
     pub async fn compare_and_set(&self, write: Write<'_>) -> Result<bool, StoreError> {
@@ -289,23 +350,28 @@ impl Store {
                         },
                         deadline: write.deadline,
                         expires: instant + ttl,
+                        serial: write.device.map(|(serial, _)| serial.to_owned()),
                     },
                 );
                 if let Some((serial, record)) = write.device {
                     m.devices.insert(serial.to_owned(), record.to_vec());
+                    if let Some(due) = write.connection_request_due {
+                        m.connection_requests.insert(serial.to_owned(), due);
+                    }
                 }
                 Ok(true)
             }
             Backend::Redis(r) => {
-                let (device_key, device) = match write.device {
-                    Some((serial, record)) => (self.key("d", serial), record),
-                    None => (self.key("d", ""), &[][..]),
+                let (device_key, serial, device) = match write.device {
+                    Some((serial, record)) => (self.key("d", serial), serial, record),
+                    None => (self.key("d", ""), "", &[][..]),
                 };
                 let done: i64 = r
                     .cas
                     .key(self.key("s", write.key))
                     .key(&r.deadlines)
                     .key(device_key)
+                    .key(&r.connection_requests)
                     .arg(write.expected.map(|e| e.to_string()).unwrap_or_default())
                     .arg(write.revision)
                     .arg(write.state)
@@ -318,6 +384,14 @@ impl Store {
                     )
                     .arg(write.key)
                     .arg(device)
+                    .arg(serial)
+                    .arg(
+                        write
+                            .connection_request_due
+                            .filter(|_| !serial.is_empty())
+                            .map(|d| unix_ms(d).to_string())
+                            .unwrap_or_default(),
+                    )
                     .invoke_async(&mut self.redis(r))
                     .await?;
                 Ok(done == 1)
@@ -349,6 +423,71 @@ impl Store {
                 .arg(limit)
                 .query_async(&mut self.redis(r))
                 .await?),
+        }
+    }
+
+    /// Up to `limit` devices whose Connection Request is due again (see
+    /// [`Write::connection_request_due`]).
+    pub async fn due_connection_requests(
+        &self,
+        now: SystemTime,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let m = Self::memory(m);
+                let mut due: Vec<(SystemTime, String)> = m
+                    .connection_requests
+                    .iter()
+                    .filter(|(_, d)| **d <= now)
+                    .map(|(s, d)| (*d, s.clone()))
+                    .collect();
+                due.sort();
+                Ok(due.into_iter().take(limit).map(|(_, s)| s).collect())
+            }
+            Backend::Redis(r) => Ok(redis::cmd("ZRANGEBYSCORE")
+                .arg(&r.connection_requests)
+                .arg("-inf")
+                .arg(unix_ms(now))
+                .arg("LIMIT")
+                .arg(0)
+                .arg(limit)
+                .query_async(&mut self.redis(r))
+                .await?),
+        }
+    }
+
+    /// Sets when a device's Connection Request is due again (`None`: no longer).
+    pub async fn schedule_connection_request(
+        &self,
+        serial: &str,
+        due: Option<SystemTime>,
+    ) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                match due {
+                    Some(d) => m.connection_requests.insert(serial.to_owned(), d),
+                    None => m.connection_requests.remove(serial),
+                };
+                Ok(())
+            }
+            Backend::Redis(r) => {
+                let mut cmd = match due {
+                    Some(d) => {
+                        let mut c = redis::cmd("ZADD");
+                        c.arg(&r.connection_requests).arg(unix_ms(d));
+                        c
+                    }
+                    None => {
+                        let mut c = redis::cmd("ZREM");
+                        c.arg(&r.connection_requests);
+                        c
+                    }
+                };
+                let _: i64 = cmd.arg(serial).query_async(&mut self.redis(r)).await?;
+                Ok(())
+            }
         }
     }
 
@@ -437,6 +576,41 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// A 32-byte secret shared by every node using this store (for the digest nonces): the
+    /// first node to ask sets it from `candidate`, the others read it.
+    pub async fn shared_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], StoreError> {
+        let hex: String = candidate.iter().map(|b| format!("{b:02x}")).collect();
+        let stored = match &self.backend {
+            Backend::Memory(m) => Self::memory(m)
+                .secret
+                .get_or_insert_with(|| hex.clone().into_bytes())
+                .clone(),
+            Backend::Redis(r) => {
+                let key = format!("{}:secret", self.config.prefix);
+                let _: Option<String> = redis::cmd("SET")
+                    .arg(&key)
+                    .arg(&hex)
+                    .arg("NX")
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                let v: Option<Vec<u8>> = redis::cmd("GET")
+                    .arg(&key)
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                v.unwrap_or_default()
+            }
+        };
+        let text = std::str::from_utf8(&stored).map_err(|e| StoreError(e.to_string()))?;
+        let mut secret = [0u8; 32];
+        for (i, b) in secret.iter_mut().enumerate() {
+            *b = text
+                .get(i * 2..i * 2 + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| StoreError("the shared secret is not 64 hex digits".into()))?;
+        }
+        Ok(secret)
     }
 
     /// Takes the lock `name` with `token` for `ttl` if it is free (or expired).

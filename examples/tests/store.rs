@@ -38,6 +38,7 @@ fn write<'a>(key: &'a str, expected: Option<u64>, revision: u64, state: &'a [u8]
         state,
         deadline: Some(SystemTime::now() + Duration::from_secs(60)),
         device: None,
+        connection_request_due: None,
     }
 }
 
@@ -82,6 +83,11 @@ async fn compare_and_set_writes_only_over_the_expected_revision() {
         w.device = Some(("SN1", b"record"));
         assert!(s.compare_and_set(w).await.unwrap());
         assert_eq!(s.device("SN1").await.unwrap(), Some(b"record".to_vec()));
+        // One round trip gives the session and the record of its device.
+        let (stored, device) = s.load_with_device("k").await.unwrap();
+        assert_eq!(stored.unwrap().state, b"three");
+        assert_eq!(device, Some(b"record".to_vec()));
+        assert_eq!(s.load_with_device("none").await.unwrap(), (None, None));
         s.put_device("SN2", b"other").await.unwrap();
         let mut devices = s.devices().await.unwrap();
         devices.sort();
@@ -185,6 +191,43 @@ async fn sessions_expire_with_their_ttl() {
 }
 
 #[tokio::test]
+async fn connection_requests_due_again_and_one_shared_secret() {
+    both(StoreConfig::default(), |s| async move {
+        let now = SystemTime::now();
+        let mut w = write("k", None, 1, b"x");
+        w.device = Some(("SN1", b"record"));
+        w.connection_request_due = Some(now + Duration::from_secs(5));
+        assert!(s.compare_and_set(w).await.unwrap());
+        assert!(s.due_connection_requests(now, 10).await.unwrap().is_empty());
+        let later = now + Duration::from_secs(6);
+        assert_eq!(s.due_connection_requests(later, 10).await.unwrap(), ["SN1"]);
+        s.schedule_connection_request("SN1", Some(later + Duration::from_secs(5)))
+            .await
+            .unwrap();
+        assert!(
+            s.due_connection_requests(later, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        s.schedule_connection_request("SN1", None).await.unwrap();
+        let much_later = later + Duration::from_secs(60);
+        assert!(
+            s.due_connection_requests(much_later, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The first candidate wins; every later caller gets it.
+        let first = s.shared_secret([1; 32]).await.unwrap();
+        assert_eq!(first, [1; 32]);
+        assert_eq!(s.shared_secret([2; 32]).await.unwrap(), [1; 32]);
+        assert!(s.devices().await.unwrap().iter().all(|(k, _)| k == "SN1"));
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn locks_have_an_owner_and_a_ttl() {
     both(StoreConfig::default(), |s| async move {
         let ttl = Duration::from_millis(300);
@@ -274,6 +317,7 @@ async fn post(s: &Store, body: &[u8]) -> (HttpResponse, usize) {
             state: &state,
             deadline: saved.deadline(),
             device: None,
+            connection_request_due: None,
         };
         if s.compare_and_set(w).await.unwrap() {
             return (response, applied);
