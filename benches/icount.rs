@@ -1,16 +1,17 @@
-//! A fixed number of decodes of one input, by cwmp-soap or by the quick-xml floor, or of
-//! whole sessions (`cwmp_benches::sessions`), for counting instructions under valgrind:
-//! unlike time, the count does not depend on what else the machine is doing, so it tells
-//! small changes apart on a busy machine.
+//! A fixed number of decodes of one input, by cwmp-soap or by the quick-xml floor, of
+//! encodes of it, or of whole sessions (`cwmp_benches::sessions`), for counting instructions
+//! under valgrind: unlike time, the count does not depend on what else the machine is doing,
+//! so it tells small changes apart on a busy machine.
 //!
 //! ```sh
 //! cargo bench -p cwmp-benches --bench icount --no-run
 //! B=$(ls -t target/release/deps/icount-* | grep -v '\.d$' | head -1)
 //! valgrind --tool=cachegrind --cache-sim=no $B ours gpv_resp_1000 20   # or `floor`
-//! valgrind --tool=cachegrind --cache-sim=no $B session acs 200        # or `pair`
+//! valgrind --tool=cachegrind --cache-sim=no $B encode gpv_resp_1000 20 # the encoder
+//! valgrind --tool=cachegrind --cache-sim=no $B session acs 40         # or `pair`
 //! ```
-//! Subtracting the count of a run with fewer iterations leaves the cost per decode (or
-//! per session).
+//! Subtracting the count of a run with fewer iterations leaves the cost per decode (encode,
+//! session).
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -22,7 +23,7 @@ fn main() {
     let [_, who, name, n] = args.as_slice() else {
         // `cargo bench` without arguments runs every bench target: nothing to do here.
         eprintln!(
-            "usage: icount ours|floor <input> <iterations> | icount session acs|pair <iterations>"
+            "usage: icount ours|floor|encode <input> <iterations> | icount session acs|pair <iterations>"
         );
         return;
     };
@@ -46,11 +47,19 @@ fn main() {
     let Some(case) = cwmp_benches::cases().into_iter().find(|c| c.name == name) else {
         panic!("no input named {name}");
     };
+    let mut out = Vec::with_capacity(case.xml.len());
     for _ in 0..n {
-        if who == "ours" {
-            black_box(cwmp_soap::decode(black_box(&case.xml)).is_ok());
-        } else {
-            black_box(floor(black_box(&case.xml)));
+        match who.as_str() {
+            "ours" => {
+                black_box(cwmp_soap::decode(black_box(&case.xml)).is_ok());
+            }
+            "encode" => {
+                out.clear();
+                black_box(cwmp_soap::encode(black_box(&case.envelope), &mut out).is_ok());
+            }
+            _ => {
+                black_box(floor(black_box(&case.xml)));
+            }
         }
     }
 }
