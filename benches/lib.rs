@@ -8,8 +8,11 @@
 //! | `gpn_resp_10000` | GetParameterNamesResponse with 10,000 entries |
 //! | `spv_100` | SetParameterValues with 100 values |
 //!
-//! And [`floor`], the quick-xml event loop the decoder is measured against.
+//! And [`floor`], the quick-xml event loop the decoder is measured against, and
+//! [`sessions`], the whole session of the `session` bench.
 #![forbid(unsafe_code)]
+
+pub mod sessions;
 
 use cwmp_types::{
     DateTimeField, DeviceIdStruct, Envelope, EventCode, EventStruct, GetParameterNamesResponse,

@@ -47,18 +47,8 @@ impl ParameterName {
     /// `field` (the spec's argument name: `Name`, `ObjectName`, `ParameterPath`, …).
     pub(crate) fn check(s: &str, field: &'static str) -> Result<(), ValidationError> {
         crate::check_len(field, s, Self::MAX_LEN)?;
-        if !s.is_empty() {
-            let body = s.strip_suffix('.').unwrap_or(s);
-            let ok = body.split('.').all(|seg| {
-                !seg.is_empty()
-                    && (seg.starts_with('[') && seg.ends_with(']') && seg.len() > 2
-                        || seg
-                            .chars()
-                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            });
-            if !ok {
-                return Err(ValidationError::invalid(field, "not a dot-separated path"));
-            }
+        if !s.is_empty() && !path_syntax_ok(s.as_bytes()) {
+            return Err(ValidationError::invalid(field, "not a dot-separated path"));
         }
         Ok(())
     }
@@ -145,6 +135,43 @@ impl PartialEq<&str> for ParameterName {
     }
 }
 
+/// Whether `s` (not empty) is dot-separated non-empty segments, each of letters, digits, `_`
+/// and `-` or an alias in brackets, optionally ending in `.`. One pass over the bytes: every
+/// character allowed outside brackets is ASCII, so a byte of a multi-byte character fails the
+/// segment as the character would (an ACS checks every name it sends, so this runs on every
+/// request).
+fn path_syntax_ok(s: &[u8]) -> bool {
+    /// Whether the byte may appear in a segment outside brackets.
+    const PLAIN: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+            b += 1;
+        }
+        t
+    };
+    fn segment_ok(seg: &[u8], plain: bool) -> bool {
+        !seg.is_empty() && (plain || seg.len() > 2 && matches!(seg, [b'[', .., b']']))
+    }
+    let body = s.strip_suffix(b".").unwrap_or(s);
+    let mut start = 0;
+    let mut plain = true;
+    for (i, &b) in body.iter().enumerate() {
+        if b == b'.' {
+            if !segment_ok(&body[start..i], plain) {
+                return false;
+            }
+            start = i + 1;
+            plain = true;
+        } else {
+            plain &= PLAIN[usize::from(b)];
+        }
+    }
+    segment_ok(&body[start..], plain)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -175,5 +202,62 @@ mod tests {
         assert!(ParameterName::new("A.".repeat(200)).is_err());
         // Anything goes from the wire.
         assert_eq!(ParameterName::from_wire("Device..X").as_str(), "Device..X");
+    }
+
+    /// The rule as first written, character by character: the byte-wise check must agree.
+    fn path_syntax_by_chars(s: &str) -> bool {
+        let body = s.strip_suffix('.').unwrap_or(s);
+        body.split('.').all(|seg| {
+            !seg.is_empty()
+                && (seg.starts_with('[') && seg.ends_with(']') && seg.len() > 2
+                    || seg
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        })
+    }
+
+    #[test]
+    fn bytewise_syntax_matches_the_rule() {
+        for s in [
+            ".",
+            "..",
+            "A",
+            "A.",
+            "A..",
+            ".A",
+            "[",
+            "[]",
+            "[x]",
+            "[x",
+            "x]",
+            "A.[]",
+            "A.[].",
+            "A.[é].B",
+            "A.é",
+            "A.x-y_z.9.",
+            "Dévice.A",
+            "A.[a.b].C",
+            "A.[[]]",
+            "A. ",
+            "A.\u{0}",
+            "A.\u{7f}",
+            "A.[]]",
+            "A.]",
+        ] {
+            assert_eq!(
+                path_syntax_ok(s.as_bytes()),
+                path_syntax_by_chars(s),
+                "{s:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn bytewise_syntax_matches_the_rule_on_any_text(
+            s in "[A-Za-z0-9_\\-.\\[\\] é\u{0}\u{80}\u{7ff}\u{10000}]{1,24}"
+        ) {
+            proptest::prop_assert_eq!(path_syntax_ok(s.as_bytes()), path_syntax_by_chars(&s));
+        }
     }
 }
