@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use cwmp_examples::cpe::{self, AgentConfig};
 use cwmp_examples::credentials::{derive_password, device_username};
+use cwmp_examples::device::DeviceIdentity;
 use cwmp_examples::limits::{self, Limits};
 use cwmp_examples::support::{Flags, Stats};
-use cwmp_examples::tree::DeviceIdentity;
 use cwmp_examples::xmpp::XmppAccount;
 use cwmp_session::RetryPolicy;
 use cwmp_session::connreq::Credentials;

@@ -7,7 +7,7 @@
 //! | [`demo`] | an ACS and N agents on loopback through the provisioning scenario |
 //! | [`credentials`] | CPE credentials (shared, file, derived), digest/Basic with replay protection |
 //! | [`policy`] | the scenario: what the ACS asks of each device |
-//! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
+//! | [`device`] | the simulated device: its TR-181 tree (`cwmp-datamodel`) and deferred actions |
 //! | [`transport`], [`http`], [`limits`], [`crlisten`] | hyper server and client, HTTP details, the server's limits, the Connection Request listener |
 //! | [`store`] | sessions and device records in memory or in Redis, for a cluster of ACS nodes |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
@@ -20,10 +20,10 @@
 
 #[path = "src/acs.rs"]
 pub mod acs;
-#[path = "src/coturn.rs"]
-pub mod coturn;
 #[path = "src/acs_sessions.rs"]
 mod acs_sessions;
+#[path = "src/coturn.rs"]
+pub mod coturn;
 #[path = "src/cpe.rs"]
 pub mod cpe;
 #[path = "src/credentials.rs"]
@@ -56,8 +56,6 @@ pub mod stun;
 pub mod support;
 #[path = "src/transport.rs"]
 pub mod transport;
-#[path = "src/tree.rs"]
-pub mod tree;
 #[path = "src/udp_cr.rs"]
 pub mod udp_cr;
 #[path = "src/xmpp.rs"]
