@@ -517,6 +517,10 @@ impl Agent {
                         if let Err(e) = cpe.respond(Instant::now(), handle, reply) {
                             self.report.problems.push(format!("cannot answer: {e}"));
                         }
+                        // What the device changed in answer (a Status following its Enable).
+                        if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
+                            self.report.problems.push(format!("value change: {e}"));
+                        }
                     }
                     Output::Event(Event::CpeRequestAcknowledged { .. }) => {
                         self.report.transfers_reported += 1;

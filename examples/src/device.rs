@@ -379,6 +379,30 @@ mod tests {
     }
 
     #[test]
+    fn status_follows_enable_and_is_notified_as_its_attribute_says() {
+        use cwmp_datamodel::Notification;
+        use cwmp_types::{
+            ParameterValue, ParameterValueStruct, SetParameterAttributes,
+            SetParameterAttributesStruct, SetParameterValues,
+        };
+        let mut d = device();
+        let status = "Device.IP.Interface.1.Status";
+        let spa = SetParameterAttributes::new(vec![SetParameterAttributesStruct::notification(
+            status, 2,
+        )]);
+        d.answer(&spa.into()).unwrap();
+        let enable = ParameterValueStruct::new(
+            "Device.IP.Interface.1.Enable",
+            ParameterValue::boolean(true),
+        );
+        d.answer(&SetParameterValues::new(vec![enable], "k").into())
+            .unwrap();
+        assert_eq!(d.model.get(status).unwrap().text, "Up");
+        let pending: Vec<_> = d.model.pending_changes().collect();
+        assert_eq!(pending, [(status, Notification::Active)]);
+    }
+
+    #[test]
     fn defers_reboot_and_download() {
         let mut d = device();
         d.answer(&Reboot::new("rk").into()).unwrap();
