@@ -24,7 +24,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cwmp_datamodel::{DataModel, Effects};
+use cwmp_datamodel::{DataModel, Effects, ReadOnly, Stored, Value};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::basic;
 use cwmp_session::connreq::digest::{self, Challenge};
@@ -82,10 +82,11 @@ pub struct AgentConfig {
     pub transcript: bool,
     /// Print every transcript line on stdout as it happens (instead of recording it).
     pub echo: bool,
-    /// Where the event queue is persisted (JSON), so that a restart of the agent process is
-    /// a reboot of the device: the queue is loaded with `1 BOOT` added, instead of starting
-    /// over with `0 BOOTSTRAP`. `None` keeps it in memory only (simulated reboots still keep
-    /// it).
+    /// Where the event queue and the tree's stored part (values, attributes, instance
+    /// numbers, changes not yet reported) are persisted (JSON), so that a restart of the agent
+    /// process is a reboot of the device: the queue is loaded with `1 BOOT` added, instead of
+    /// starting over with `0 BOOTSTRAP`, and the tree keeps what the ACS set. `None` keeps
+    /// them in memory only (simulated reboots still keep them).
     pub state_file: Option<std::path::PathBuf>,
     /// The ConnectionRequestURL to report, when the listener's own address is not what the
     /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
@@ -192,6 +193,8 @@ struct Agent {
     scheduled_downloads: Vec<(Instant, Download)>,
     /// What the Connection Request listener accepts.
     cr_credentials: Arc<std::sync::Mutex<Credentials>>,
+    /// The tree's stored part as of the last session's end (persisted with the queue).
+    stored: Option<Stored>,
 }
 
 /// Runs a CPE agent until `shutdown` becomes `true`.
@@ -255,10 +258,14 @@ pub async fn run(
     // The factory settings: what a factory reset goes back to.
     let factory = config.clone();
     let mut device = factory_device(&identity, &factory, &cr_url);
-    let queue = match &config.state_file {
-        Some(path) => load_queue(path)?,
-        None => EventQueue::bootstrap(),
+    let (queue, stored) = match &config.state_file {
+        Some(path) => load_state(path)?,
+        None => (EventQueue::bootstrap(), None),
     };
+    let mut restore_warnings = Vec::new();
+    if let Some(stored) = &stored {
+        restore_warnings = device.model.restore(stored);
+    }
     let mut flash = Flash {
         queue,
         interrupted_download: None,
@@ -279,7 +286,14 @@ pub async fn run(
         restart_done: false,
         scheduled_downloads: Vec::new(),
         cr_credentials,
+        stored,
     };
+    for w in restore_warnings {
+        agent.note(format!(
+            "     (state file: {} skipped: {})",
+            w.path, w.reason
+        ));
+    }
 
     // Each turn of this loop is one boot of the device.
     loop {
@@ -342,6 +356,7 @@ pub async fn run(
                 flash.queue = cpe.event_queue().clone();
                 flash.queue.on_factory_reset();
                 device = factory_device(&identity, &factory, &cr_url);
+                agent.stored = None;
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
         }
@@ -353,13 +368,19 @@ pub async fn run(
 /// configuration.
 fn factory_device(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str) -> Device {
     let mut device = Device::new(identity, &config.acs_url, "1.0.0");
+    // The listener's address is the system's (a new path at every start), not a stored value.
+    let url = cr_url.to_owned();
+    let read = move |_: &str| Ok(Value::from(url.as_str()));
+    device
+        .model
+        .bind(CR_URL, ReadOnly(read))
+        .expect("in the schema");
     let periodic = config.fallback_periodic_interval;
     let interval = periodic.map_or(3600, |d| {
         u32::try_from(d.as_secs().max(1)).unwrap_or(u32::MAX)
     });
     let retry = &config.retry_policy;
     for (leaf, value) in [
-        ("ConnectionRequestURL", cr_url.to_owned()),
         ("Username", config.acs_credentials.username.clone()),
         ("Password", config.acs_credentials.password.clone()),
         (
@@ -393,6 +414,8 @@ fn factory_device(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str)
     device.model.clear_changes();
     device
 }
+
+const CR_URL: &str = "Device.ManagementServer.ConnectionRequestURL";
 
 /// Longest a Download may take.
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(60);
@@ -446,10 +469,11 @@ impl Agent {
         }
     }
 
-    /// Writes the event queue to the state file (when there is one).
+    /// Writes the event queue and the tree's stored part to the state file (when there is
+    /// one).
     fn persist(&mut self, cpe: &CpeSession) {
         if let Some(path) = &self.config.state_file {
-            if let Err(e) = save_queue(path, cpe.event_queue()) {
+            if let Err(e) = save_state(path, cpe.event_queue(), self.stored.as_ref()) {
                 self.report
                     .problems
                     .push(format!("cannot save {}: {e}", path.display()));
@@ -531,6 +555,7 @@ impl Agent {
                             .on_session_event(&Event::SessionEstablished { version });
                     }
                     Output::Event(Event::SessionEnded(end)) => {
+                        self.stored = Some(device.model.stored());
                         self.persist(cpe);
                         self.report.sessions += 1;
                         Stats::bump(&self.stats.sessions);
@@ -867,28 +892,49 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Loads the persisted event queue: the agent process (re)starting is a boot of the device.
-/// A missing file is a first start (`0 BOOTSTRAP`).
-fn load_queue(path: &std::path::Path) -> std::io::Result<EventQueue> {
+/// Loads the persisted event queue and tree: the agent process (re)starting is a boot of the
+/// device. A missing file is a first start (`0 BOOTSTRAP`, the factory tree); a file holding
+/// only an event queue (as older agents wrote) keeps the factory tree.
+fn load_state(path: &std::path::Path) -> std::io::Result<(EventQueue, Option<Stored>)> {
+    let bad = |e: serde_json::Error| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: {e}", path.display()),
+        )
+    };
     match std::fs::read(path) {
         Ok(bytes) => {
-            let mut queue: EventQueue = serde_json::from_slice(&bytes).map_err(|e| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{}: {e}", path.display()),
-                )
-            })?;
+            let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(bad)?;
+            let (mut queue, stored): (EventQueue, _) = match json.get("queue") {
+                Some(queue) => {
+                    let queue = serde_json::from_value(queue.clone()).map_err(bad)?;
+                    let stored = match json.get("model") {
+                        Some(m) if !m.is_null() => {
+                            Some(serde_json::from_value(m.clone()).map_err(bad)?)
+                        }
+                        _ => None,
+                    };
+                    (queue, stored)
+                }
+                None => (serde_json::from_value(json).map_err(bad)?, None),
+            };
             queue.on_reboot();
-            Ok(queue)
+            Ok((queue, stored))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(EventQueue::bootstrap()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((EventQueue::bootstrap(), None)),
         Err(e) => Err(e),
     }
 }
 
-/// Saves the event queue (written to a temporary file, then renamed over the old one).
-fn save_queue(path: &std::path::Path, queue: &EventQueue) -> std::io::Result<()> {
-    let json = serde_json::to_vec(queue).map_err(std::io::Error::other)?;
+/// Saves the event queue and the tree (written to a temporary file, then renamed over the old
+/// one).
+fn save_state(
+    path: &std::path::Path,
+    queue: &EventQueue,
+    model: Option<&Stored>,
+) -> std::io::Result<()> {
+    let state = serde_json::json!({ "queue": queue, "model": model });
+    let json = serde_json::to_vec(&state).map_err(std::io::Error::other)?;
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     std::fs::write(&tmp, json)?;
