@@ -555,7 +555,9 @@ impl Agent {
                             .on_session_event(&Event::SessionEstablished { version });
                     }
                     Output::Event(Event::SessionEnded(end)) => {
-                        self.stored = Some(device.model.stored());
+                        if self.config.state_file.is_some() {
+                            self.stored = Some(device.model.stored());
+                        }
                         self.persist(cpe);
                         self.report.sessions += 1;
                         Stats::bump(&self.stats.sessions);
