@@ -403,6 +403,31 @@ mod tests {
     }
 
     #[test]
+    fn the_tree_answers_what_the_nat_paths_publish_and_the_uptime() {
+        use cwmp_types::{ParameterValue, ParameterValueStruct};
+        let mut d = device();
+        let jid = ParameterValueStruct::new(JABBER_ID, ParameterValue::string("cpe@x/r"));
+        d.publish(&[jid]);
+        let r = d
+            .answer(
+                &GetParameterValues::new([JABBER_ID, UDP_ADDRESS, "Device.DeviceInfo.UpTime"])
+                    .into(),
+            )
+            .unwrap();
+        let Response::GetParameterValues(g) = r else {
+            panic!("{r:?}")
+        };
+        let texts: Vec<&str> = g
+            .parameter_list
+            .iter()
+            .map(|p| p.value.text.as_str())
+            .collect();
+        assert_eq!(texts[..2], ["cpe@x/r", ""]);
+        // Seconds since the device was made: a live value, not a stored one.
+        assert!(texts[2].parse::<u32>().unwrap() < 60, "{}", texts[2]);
+    }
+
+    #[test]
     fn defers_reboot_and_download() {
         let mut d = device();
         d.answer(&Reboot::new("rk").into()).unwrap();
