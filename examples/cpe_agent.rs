@@ -1,5 +1,5 @@
 //! The example CPE agent: CpeSession with a real HTTP client (cookies, digest, gzip,
-//! redirects, Session Retry Policy back-off, periodic Inform), an in-memory TR-181 tree,
+//! redirects, Session Retry Policy back-off, periodic Inform), a TR-181 tree (`cwmp-datamodel`),
 //! simulated Reboot/Download with their follow-ups, and a Connection Request listener.
 //!
 //! ```sh
@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use cwmp_examples::cpe::{self, AgentConfig};
 use cwmp_examples::credentials::{derive_password, device_username};
+use cwmp_examples::device::DeviceIdentity;
 use cwmp_examples::limits::{self, Limits};
 use cwmp_examples::support::{Flags, Stats};
-use cwmp_examples::tree::DeviceIdentity;
 use cwmp_examples::xmpp::XmppAccount;
 use cwmp_session::RetryPolicy;
 use cwmp_session::connreq::Credentials;
@@ -56,7 +56,7 @@ const USAGE: &str = "usage: cpe_agent --acs URL [--serial SN] [--username U] [--
   --reconnect-each-post  a new connection for every POST (the ACS must use the cookie)
   --restart-during-download  lose power in the middle of the first Download
   --seed N               seed for retry jitter and nonces (default: from the serial number)
-  --state FILE           persist the event queue there: restarting the agent is a reboot
+  --state FILE           persist the event queue and the tree there: restarting the agent is a reboot
                          (1 BOOT, pending events kept) instead of a first start (0 BOOTSTRAP)
   --duration S           stop after S seconds (default: run until interrupted)
   --xmpp JID,PASSWORD,SERVER  keep an XMPP connection (SERVER is host:port, plain TCP) for

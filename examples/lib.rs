@@ -7,7 +7,7 @@
 //! | [`demo`] | an ACS and N agents on loopback through the provisioning scenario |
 //! | [`credentials`] | CPE credentials (shared, file, derived), digest/Basic with replay protection |
 //! | [`policy`] | the scenario: what the ACS asks of each device |
-//! | [`device`], [`tree`] | the simulated device and its TR-181 parameter tree |
+//! | [`device`] | the simulated device: its TR-181 tree (`cwmp-datamodel`) and deferred actions |
 //! | [`transport`], [`http`], [`limits`], [`crlisten`] | hyper server and client, HTTP details, the server's limits, the Connection Request listener |
 //! | [`store`], [`balancer`] | sessions and device records in memory or in Redis for a cluster of ACS nodes; a load balancer sending each request to the next node |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
@@ -61,8 +61,6 @@ pub mod stun;
 pub mod support;
 #[path = "src/transport.rs"]
 pub mod transport;
-#[path = "src/tree.rs"]
-pub mod tree;
 #[path = "src/udp_cr.rs"]
 pub mod udp_cr;
 #[path = "src/xmpp.rs"]

