@@ -183,10 +183,13 @@ fn main() -> ExitCode {
             },
             None => "no authentication".to_owned(),
         };
+        let local = listener
+            .local_addr()
+            .map_or_else(|_| listen.clone(), |a| a.to_string());
         let acs = Acs::start(listener, config, stats.clone());
         println!("ACS listening: CPEs post to {} ({auth})", acs.url());
         println!("firmware for the Download: {}", acs.firmware_url());
-        println!("sessions and device records: {store}");
+        println!("sessions and device records: {store}; this node listens on {local}");
         let mut last = 0;
         loop {
             acs.changed().await;
