@@ -398,3 +398,30 @@ async fn a_node_killed_mid_run_loses_nothing_and_applies_nothing_twice() {
     assert!(lb.answered[1].load(Ordering::Relaxed) > 0);
     drop(survivor);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_spreads_cpes_over_two_nodes_on_redis() {
+    let redis = RedisServer::start();
+    let mut config = cwmp_examples::demo::DemoConfig::default();
+    config.cpes = 30;
+    config.progress = false;
+    config.store = redis.url();
+    config.acs_nodes = 2;
+    let report = cwmp_examples::demo::run(config).await.unwrap();
+    assert_eq!(report.cpes_done, 30, "{:?}", report.problems);
+    assert_eq!((report.failures, report.problems.len()), (0, 0));
+    // The scenario's four sessions per CPE, every POST on a random node.
+    assert_eq!(report.sessions, 30 * 4);
+    assert_eq!(report.per_node.len(), 2);
+    assert!(
+        report.per_node.iter().all(|n| *n > 100),
+        "{:?}",
+        report.per_node
+    );
+    // Each POST costs the nodes a few Redis round trips: some, and not unbounded.
+    let trips = report.store_round_trips.unwrap();
+    assert!(
+        trips > report.sessions && trips < report.sessions * 40,
+        "{trips}"
+    );
+}
