@@ -397,6 +397,11 @@ impl State {
                 // A retry of the last POST, answered from the state: nothing to write.
                 return Ok(Err(reply));
             }
+            if new && running.device.is_none() && running.session.is_ended() {
+                // A POST that is no session's (an empty POST, a stray answer): nothing to
+                // keep, as in memory.
+                return Ok(Err(reply));
+            }
             if new {
                 if let Some((_, d)) = &mut running.device {
                     d.session = Some(session_key.clone());
