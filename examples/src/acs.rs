@@ -181,7 +181,7 @@ struct State {
     /// With a shared store: this node's token for locks, and the sessions of CPEs that drop
     /// cookies, by their connection (a connection stays on one node).
     node_token: String,
-    peers: Mutex<HashMap<std::net::SocketAddr, String>>,
+    peers: Mutex<HashMap<std::net::SocketAddr, (std::sync::Weak<transport::Connection>, String)>>,
 }
 
 /// A running ACS: its address, statistics and per-device state.

@@ -265,7 +265,12 @@ impl State {
             .flatten();
         let key = match &req.key {
             SessionKey::Cookie(c) => Some(c.clone()),
-            SessionKey::Peer(p) => self.peers.lock().expect("lock").get(p).cloned(),
+            SessionKey::Peer(p) => self
+                .peers
+                .lock()
+                .expect("lock")
+                .get(p)
+                .map(|(_, key)| key.clone()),
         };
         let mut lock = None;
         let result = self
@@ -292,8 +297,12 @@ impl State {
                             .expect("a cookie is a valid header value"),
                     );
                     // A CPE that drops the cookie keeps its connection, which stays here.
+                    // Bounded by the connections open: those of closed ones go when it fills.
+                    if peers.len() >= self.config.max_sessions {
+                        peers.retain(|_, (connection, _)| connection.strong_count() > 0);
+                    }
                     if peers.len() < self.config.max_sessions {
-                        peers.insert(req.peer, key);
+                        peers.insert(req.peer, (Arc::downgrade(&req.connection), key));
                     }
                 }
                 reply

@@ -425,3 +425,26 @@ async fn the_demo_spreads_cpes_over_two_nodes_on_redis() {
         "{trips}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cpe_that_drops_cookies_is_found_by_its_connection_on_a_shared_store() {
+    let redis = RedisServer::start();
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let acs = Acs::start(
+        listener,
+        node_config(open(&redis).await, &url).await,
+        Arc::new(Stats::default()),
+    );
+    let mut agent = AgentConfig::new("NOCOOKIE".to_owned(), acs.url());
+    agent.connection_request_listen = "127.0.0.1:0".into();
+    agent.drop_cookies = true;
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(cpe::run(agent, Arc::new(Stats::default()), stopped));
+    let done = acs.wait_for("NOCOOKIE", SCENARIO_TIMEOUT).await;
+    let _ = stop.send(true);
+    let report = task.await.unwrap().unwrap();
+    assert!(done, "{report:?} {:?}", acs.progress());
+    assert_eq!((report.reboots, report.transfers_reported), (1, 1));
+    assert_eq!(acs.progress().2, Vec::<(String, String)>::new());
+}
