@@ -6,6 +6,10 @@
 //! ```
 //! CPEs post to `http://LISTEN/cwmp`; the firmware of the scenario's Download is served at
 //! `/firmware.bin`. The server runs until it is interrupted (Ctrl-C).
+//!
+//! With `--store redis://HOST:PORT`, sessions and device records live in Redis, and any
+//! number of `acs_server` processes on the same Redis serve the same CPEs behind a load
+//! balancer (any node continues any session).
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -15,6 +19,7 @@ use std::time::Duration;
 use cwmp_examples::acs::{Acs, AcsConfig};
 use cwmp_examples::credentials::CpeCredentials;
 use cwmp_examples::limits::{self, Limits};
+use cwmp_examples::store::{Store, StoreConfig};
 use cwmp_examples::support::{Flags, Stats};
 use cwmp_examples::transport;
 use cwmp_examples::xmpp::XmppAccount;
@@ -24,7 +29,8 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
     [--username U --password P | --no-auth] [--credentials-file FILE] [--credential-secret S]
     [--basic] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
-    [--max-devices N] [--max-sessions N] [--xmpp JID,PASSWORD,SERVER] [HTTP limits]
+    [--max-devices N] [--max-sessions N] [--xmpp JID,PASSWORD,SERVER]
+    [--store memory|redis://HOST:PORT] [HTTP limits]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
@@ -46,6 +52,11 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
   --xmpp JID,PASSWORD,SERVER  the ACS's XMPP account (SERVER is host:port, plain TCP): Connection
                          Requests go over XMPP to devices that publish a ConnReqJabberID, else
                          over UDP to a UDPConnectionRequestAddress, else over HTTP
+  --store S              where sessions and device records live: memory (default, this
+                         process) or redis://HOST:PORT[/DB], shared by every acs_server on that
+                         Redis (a cluster behind a load balancer that keeps each client
+                         connection on one backend connection; digest nonces verified by every
+                         node, replays refused per node)
 HTTP limits:
 ";
 
@@ -67,10 +78,11 @@ const FLAGS: &[(&str, bool)] = &[
     ("max-devices", true),
     ("max-sessions", true),
     ("xmpp", true),
+    ("store", true),
     ("help", false),
 ];
 
-fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
+fn config(flags: &Flags) -> Result<(String, AcsConfig, String), String> {
     let mut config = AcsConfig::default();
     let listen = flags.get("listen").unwrap_or("127.0.0.1:7557").to_owned();
     if flags.has("no-auth") {
@@ -115,13 +127,19 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig), String> {
     if let Some(x) = flags.get("xmpp") {
         config.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
     }
-    Ok((listen, config))
+    let store = flags.get("store").unwrap_or("memory").to_owned();
+    if store != "memory" && !store.starts_with("redis://") {
+        return Err(format!(
+            "--store {store:?}: expected memory or redis://HOST:PORT"
+        ));
+    }
+    Ok((listen, config, store))
 }
 
 fn main() -> ExitCode {
     let flags: Vec<_> = FLAGS.iter().chain(limits::FLAGS).copied().collect();
     let usage = format!("{USAGE}{}", limits::USAGE);
-    let (listen, config) = match Flags::command_line(&flags, &usage, config) {
+    let (listen, mut config, store) = match Flags::command_line(&flags, &usage, config) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -143,6 +161,19 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        if store != "memory" {
+            let shared = match Store::open(&store, StoreConfig::default()).await {
+                Ok(s) => Arc::new(s),
+                Err(e) => {
+                    eprintln!("cannot open the store {store}: {e}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            if let Err(e) = config.use_store(shared).await {
+                eprintln!("cannot read the cluster's nonce secret from {store}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
         let stats = Arc::new(Stats::default());
         let scheme = if config.basic_auth { "Basic" } else { "digest" };
         let auth = match &config.cpe_credentials {
@@ -152,9 +183,13 @@ fn main() -> ExitCode {
             },
             None => "no authentication".to_owned(),
         };
+        let local = listener
+            .local_addr()
+            .map_or_else(|_| listen.clone(), |a| a.to_string());
         let acs = Acs::start(listener, config, stats.clone());
         println!("ACS listening: CPEs post to {} ({auth})", acs.url());
         println!("firmware for the Download: {}", acs.firmware_url());
+        println!("sessions and device records: {store}; this node listens on {local}");
         let mut last = 0;
         loop {
             acs.changed().await;

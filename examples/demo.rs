@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! cargo run --release -p cwmp-examples --example demo -- [--cpes N] [--concurrency N] [--quiet]
+//! cargo run --release -p cwmp-examples --example demo -- --store redis://127.0.0.1:6379 --acs-nodes 2
 //! ```
 
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use cwmp_examples::support::{Flags, open_files_limit};
 
 const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECONDS] [--quiet]
             [--acs-log] [--hold-sessions N] [--connection-request http|udp|xmpp]
+            [--store memory|redis://HOST:PORT] [--acs-nodes N]
 
   --cpes N           CPEs that run the scenario (default 100)
   --concurrency N    CPEs alive at once (default 500)
@@ -25,7 +27,14 @@ const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECOND
                      how the ACS reaches the CPEs for the scenario's Connection Request:
                      http (default; each CPE listens), xmpp (a private Prosody with an account
                      per CPE; the CPEs open no listening socket) or udp (signed datagrams, a
-                     private coturn for STUN; no HTTP listener)";
+                     private coturn for STUN; no HTTP listener)
+  --store S          where the ACS keeps sessions and device records: memory (default) or
+                     redis://HOST:PORT (use an empty Redis: the demo's serial numbers are
+                     the same on every run)
+  --acs-nodes N      N ACS nodes on the store behind a load balancer that sends each new
+                     connection to a random node; the CPEs open a new connection for each
+                     POST, so each POST goes to a random node (default 1; with memory, the
+                     nodes share an in-process store)";
 
 fn main() -> ExitCode {
     let parsed = Flags::command_line(
@@ -37,6 +46,8 @@ fn main() -> ExitCode {
             ("hold-sessions", true),
             ("acs-log", false),
             ("connection-request", true),
+            ("store", true),
+            ("acs-nodes", true),
             ("help", false),
         ],
         USAGE,
@@ -50,6 +61,14 @@ fn main() -> ExitCode {
             );
             config.progress = !flags.has("quiet");
             config.acs_log = flags.has("acs-log");
+            config.store = flags.get("store").unwrap_or("memory").to_owned();
+            if config.store != "memory" && !config.store.starts_with("redis://") {
+                return Err(format!(
+                    "--store {:?}: expected memory or redis://HOST:PORT",
+                    config.store
+                ));
+            }
+            config.acs_nodes = flags.parse_or("acs-nodes", config.acs_nodes)?.max(1);
             if let Some(path) = flags.get("connection-request") {
                 config.connection_request = path.parse()?;
             }
@@ -81,12 +100,12 @@ fn main() -> ExitCode {
         }
     }
     println!(
-        "cwmp-rs demo: an ACS on 127.0.0.1 and {} CPEs ({} at a time), each running: \
+        "cwmp-rs demo: {} ACS node(s) on 127.0.0.1 (store: {}) and {} CPEs ({} at a time), each running: \
          0 BOOTSTRAP; GetParameterValues Device.DeviceInfo.; SetParameterValues \
          PeriodicInformInterval; AddObject + SetParameterValues; GetParameterNames; \
          Download -> TransferComplete; Reboot -> 1 BOOT + M Reboot; Connection Request -> \
          6 CONNECTION REQUEST (over {})",
-        config.cpes, config.concurrency, config.connection_request
+        config.acs_nodes, config.store, config.cpes, config.concurrency, config.connection_request
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -138,6 +157,15 @@ fn main() -> ExitCode {
             ),
             Err(e) => eprintln!("cannot hold {hold} sessions open: {e}"),
         }
+    }
+    for (i, n) in report.per_node.iter().enumerate() {
+        println!("ACS node {i}: {n} requests answered");
+    }
+    if let Some(trips) = report.store_round_trips {
+        println!(
+            "store: {trips} Redis round trips by the nodes, {:.1} per session",
+            trips as f64 / report.sessions.max(1) as f64
+        );
     }
     println!("{}", report.summary());
     if report.failures == 0 && report.problems.is_empty() {

@@ -16,6 +16,9 @@
 //! * Each device follows the [`Provisioning`] policy; when the policy asks for it, the ACS
 //!   sends a Connection Request (HTTP GET, answering the CPE's digest challenge).
 //! * `GET /firmware.bin` serves the file the scenario's Download points at.
+//! * With [`AcsConfig::store`], sessions and device records live in a [`Store`] shared by any
+//!   number of ACS nodes (the `shared` module: compare-and-set per POST, a sweeper any node
+//!   runs, one session per device); without it (the default), in this process's memory.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -44,9 +47,13 @@ use crate::http::{ContentCoding, SESSION_COOKIE, SessionKey, hex, os_random};
 use crate::limits::Limits;
 use crate::natcr::{self, Delivery, Targets};
 use crate::policy::{Provisioning, Stage};
+use crate::store::{Store, StoreError};
 use crate::support::{Stats, log_text};
 use crate::transport::{self, Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions};
 use crate::xmpp::{AcsXmpp, XmppAccount};
+
+#[path = "acs_shared.rs"]
+mod shared;
 
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
@@ -92,6 +99,23 @@ pub struct AcsConfig {
     pub max_sessions: usize,
     /// The ACS's own XMPP account, for Connection Requests to devices that publish a JID.
     pub xmpp: Option<XmppAccount>,
+    /// Keep sessions and device records in this store, shared with other ACS nodes (set it
+    /// with [`AcsConfig::use_store`]); `None` keeps them in this process.
+    pub store: Option<Arc<Store>>,
+    /// The secret of the digest nonces, the same on every node of a cluster (a CPE's
+    /// authenticated resend may reach another node than its challenge); `None`: a random one
+    /// of this node.
+    pub nonce_secret: Option<[u8; 32]>,
+}
+
+impl AcsConfig {
+    /// Keeps sessions and device records in `store`, and takes the cluster's nonce secret
+    /// from it ([`Store::shared_secret`]: the first node's random candidate wins).
+    pub async fn use_store(&mut self, store: Arc<Store>) -> Result<(), StoreError> {
+        self.nonce_secret = Some(store.shared_secret(os_random()).await?);
+        self.store = Some(store);
+        Ok(())
+    }
 }
 
 impl Default for AcsConfig {
@@ -113,13 +137,15 @@ impl Default for AcsConfig {
             max_devices: 100_000,
             max_sessions: 10_000,
             xmpp: None,
+            store: None,
+            nonce_secret: None,
         }
     }
 }
 
 /// What the ACS knows about one device.
-#[derive(Debug)]
-struct DeviceRecord {
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct DeviceRecord {
     policy: Provisioning,
     connection_request_url: Option<String>,
     connection_request_sent: bool,
@@ -127,6 +153,9 @@ struct DeviceRecord {
     targets: Targets,
     /// A session of this device is open.
     in_session: bool,
+    /// With a shared store: the key of the device's live session.
+    #[serde(default)]
+    session: Option<String>,
 }
 
 /// The server state shared by every connection.
@@ -149,6 +178,10 @@ struct State {
     xmpp: Option<AcsXmpp>,
     /// Every Inform's serial number and events, for [`Acs::informs`].
     informs: tokio::sync::broadcast::Sender<(String, Vec<EventCode>)>,
+    /// With a shared store: this node's token for locks, and the sessions of CPEs that drop
+    /// cookies, by their connection (a connection stays on one node).
+    node_token: String,
+    peers: Mutex<HashMap<std::net::SocketAddr, (std::sync::Weak<transport::Connection>, String)>>,
 }
 
 /// A running ACS: its address, statistics and per-device state.
@@ -177,7 +210,12 @@ impl Acs {
                 .clone()
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{addr}")),
-            auth: Authenticator::new(REALM, 300, config.basic_auth),
+            auth: match config.nonce_secret {
+                Some(secret) => Authenticator::with_secret(REALM, 300, config.basic_auth, secret),
+                None => Authenticator::new(REALM, 300, config.basic_auth),
+            },
+            node_token: hex(&os_random::<16>()),
+            peers: Mutex::new(HashMap::new()),
             done: AtomicUsize::new(0),
             problem_count: AtomicUsize::new(0),
             sessions: Mutex::new(Sessions::default()),
@@ -190,7 +228,12 @@ impl Acs {
         let s = state.clone();
         let handler: Handler = Arc::new(move |req| {
             let s = s.clone();
-            Box::pin(async move { s.handle(req) })
+            Box::pin(async move {
+                match s.config.store.clone() {
+                    Some(store) => s.handle_shared(&store, req).await,
+                    None => s.handle(req),
+                }
+            })
         });
         let s = state.clone();
         let gate: Gate = Arc::new(move |head: &RequestHead<'_>| s.admit(head));
@@ -200,7 +243,10 @@ impl Acs {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                s.expire();
+                match s.config.store.clone() {
+                    Some(store) => s.sweep(&store).await,
+                    None => s.expire(),
+                }
             }
         });
         Self { state }
@@ -277,6 +323,8 @@ impl Acs {
             tokio::pin!(notified);
             // Registered before the state is checked: a signal in between is not lost.
             notified.as_mut().enable();
+            // With a shared store, the device's last session may have been on another node.
+            self.refresh_device(serial).await;
             let (done, failed) = {
                 let devices = self.state.devices.lock().expect("lock");
                 devices.get(serial).map_or((false, false), |d| {
@@ -289,7 +337,13 @@ impl Acs {
             if done || failed {
                 break done;
             }
-            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+            let wake = match &self.state.config.store {
+                Some(_) => deadline.min(tokio::time::Instant::now() + Duration::from_millis(250)),
+                None => deadline,
+            };
+            if tokio::time::timeout_at(wake, notified).await.is_err()
+                && tokio::time::Instant::now() >= deadline
+            {
                 break false;
             }
         };
@@ -448,6 +502,8 @@ impl State {
                     serial: None,
                     asked: HashMap::new(),
                     refused: None,
+                    device: None,
+                    stats: self.stats.clone(),
                 }
             }
         };
@@ -566,32 +622,35 @@ impl State {
                         log_text(&events.join(", "))
                     );
                 }
-                let requests = {
-                    let mut devices = self.devices.lock().expect("lock");
-                    if !devices.contains_key(&serial) && devices.len() >= self.config.max_devices {
-                        running.refused = Some(StatusCode::SERVICE_UNAVAILABLE);
-                        return;
-                    }
-                    let record = devices.entry(serial.clone()).or_insert_with(|| {
-                        let mut policy = Provisioning::new(
-                            self.config.periodic_interval,
-                            format!("{}/firmware.bin", self.base_url),
-                        );
-                        policy.download_delay_seconds = self.config.download_delay_seconds;
-                        DeviceRecord {
-                            policy,
-                            connection_request_url: None,
-                            connection_request_sent: false,
-                            targets: Targets::default(),
-                            in_session: false,
-                        }
-                    });
+                let begin = |record: &mut DeviceRecord| {
                     record.in_session = true;
                     if let Some(url) = connection_request_url(&inform) {
                         record.connection_request_url = Some(url);
                     }
                     record.targets.update(&inform);
-                    self.tracked(record, |d| d.policy.on_inform(&inform))
+                    record.policy.on_inform(&inform)
+                };
+                let requests = match &mut running.device {
+                    // With a shared store: the record loaded (under the device's lock) for
+                    // the serial number the POST was routed by; another one is refused.
+                    Some((s, record)) if *s == serial => begin(record),
+                    Some(_) => {
+                        running.refused = Some(StatusCode::BAD_REQUEST);
+                        return;
+                    }
+                    None => {
+                        let mut devices = self.devices.lock().expect("lock");
+                        if !devices.contains_key(&serial)
+                            && devices.len() >= self.config.max_devices
+                        {
+                            running.refused = Some(StatusCode::SERVICE_UNAVAILABLE);
+                            return;
+                        }
+                        let record = devices
+                            .entry(serial.clone())
+                            .or_insert_with(|| self.new_device_record());
+                        self.tracked(record, begin)
+                    }
                 };
                 running.serial = Some(serial);
                 self.queue(running, requests, now);
@@ -602,7 +661,7 @@ impl State {
                 request,
                 answered,
             } => {
-                Stats::bump(&self.stats.rpcs);
+                Stats::bump(&running.stats.rpcs);
                 let follow_ups = match &request {
                     Request::TransferComplete(tc) => self
                         .with_device(running, |d| d.policy.on_transfer_complete(tc))
@@ -624,11 +683,11 @@ impl State {
                 self.queue(running, follow_ups, now);
             }
             Event::RpcResponse { handle, response } => {
-                Stats::bump(&self.stats.rpcs);
+                Stats::bump(&running.stats.rpcs);
                 self.answered(running, handle, Ok(&response), now);
             }
             Event::RpcFault { handle, fault } => {
-                Stats::bump(&self.stats.rpcs);
+                Stats::bump(&running.stats.rpcs);
                 self.answered(running, handle, Err(&fault), now);
             }
             Event::RpcFailed { handle, reason } => {
@@ -651,9 +710,9 @@ impl State {
                 );
             }
             Event::SessionEnded(reason) => {
-                Stats::bump(&self.stats.sessions);
+                Stats::bump(&running.stats.sessions);
                 if !matches!(reason, EndReason::Completed | EndReason::NoSession) {
-                    Stats::bump(&self.stats.failures);
+                    Stats::bump(&running.stats.failures);
                     self.with_device(running, |d| {
                         d.policy.problems.push(format!("session ended: {reason:?}"));
                     });
@@ -690,11 +749,35 @@ impl State {
         }
     }
 
+    /// A record for a device seen for the first time.
+    fn new_device_record(&self) -> DeviceRecord {
+        let mut policy = Provisioning::new(
+            self.config.periodic_interval,
+            format!("{}/firmware.bin", self.base_url),
+        );
+        policy.download_delay_seconds = self.config.download_delay_seconds;
+        DeviceRecord {
+            policy,
+            connection_request_url: None,
+            connection_request_sent: false,
+            targets: Targets::default(),
+            in_session: false,
+            session: None,
+        }
+    }
+
     fn with_device<T>(
         &self,
-        running: &Running,
+        running: &mut Running,
         f: impl FnOnce(&mut DeviceRecord) -> T,
     ) -> Option<T> {
+        if let Some((_, record)) = &mut running.device {
+            // With a shared store: the record written back with the session (the counters
+            // of `Acs::summary` follow once it is written).
+            let out = f(record);
+            record.policy.problems.truncate(MAX_PROBLEMS);
+            return Some(out);
+        }
         let serial = running.serial.as_ref()?;
         let mut devices = self.devices.lock().expect("lock");
         devices.get_mut(serial).map(|d| self.tracked(d, f))

@@ -3,12 +3,15 @@
 //! to end a session its device has walked away from).
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cwmp_session::{AcsSession, RpcHandle};
 use cwmp_types::Request;
 use hyper::StatusCode;
 
+use crate::acs::DeviceRecord;
 use crate::http::SessionKey;
+use crate::support::Stats;
 
 /// One running CWMP session.
 #[derive(Debug)]
@@ -28,6 +31,11 @@ pub(crate) struct Running {
     /// The session is refused (the Inform's DeviceId does not belong to the identity, is
     /// oversized, or there is no room for the device): the status to answer.
     pub(crate) refused: Option<StatusCode>,
+    /// With a shared store: the device's record, loaded with the session and written back
+    /// with it.
+    pub(crate) device: Option<(String, DeviceRecord)>,
+    /// Where the session's counts go (with a shared store, added to the ACS's once written).
+    pub(crate) stats: Arc<Stats>,
 }
 
 /// Open sessions, and the keys (cookie, peer address) that find them.

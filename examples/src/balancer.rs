@@ -1,10 +1,15 @@
-//! A small HTTP/1.1 load balancer for ACS clusters on loopback: every request goes to a
-//! backend chosen per request (round robin, or at random), whatever connection it came on, so
-//! consecutive POSTs of one CWMP session land on different nodes.
+//! A small HTTP/1.1 load balancer for ACS clusters on loopback. Each client TCP connection
+//! gets a backend (round robin, or at random, per new connection) and a backend connection of
+//! its own, which no other client ever uses: the ACS may then trust "this connection has
+//! authenticated" as it does without a balancer (a balancer that pooled backend connections
+//! across clients would hand one client's authenticated connection to another). A CPE that
+//! opens a new connection for each POST thus spreads one CWMP session over the nodes.
 //!
 //! A request whose backend fails before answering (connection refused, or reset mid-request
-//! because the node died) is sent to the next backend, as a load balancer set to retry on
-//! errors does (HAProxy `retry-on all-retryable-errors`, nginx `proxy_next_upstream error`).
+//! because the node died) is sent to the next backend on a new connection, as a load
+//! balancer set to retry on errors does (HAProxy `retry-on all-retryable-errors`, nginx
+//! `proxy_next_upstream error`); that connection has not authenticated, so the node
+//! challenges a request that relied on the old one.
 //! A POST is not idempotent in HTTP terms; the ACS makes the retry safe: a POST the dead node
 //! already applied is answered again from the shared state, not applied twice.
 
@@ -48,8 +53,6 @@ struct Balancer {
     pick: Pick,
     next: AtomicU64,
     rng: Mutex<SplitMix64>,
-    /// Idle connections per backend, reused for later requests.
-    idle: Vec<Mutex<Vec<SendRequest<Full<Bytes>>>>>,
     stats: Arc<BalancerStats>,
 }
 
@@ -65,7 +68,6 @@ pub fn start(
         retried: AtomicU64::new(0),
     });
     let balancer = Arc::new(Balancer {
-        idle: backends.iter().map(|_| Mutex::new(Vec::new())).collect(),
         backends,
         pick,
         next: AtomicU64::new(0),
@@ -81,9 +83,12 @@ pub fn start(
             let _ = stream.set_nodelay(true);
             let balancer = balancer.clone();
             tokio::spawn(async move {
+                // This client connection's backend and its own connection there.
+                let backend: Backend = Arc::new(tokio::sync::Mutex::new((balancer.first(), None)));
                 let service = hyper::service::service_fn(move |req| {
                     let balancer = balancer.clone();
-                    async move { Ok::<_, Infallible>(balancer.forward(req).await) }
+                    let backend = backend.clone();
+                    async move { Ok::<_, Infallible>(balancer.forward(req, &backend).await) }
                 });
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service)
@@ -93,6 +98,9 @@ pub fn start(
     });
     stats
 }
+
+/// A client connection's backend, and the connection to it once opened.
+type Backend = Arc<tokio::sync::Mutex<(usize, Option<SendRequest<Full<Bytes>>>)>>;
 
 fn status(status: StatusCode) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::new()));
@@ -110,18 +118,26 @@ impl Balancer {
         (i % n) as usize
     }
 
-    async fn forward(&self, req: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+    async fn forward(
+        &self,
+        req: Request<hyper::body::Incoming>,
+        backend: &Backend,
+    ) -> Response<Full<Bytes>> {
         let (parts, body) = req.into_parts();
         let Ok(body) = Limited::new(body, MAX_BODY).collect().await else {
             return status(StatusCode::PAYLOAD_TOO_LARGE);
         };
         let body = body.to_bytes();
-        let first = self.first();
+        // Held for the request: HTTP/1.1 has one request at a time on the client connection.
+        let mut backend = backend.lock().await;
         for attempt in 0..self.backends.len() {
-            let i = (first + attempt) % self.backends.len();
             if attempt > 0 {
+                // The backend failed: the next one, on a new connection.
                 self.stats.retried.fetch_add(1, Ordering::Relaxed);
+                backend.0 = (backend.0 + 1) % self.backends.len();
+                backend.1 = None;
             }
+            let i = backend.0;
             let mut out = Request::new(Full::new(body.clone()));
             *out.method_mut() = parts.method.clone();
             *out.uri_mut() = parts
@@ -134,7 +150,7 @@ impl Balancer {
             if let Ok(host) = self.backends[i].to_string().parse() {
                 out.headers_mut().insert(HOST, host);
             }
-            if let Some(resp) = self.send(i, out).await {
+            if let Some(resp) = self.send(i, &mut backend.1, out).await {
                 self.stats.answered[i].fetch_add(1, Ordering::Relaxed);
                 return resp;
             }
@@ -142,14 +158,20 @@ impl Balancer {
         status(StatusCode::BAD_GATEWAY)
     }
 
-    /// Sends one request to backend `i`; `None` if it failed before a whole response.
-    async fn send(&self, i: usize, req: Request<Full<Bytes>>) -> Option<Response<Full<Bytes>>> {
-        let mut idle = self.idle[i].lock().expect("lock").pop();
-        let reusable = match &mut idle {
+    /// Sends one request to backend `i` on `connection` (opened if there is none, or if the
+    /// backend closed it); `None` if it failed before a whole response.
+    async fn send(
+        &self,
+        i: usize,
+        connection: &mut Option<SendRequest<Full<Bytes>>>,
+        req: Request<Full<Bytes>>,
+    ) -> Option<Response<Full<Bytes>>> {
+        let mut open = connection.take();
+        let reusable = match &mut open {
             Some(s) => s.ready().await.is_ok(),
             None => false,
         };
-        let mut sender = match idle {
+        let mut sender = match open {
             Some(s) if reusable => s,
             _ => {
                 let stream = TcpStream::connect(self.backends[i]).await.ok()?;
@@ -164,7 +186,7 @@ impl Balancer {
         let resp = sender.send_request(req).await.ok()?;
         let (parts, body) = resp.into_parts();
         let body = body.collect().await.ok()?.to_bytes();
-        self.idle[i].lock().expect("lock").push(sender);
+        *connection = Some(sender);
         Some(Response::from_parts(parts, Full::new(body)))
     }
 }

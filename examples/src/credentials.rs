@@ -199,7 +199,13 @@ impl Authenticator {
     /// Digest (MD5, `qop="auth"`) in `realm`, nonces valid `lifetime_secs`; Basic instead
     /// when `basic`.
     pub fn new(realm: &str, lifetime_secs: u64, basic: bool) -> Self {
-        let secret: [u8; 32] = os_random();
+        Self::with_secret(realm, lifetime_secs, basic, os_random())
+    }
+
+    /// As [`Authenticator::new`], with the nonce secret given: nodes of a cluster that share
+    /// it verify each other's nonces. Replays are tracked per `Authenticator`, so per node: an
+    /// `Authorization` replayed to another node within the nonce's lifetime is accepted there.
+    pub fn with_secret(realm: &str, lifetime_secs: u64, basic: bool, secret: [u8; 32]) -> Self {
         Self {
             issuer: NonceIssuer::new(&secret, realm, Algorithm::Md5, lifetime_secs),
             lifetime_secs,

@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, watch};
 
 use crate::acs::{Acs, AcsConfig};
+use crate::balancer::{self, Pick};
 use crate::cpe::{self, AgentConfig, AgentReport};
 use crate::nat_demo::DemoServers;
 use crate::natcr::Path;
+use crate::store::{Store, StoreConfig};
 use crate::support::{Stats, peak_rss_kib};
 use crate::transport;
 
@@ -32,6 +34,13 @@ pub struct DemoConfig {
     /// listens), XMPP (a private Prosody; the CPEs open no listening socket) or UDP (a private
     /// coturn for STUN; no HTTP listener).
     pub connection_request: Path,
+    /// Where the ACS keeps sessions and device records: `memory` (this process) or
+    /// `redis://HOST:PORT` (shared by the nodes).
+    pub store: String,
+    /// ACS nodes behind a load balancer that sends each new connection to a random node (the
+    /// CPEs then open a new connection for each POST, so each POST goes to a random node).
+    /// More than one node with the `memory` store share an in-process store.
+    pub acs_nodes: usize,
 }
 
 impl Default for DemoConfig {
@@ -43,6 +52,8 @@ impl Default for DemoConfig {
             progress: true,
             acs_log: false,
             connection_request: Path::Http,
+            store: "memory".into(),
+            acs_nodes: 1,
         }
     }
 }
@@ -74,6 +85,10 @@ pub struct DemoReport {
     pub peak_rss_kib: Option<u64>,
     /// Resident memory before the CPEs started (KiB).
     pub baseline_rss_kib: Option<u64>,
+    /// With a load balancer: the requests each node answered.
+    pub per_node: Vec<u64>,
+    /// With a shared store: the requests the nodes sent it (Redis round trips; 0 in memory).
+    pub store_round_trips: Option<u64>,
 }
 
 impl DemoReport {
@@ -145,7 +160,9 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     };
     // Every agent of the demo connects from 127.0.0.1: the per-address cap is the total one.
     acs_config.limits.max_connections_per_address = acs_config.limits.max_connections;
-    let acs = Acs::start(listener, acs_config, acs_stats.clone());
+    let cluster = Cluster::start(&config, listener, acs_config, &acs_stats).await?;
+    let acs = cluster.watcher.clone();
+    let cpe_url = cluster.url.clone();
     // The devices' firmware holds its schema before they boot: parsed once, not timed.
     crate::device::schema();
     let started = Instant::now();
@@ -159,14 +176,17 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         let stats = cpe_stats.clone();
         let servers = servers.clone();
         let deadline = config.cpe_deadline;
+        let (cpe_url, hop) = (cpe_url.clone(), cluster.balancer.is_some());
         tasks.push(tokio::spawn(async move {
             let _permit = gate
                 .acquire_owned()
                 .await
                 .expect("the semaphore is never closed");
             let serial = format!("DEMO{i:06}");
-            let mut agent = AgentConfig::new(serial.clone(), acs.url());
+            let mut agent = AgentConfig::new(serial.clone(), cpe_url);
             agent.connection_request_listen = "127.0.0.1:0".into();
+            // Behind the balancer: a new connection, so a random node, for each POST.
+            agent.reconnect_each_post = hop;
             agent.transcript = i == 0;
             servers.configure(&mut agent, i);
             let _alive = live.enter();
@@ -219,6 +239,16 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         }
     }
     report.elapsed = started.elapsed();
+    if let Some(stats) = &cluster.balancer {
+        report.per_node = stats
+            .answered
+            .iter()
+            .map(|n| n.load(Ordering::Relaxed))
+            .collect();
+    }
+    report.store_round_trips =
+        (!cluster.stores.is_empty()).then(|| cluster.stores.iter().map(|s| s.round_trips()).sum());
+    let _ = acs.refresh_from_store().await;
     let (_, _, problems) = acs.progress();
     for (serial, p) in problems {
         report.problems.push(format!("{serial} (ACS): {p}"));
@@ -231,6 +261,88 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     report.peak_live_cpes = live.peak.load(Ordering::Relaxed);
     report.peak_rss_kib = peak_rss_kib();
     Ok(report)
+}
+
+/// The demo's ACS: one node, or nodes on a shared store behind a load balancer.
+struct Cluster {
+    /// Where CPEs post.
+    url: String,
+    /// The node the demo asks for progress: the only node without a store, else a node on
+    /// the store that gets no CPE traffic (its polling is not counted in the round trips).
+    watcher: Acs,
+    balancer: Option<Arc<balancer::BalancerStats>>,
+    /// The store handles of the nodes that serve CPEs.
+    stores: Vec<Arc<Store>>,
+}
+
+impl Cluster {
+    async fn start(
+        config: &DemoConfig,
+        listener: tokio::net::TcpListener,
+        acs_config: AcsConfig,
+        stats: &Arc<Stats>,
+    ) -> std::io::Result<Self> {
+        let nodes = config.acs_nodes.max(1);
+        if config.store == "memory" && nodes == 1 {
+            let acs = Acs::start(listener, acs_config, stats.clone());
+            return Ok(Self {
+                url: acs.url(),
+                watcher: acs,
+                balancer: None,
+                stores: Vec::new(),
+            });
+        }
+        let open = async || -> std::io::Result<Arc<Store>> {
+            Store::open(&config.store, StoreConfig::default())
+                .await
+                .map(Arc::new)
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        };
+        // With the memory store, one store shared by the nodes of this process.
+        let memory = (config.store == "memory").then_some(open().await?);
+        let base = format!("http://{}", listener.local_addr()?);
+        let mut backends = Vec::new();
+        let mut stores = Vec::new();
+        for _ in 0..nodes {
+            let store = match &memory {
+                Some(m) => m.clone(),
+                None => open().await?,
+            };
+            let mut node_config = acs_config.clone();
+            node_config.public_base_url = Some(base.clone());
+            node_config
+                .use_store(store.clone())
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let node_listener = transport::bind("127.0.0.1:0").await?;
+            backends.push(node_listener.local_addr()?);
+            stores.push(store);
+            let _ = Acs::start(node_listener, node_config, stats.clone());
+        }
+        // The watcher: not behind the balancer, with a store connection of its own.
+        let watcher_store = match &memory {
+            Some(m) => m.clone(),
+            None => open().await?,
+        };
+        let mut watcher_config = acs_config;
+        watcher_config.public_base_url = Some(base.clone());
+        watcher_config
+            .use_store(watcher_store)
+            .await
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let watcher = Acs::start(
+            transport::bind("127.0.0.1:0").await?,
+            watcher_config,
+            Arc::new(Stats::default()),
+        );
+        let balancer = balancer::start(listener, backends, Pick::Random, 0x5eed);
+        Ok(Self {
+            url: format!("{base}/cwmp"),
+            watcher,
+            balancer: Some(balancer),
+            stores: if memory.is_some() { Vec::new() } else { stores },
+        })
+    }
 }
 
 /// Runs one CPE until the ACS has seen it through the scenario (or its deadline passes).

@@ -196,7 +196,7 @@ impl NatPaths {
 }
 
 /// What a device published for Connection Requests, from its last Inform.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Targets {
     /// ConnectionRequestURL.

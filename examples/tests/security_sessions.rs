@@ -1,6 +1,9 @@
 //! Attacks on the example ACS's sessions and identities, over real loopback HTTP: a stolen or
 //! guessed cookie, an Inform with another device's cookie, a replayed `Authorization`, a CPE
-//! claiming another device's serial, oversized and log-forging fields, and unbounded records.
+//! claiming another device's serial, oversized and log-forging fields, and unbounded records;
+//! the same identity checks on two nodes sharing a real `redis-server`.
+
+mod common;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -273,6 +276,60 @@ async fn another_devices_cookie_starts_a_session_of_ones_own_and_touches_nothing
         StatusCode::UNAUTHORIZED
     );
     assert!(acs.stage("DEV3").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_shared_store_sessions_stay_bound_to_their_identity_on_every_node() {
+    let redis = common::redis::RedisServer::start();
+    let secret = b"factory secret";
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let store = cwmp_examples::store::Store::open(&redis.url(), Default::default())
+            .await
+            .unwrap();
+        let mut config = per_device_config(secret);
+        config.use_store(Arc::new(store)).await.unwrap();
+        nodes.push(start_acs(config).await);
+    }
+    let mut victim = Cpe::new(&nodes[0], Some(device_creds(secret, "DEV1")));
+    assert!(is_inform_response(&victim.post(inform("DEV1", None)).await));
+    let cookie = victim.cookie();
+
+    // DEV2, authenticated as itself on the other node, presents DEV1's cookie: no RPC of
+    // DEV1's session, and DEV1's session is untouched.
+    let mut attacker = Cpe::new(&nodes[1], Some(device_creds(secret, "DEV2")));
+    attacker.client.jar.store(&cookie);
+    let r = attacker.post(Bytes::new()).await;
+    assert!(rpc(&r).is_none(), "no RPC of DEV1's session: {r:?}");
+    // DEV2 claims to be DEV1 (an Inform with DEV1's cookie, to end DEV1's session and take
+    // its record): refused before anything is touched.
+    let r = attacker.post(inform("DEV1", None)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Without credentials: challenged, whatever the cookie.
+    let mut anonymous = Cpe::new(&nodes[1], None);
+    anonymous.client.jar.store(&cookie);
+    assert_eq!(
+        anonymous.post(Bytes::new()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // DEV1 goes on at the other node, with node 0's nonce (the secret is shared): its
+    // session continues there.
+    victim.url = nodes[1].url().parse().unwrap();
+    let r = victim.post(Bytes::new()).await;
+    assert!(
+        matches!(rpc(&r), Some(Request::GetParameterValues(_))),
+        "{r:?}"
+    );
+    // Replaying DEV1's last Authorization on a fresh connection to a node that saw it is
+    // refused there.
+    let mut eavesdropper = SessionClient::default();
+    eavesdropper.jar.store(&cookie);
+    let r = eavesdropper
+        .post(&victim.url, Bytes::new(), victim.last_auth.as_deref(), true)
+        .await
+        .unwrap();
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

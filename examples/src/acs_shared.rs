@@ -1,0 +1,660 @@
+//! The example ACS on a shared [`Store`]: any node continues any session.
+//!
+//! Every POST is authenticated first, by the transport's gate ([`State::admit`]), exactly as
+//! without a store; then it runs the compare-and-set loop of `cwmp_session`'s "Running an ACS
+//! cluster": load the session and its device's record (one round trip), restore the
+//! `AcsSession` with this node's config, feed the POST, let the policy react, and write
+//! session and record back only if nobody wrote in between (one round trip); else do it
+//! again. A POST that repeats the last one (a retry, or a copy racing on another node) is
+//! answered from the state and writes nothing. Counts, signals and Connection Requests happen
+//! only after the write.
+//!
+//! A stored session carries the identity that started it: a request of another identity
+//! never reaches it (it starts a session of its own, as in memory). An Inform (that is not a
+//! retry) is checked against the identity (per-device credentials) before anything is
+//! touched, then takes the device's lock, ends the device's live session if it has one (one
+//! session per device), and starts a new session under a random 128-bit cookie. A sweeper
+//! runs on whichever node holds the sweeper lock: it ends sessions past their deadline and
+//! sends again the Connection Requests a node may have lost by dying.
+//!
+//! Digest nonces use the secret shared through the store, so any node verifies any node's
+//! nonce; replay tracking stays per node (an `Authorization` replayed to another node within
+//! the nonce's lifetime is accepted there). "This TCP connection authenticated" is trusted as
+//! without a store: behind a balancer that keeps each client connection on its own backend
+//! connection ([`crate::balancer`] does), never behind one that mixes clients on a connection.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime};
+
+use cwmp_session::acs::{self, Route, SavedSession};
+use cwmp_session::http::is_empty_body;
+use cwmp_session::{AcsSession, RpcHandle};
+use cwmp_soap::Peek;
+use cwmp_types::Request;
+use hyper::StatusCode;
+use hyper::header::{HeaderValue, SET_COOKIE};
+
+use super::{DeviceRecord, MAX_PROBLEMS, State};
+use crate::acs_sessions::Running;
+use crate::http::{SESSION_COOKIE, SessionKey, hex, os_random};
+use crate::natcr::{self, Targets};
+use crate::policy::Stage;
+use crate::store::{Store, StoreError, Write};
+use crate::support::{Stats, log_text};
+use crate::transport::{IncomingRequest, Reply};
+
+/// How long an Inform may hold its device's lock (ending the previous session and writing
+/// the new one), and how long another Inform of the device waits for it.
+const DEVICE_LOCK_TTL: Duration = Duration::from_secs(10);
+const DEVICE_LOCK_WAIT: Duration = Duration::from_secs(5);
+/// The sweeper's lock, taken by one node per round.
+const SWEEPER_LOCK_TTL: Duration = Duration::from_secs(2);
+/// Sessions one sweep ends at most.
+const SWEEP_BATCH: usize = 256;
+/// When a Connection Request is sent again if its device has not come (the node that sent
+/// it may have died before it went out).
+const CONNECTION_REQUEST_RETRY: Duration = Duration::from_secs(5);
+/// Longest serial number used as a store key (TR-069 Table 36: string(64)).
+const MAX_SERIAL: usize = 64;
+
+/// A session as stored: the library's state and what the policy tracks beside it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct SessionRecord {
+    saved: SavedSession,
+    serial: Option<String>,
+    asked: Vec<(RpcHandle, Request)>,
+    /// The identity that started the session (`None` without authentication).
+    identity: Option<String>,
+}
+
+/// A written session, and what follows the write.
+struct Committed {
+    reply: Reply,
+    running: Running,
+    connection_request: Option<Targets>,
+}
+
+impl State {
+    /// The library config of this node's sessions.
+    fn session_config(&self) -> acs::Config {
+        let mut config = acs::Config::default();
+        config.session_timeout = self.config.session_timeout;
+        config.auto_answer_cpe_requests = true;
+        config
+    }
+
+    fn restore(&self, key: &str, stored: &[u8], device: Option<Vec<u8>>) -> Option<Running> {
+        let record: SessionRecord = serde_json::from_slice(stored).ok()?;
+        let session = AcsSession::restore(record.saved, self.session_config()).ok()?;
+        let device = record.serial.clone().and_then(|serial| {
+            let d = device.and_then(|d| serde_json::from_slice::<DeviceRecord>(&d).ok())?;
+            Some((serial, d))
+        });
+        Some(Running {
+            id: 0,
+            keys: Vec::new(),
+            identity: record.identity,
+            cookie: Some(key.to_owned()),
+            session,
+            serial: record.serial,
+            asked: record.asked.into_iter().collect(),
+            refused: None,
+            device,
+            stats: Arc::new(Stats::default()),
+        })
+    }
+
+    /// Writes a session (and its device's record) over `expected`; `Ok(false)` if another
+    /// node wrote first.
+    async fn write(
+        &self,
+        store: &Store,
+        key: &str,
+        expected: Option<u64>,
+        running: &Running,
+        connection_request: bool,
+    ) -> Result<bool, StoreError> {
+        let saved = running
+            .session
+            .save()
+            .map_err(|e| StoreError(e.to_string()))?;
+        let revision = saved.revision();
+        let deadline = saved.deadline();
+        let record = SessionRecord {
+            saved,
+            serial: running.serial.clone(),
+            asked: running.asked.iter().map(|(h, r)| (*h, r.clone())).collect(),
+            identity: running.identity.clone(),
+        };
+        let state = serde_json::to_vec(&record).map_err(|e| StoreError(e.to_string()))?;
+        let device = match &running.device {
+            Some((serial, d)) => Some((
+                serial.as_str(),
+                serde_json::to_vec(d).map_err(|e| StoreError(e.to_string()))?,
+            )),
+            None => None,
+        };
+        store
+            .compare_and_set(Write {
+                key,
+                expected,
+                revision,
+                state: &state,
+                deadline,
+                device: device.as_ref().map(|(s, d)| (*s, d.as_slice())),
+                connection_request_due: connection_request
+                    .then(|| SystemTime::now() + CONNECTION_REQUEST_RETRY),
+            })
+            .await
+    }
+
+    /// A session is over: the device is free, and may be due a Connection Request (decided
+    /// here, before the write, so that only one node sends it).
+    fn end_on_device(running: &mut Running) -> Option<Targets> {
+        let (_, d) = running.device.as_mut()?;
+        d.in_session = false;
+        d.session = None;
+        if d.policy.wants_connection_request() && !d.connection_request_sent {
+            d.connection_request_sent = true;
+            Some(d.connection_request_targets())
+        } else {
+            None
+        }
+    }
+
+    /// Puts a device's record into this node's view, keeping the counters of
+    /// [`Acs::summary`](super::Acs::summary) (this node's view of the fleet).
+    fn cache(&self, serial: &str, record: DeviceRecord) {
+        let done = record.policy.stage == Stage::Done;
+        let problems = record.policy.problems.len();
+        let old = self
+            .devices
+            .lock()
+            .expect("lock")
+            .insert(serial.to_owned(), record);
+        let (was_done, had) = old.map_or((false, 0), |o| {
+            (o.policy.stage == Stage::Done, o.policy.problems.len())
+        });
+        if done && !was_done {
+            self.done.fetch_add(1, Ordering::Relaxed);
+        } else if was_done && !done {
+            self.done.fetch_sub(1, Ordering::Relaxed);
+        }
+        if problems > had {
+            self.problem_count
+                .fetch_add(problems - had, Ordering::Relaxed);
+        }
+    }
+
+    /// After a write: counts, the local copy of the device's record, signals, and the
+    /// Connection Request.
+    fn committed(self: &Arc<Self>, store: &Arc<Store>, running: &Running, cr: Option<Targets>) {
+        for (mine, theirs) in [
+            (&self.stats.sessions, &running.stats.sessions),
+            (&self.stats.rpcs, &running.stats.rpcs),
+            (&self.stats.failures, &running.stats.failures),
+        ] {
+            mine.fetch_add(theirs.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        let Some((serial, record)) = &running.device else {
+            return;
+        };
+        self.cache(serial, record.clone());
+        self.signal(serial);
+        if let Some(targets) = cr {
+            self.send_connection_request_shared(store, serial, targets);
+        }
+    }
+
+    /// Sends a Connection Request in the background; a failure goes on the device's record.
+    fn send_connection_request_shared(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        serial: &str,
+        targets: Targets,
+    ) {
+        let state = self.clone();
+        let store = store.clone();
+        let serial = serial.to_owned();
+        tokio::spawn(async move {
+            let credentials = &state.config.connection_request_credentials;
+            let result =
+                natcr::deliver(&targets, state.xmpp.as_ref(), credentials, os_random::<8>()).await;
+            let Err((path, e)) = result else {
+                return;
+            };
+            if state.config.verbose {
+                eprintln!(
+                    "acs: {}: connection request over {path}: {}",
+                    log_text(&serial),
+                    log_text(&e)
+                );
+            }
+            Stats::bump(&state.stats.failures);
+            // The device has no session until the request succeeds: nobody else writes its
+            // record meanwhile.
+            if let Ok(Some(bytes)) = store.device(&serial).await {
+                if let Ok(mut d) = serde_json::from_slice::<DeviceRecord>(&bytes) {
+                    d.policy
+                        .problems
+                        .push(format!("connection request over {path}: {e}"));
+                    d.policy.problems.truncate(MAX_PROBLEMS);
+                    if let Ok(bytes) = serde_json::to_vec(&d) {
+                        let _ = store.put_device(&serial, &bytes).await;
+                    }
+                    state.cache(&serial, d);
+                }
+            }
+            state.signal(&serial);
+        });
+    }
+
+    /// One POST with a shared store (already admitted by the gate).
+    pub(super) async fn handle_shared(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        req: IncomingRequest,
+    ) -> Reply {
+        if req.method == hyper::Method::GET && req.uri.path() == "/firmware.bin" {
+            return Reply::ok(bytes::Bytes::from_static(super::FIRMWARE));
+        }
+        let peek = (!is_empty_body(&req.body))
+            .then(|| cwmp_soap::peek(&req.body).ok())
+            .flatten();
+        let key = match &req.key {
+            SessionKey::Cookie(c) => Some(c.clone()),
+            SessionKey::Peer(p) => self
+                .peers
+                .lock()
+                .expect("lock")
+                .get(p)
+                .map(|(_, key)| key.clone()),
+        };
+        let mut lock = None;
+        let result = self
+            .post_shared(store, &req, key, peek.as_ref(), &mut lock)
+            .await;
+        if let Some(name) = lock {
+            let _ = store.unlock(&name, &self.node_token).await;
+        }
+        match result {
+            Ok(Ok((committed, new_key))) => {
+                let Committed {
+                    mut reply,
+                    running,
+                    connection_request,
+                } = committed;
+                self.committed(store, &running, connection_request);
+                let mut peers = self.peers.lock().expect("lock");
+                if running.session.is_ended() {
+                    peers.remove(&req.peer);
+                } else if let Some(key) = new_key {
+                    reply = reply.with_header(
+                        SET_COOKIE,
+                        HeaderValue::from_str(&format!("{SESSION_COOKIE}={key}; Path=/; HttpOnly"))
+                            .expect("a cookie is a valid header value"),
+                    );
+                    // A CPE that drops the cookie keeps its connection, which stays here.
+                    // Bounded by the connections open: those of closed ones go when it fills.
+                    if peers.len() >= self.config.max_sessions {
+                        peers.retain(|_, (connection, _)| connection.strong_count() > 0);
+                    }
+                    if peers.len() < self.config.max_sessions {
+                        peers.insert(req.peer, (Arc::downgrade(&req.connection), key));
+                    }
+                }
+                reply
+            }
+            Ok(Err(reply)) => reply,
+            Err(e) => {
+                if self.config.verbose {
+                    eprintln!("acs: {}", log_text(&e.to_string()));
+                }
+                Reply::status(StatusCode::SERVICE_UNAVAILABLE)
+            }
+        }
+    }
+
+    /// The compare-and-set loop of one POST; `Ok(Err(reply))` answers without a write
+    /// (a refusal, a retry), the key is set for a new session.
+    #[allow(clippy::type_complexity)]
+    async fn post_shared(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        req: &IncomingRequest,
+        key: Option<String>,
+        peek: Option<&Peek>,
+        lock: &mut Option<String>,
+    ) -> Result<Result<(Committed, Option<String>), Reply>, StoreError> {
+        loop {
+            let now = SystemTime::now();
+            let (stored, device) = match &key {
+                Some(k) => store.load_with_device(k).await?,
+                None => (None, None),
+            };
+            // A session of another identity is not found (as in memory).
+            let existing = stored.and_then(|s| {
+                let running = self.restore(key.as_deref()?, &s.state, device)?;
+                (running.identity == req.identity).then_some((s.revision, running))
+            });
+            let route = match &existing {
+                Some((_, r)) => r.session.route(&req.body, peek),
+                None => Route::NewSession {
+                    end_previous: false,
+                },
+            };
+            let (session_key, expected, mut running, new) = match (route, existing) {
+                (Route::Continue, Some((revision, running))) => (
+                    key.clone().unwrap_or_default(),
+                    Some(revision),
+                    running,
+                    false,
+                ),
+                _ => {
+                    let device = match peek.and_then(|p| p.device_id.as_ref()) {
+                        Some(id) if peek.is_some_and(Peek::is_inform) => {
+                            if id.serial_number.chars().count() > MAX_SERIAL {
+                                return Ok(Err(Reply::status(StatusCode::BAD_REQUEST)));
+                            }
+                            // Checked before the device's live session is touched.
+                            if let (Some(creds), Some(identity)) =
+                                (&self.config.cpe_credentials, &req.identity)
+                            {
+                                if !creds.may_speak_for(identity, id) {
+                                    if self.config.verbose {
+                                        eprintln!(
+                                            "acs: {} refused: an Inform for {}",
+                                            log_text(identity),
+                                            log_text(&id.serial_number)
+                                        );
+                                    }
+                                    return Ok(Err(Reply::status(StatusCode::FORBIDDEN)));
+                                }
+                            }
+                            Some(
+                                self.take_device(store, &id.serial_number, lock, now)
+                                    .await?,
+                            )
+                        }
+                        _ => None,
+                    };
+                    let new_key = hex(&os_random::<16>());
+                    let running = Running {
+                        id: 0,
+                        keys: Vec::new(),
+                        identity: req.identity.clone(),
+                        cookie: Some(new_key.clone()),
+                        session: AcsSession::new(self.session_config(), now),
+                        serial: None,
+                        asked: HashMap::new(),
+                        refused: None,
+                        device,
+                        stats: Arc::new(Stats::default()),
+                    };
+                    (new_key, None, running, true)
+                }
+            };
+            let before = running.session.revision();
+            let reply = self.feed(&mut running, req, now);
+            if let Some(status) = running.refused {
+                // Nothing is kept of a refused session.
+                return Ok(Err(Reply::status(status)));
+            }
+            if !new && running.session.revision() == before {
+                // A retry of the last POST, answered from the state: nothing to write.
+                return Ok(Err(reply));
+            }
+            if new && running.device.is_none() && running.session.is_ended() {
+                // A POST that is no session's (an empty POST, a stray answer): nothing to
+                // keep, as in memory.
+                return Ok(Err(reply));
+            }
+            if new {
+                if let Some((_, d)) = &mut running.device {
+                    d.session = Some(session_key.clone());
+                }
+            }
+            let connection_request = if running.session.is_ended() {
+                Self::end_on_device(&mut running)
+            } else {
+                None
+            };
+            let cr = connection_request.is_some();
+            if self
+                .write(store, &session_key, expected, &running, cr)
+                .await?
+            {
+                let committed = Committed {
+                    reply,
+                    running,
+                    connection_request,
+                };
+                return Ok(Ok((committed, new.then_some(session_key))));
+            }
+        }
+    }
+
+    /// Takes the device's lock for an Inform, ends its live session if it has one, and returns
+    /// its record (a new one for a device seen for the first time).
+    async fn take_device(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        serial: &str,
+        lock: &mut Option<String>,
+        now: SystemTime,
+    ) -> Result<(String, DeviceRecord), StoreError> {
+        let name = format!("device:{serial}");
+        if lock.is_none() {
+            if !store
+                .lock(&name, &self.node_token, DEVICE_LOCK_TTL, DEVICE_LOCK_WAIT)
+                .await?
+            {
+                return Err(StoreError(format!("{serial}: device lock not free")));
+            }
+            *lock = Some(name);
+        }
+        let record = |bytes: Option<Vec<u8>>| {
+            bytes
+                .and_then(|b| serde_json::from_slice::<DeviceRecord>(&b).ok())
+                .unwrap_or_else(|| self.new_device_record())
+        };
+        let d = record(store.device(serial).await?);
+        if let Some(previous) = d.session.clone() {
+            self.end_session(store, &previous, now).await?;
+            return Ok((serial.to_owned(), record(store.device(serial).await?)));
+        }
+        Ok((serial.to_owned(), d))
+    }
+
+    /// Ends a live session (its device walked away from it with a new Inform).
+    async fn end_session(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        key: &str,
+        now: SystemTime,
+    ) -> Result<(), StoreError> {
+        loop {
+            let (stored, device) = store.load_with_device(key).await?;
+            let Some(stored) = stored else {
+                return Ok(());
+            };
+            let Some(mut running) = self.restore(key, &stored.state, device) else {
+                return Ok(());
+            };
+            if running.session.is_ended() {
+                return Ok(());
+            }
+            if self.config.verbose {
+                let serial = running.serial.as_deref().unwrap_or("(no Inform)");
+                eprintln!(
+                    "acs: {}: session abandoned by a new Inform",
+                    log_text(serial)
+                );
+            }
+            running.session.abort(now);
+            let _ = self.drain(&mut running, now);
+            let cr = Self::end_on_device(&mut running);
+            if self
+                .write(store, key, Some(stored.revision), &running, cr.is_some())
+                .await?
+            {
+                self.committed(store, &running, cr);
+                return Ok(());
+            }
+        }
+    }
+
+    /// Feeds a POST to a session and lets the policy react; the reply to send.
+    fn feed(
+        self: &Arc<Self>,
+        running: &mut Running,
+        req: &IncomingRequest,
+        now: SystemTime,
+    ) -> Reply {
+        let mut request = cwmp_session::http::IncomingRequest::new(&req.body);
+        if let Some(ct) = req
+            .headers
+            .get(hyper::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+        {
+            request = request.with_content_type(ct);
+        }
+        if running
+            .session
+            .handle_input(acs::Input::HttpRequest { now, request })
+            .is_err()
+        {
+            return Reply::status(StatusCode::INTERNAL_SERVER_ERROR);
+        }
+        self.drain(running, now)
+            .unwrap_or_else(|| Reply::status(StatusCode::INTERNAL_SERVER_ERROR))
+    }
+
+    /// One round of the sweeper, on the node that gets the sweeper's lock: ends the sessions
+    /// past their deadline, as the in-process ACS does, with the same events.
+    pub(super) async fn sweep(self: &Arc<Self>, store: &Arc<Store>) {
+        let now = SystemTime::now();
+        match store
+            .try_lock("sweeper", &self.node_token, SWEEPER_LOCK_TTL)
+            .await
+        {
+            Ok(true) => {}
+            _ => return,
+        }
+        if let Ok(due) = store.due(now, SWEEP_BATCH).await {
+            for key in due {
+                if let Err(e) = self.expire_shared(store, &key, now).await {
+                    if self.config.verbose {
+                        eprintln!("acs: sweeping {key}: {}", log_text(&e.to_string()));
+                    }
+                }
+            }
+        }
+        if let Err(e) = self.resend_connection_requests(store, now).await {
+            if self.config.verbose {
+                eprintln!("acs: connection requests: {}", log_text(&e.to_string()));
+            }
+        }
+        let _ = store.unlock("sweeper", &self.node_token).await;
+    }
+
+    async fn expire_shared(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        key: &str,
+        now: SystemTime,
+    ) -> Result<(), StoreError> {
+        loop {
+            let (stored, device) = store.load_with_device(key).await?;
+            let Some(stored) = stored else {
+                return store.forget_deadline(key).await;
+            };
+            let Some(mut running) = self.restore(key, &stored.state, device) else {
+                return store.forget_deadline(key).await;
+            };
+            let before = running.session.revision();
+            let _ = running.session.handle_input(acs::Input::Timeout(now));
+            let _ = self.drain(&mut running, now);
+            if running.session.revision() == before {
+                // Not due after all (a POST moved its deadline).
+                return Ok(());
+            }
+            let cr = if running.session.is_ended() {
+                Self::end_on_device(&mut running)
+            } else {
+                None
+            };
+            if self
+                .write(store, key, Some(stored.revision), &running, cr.is_some())
+                .await?
+            {
+                self.committed(store, &running, cr);
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends again the Connection Requests whose device has not come since (the node that
+    /// sent one may have died before it went out); forgets those of devices that came.
+    async fn resend_connection_requests(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        now: SystemTime,
+    ) -> Result<(), StoreError> {
+        let again = Some(now + CONNECTION_REQUEST_RETRY);
+        for serial in store.due_connection_requests(now, SWEEP_BATCH).await? {
+            let record = store
+                .device(&serial)
+                .await?
+                .and_then(|b| serde_json::from_slice::<DeviceRecord>(&b).ok());
+            match record {
+                Some(d) if d.policy.wants_connection_request() && !d.in_session => {
+                    store.schedule_connection_request(&serial, again).await?;
+                    self.send_connection_request_shared(
+                        store,
+                        &serial,
+                        d.connection_request_targets(),
+                    );
+                }
+                Some(d) if d.in_session => {
+                    store.schedule_connection_request(&serial, again).await?;
+                }
+                _ => store.schedule_connection_request(&serial, None).await?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl super::Acs {
+    /// With a shared store: copies the device's record from the store into this node's view
+    /// (what [`Acs::progress`](super::Acs::progress) and friends read).
+    pub(super) async fn refresh_device(&self, serial: &str) {
+        let Some(store) = &self.state.config.store else {
+            return;
+        };
+        if let Ok(Some(bytes)) = store.device(serial).await {
+            if let Ok(d) = serde_json::from_slice::<DeviceRecord>(&bytes) {
+                self.state.cache(serial, d);
+            }
+        }
+    }
+
+    /// With a shared store: copies every device's record from the store into this node's
+    /// view, so that [`Acs::progress`](super::Acs::progress) and
+    /// [`Acs::summary`](super::Acs::summary) report the whole fleet, whichever node served
+    /// each device. Without a store, nothing to do.
+    pub async fn refresh_from_store(&self) -> Result<(), StoreError> {
+        let Some(store) = &self.state.config.store else {
+            return Ok(());
+        };
+        for (serial, bytes) in store.devices().await? {
+            if let Ok(d) = serde_json::from_slice::<DeviceRecord>(&bytes) {
+                self.state.cache(&serial, d);
+            }
+        }
+        Ok(())
+    }
+}
