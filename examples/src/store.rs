@@ -69,6 +69,10 @@ impl From<redis::RedisError> for StoreError {
     }
 }
 
+/// What [`Store::compare_and_set_or_load`] did: `Ok` written, or `Err` with what is stored
+/// instead of the expected revision (the session, if any, and its device's record).
+pub type CasOutcome = Result<(), (Option<Stored>, Option<Vec<u8>>)>;
+
 /// A session as stored: its revision and the writer's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {
@@ -95,6 +99,12 @@ pub struct Write<'a> {
     pub deadline: Option<SystemTime>,
     /// A device record (serial number, bytes) written in the same step.
     pub device: Option<(&'a str, &'a [u8])>,
+    /// Whether the device record's bytes differ from those loaded (an unchanged record is not
+    /// sent again; the session still names its device).
+    pub device_changed: bool,
+    /// A lock (name, token) released in the same step if it still holds the token: the
+    /// device's lock an Inform took.
+    pub unlock: Option<(&'a str, &'a str)>,
     /// When the device's Connection Request, sent after this write, is due again if the
     /// device has not come by then (the sending node may die): see
     /// [`Store::due_connection_requests`].
@@ -136,6 +146,7 @@ struct Redis {
     connection: redis::aio::MultiplexedConnection,
     cas: redis::Script,
     load: redis::Script,
+    lock_get: redis::Script,
     unlock: redis::Script,
     deadlines: String,
     connection_requests: String,
@@ -149,16 +160,23 @@ impl std::fmt::Debug for Redis {
     }
 }
 
-/// The compare-and-set: KEYS session hash, deadline index, device key; ARGV expected
-/// revision (empty: none may exist), new revision, state, TTL ms, deadline ms (empty: ended),
-/// session key (the index member), device record (empty: none), serial number (empty: none),
-/// Connection Request due ms (empty: none; KEYS[4] the index of those).
+/// The compare-and-set: KEYS session hash, deadline index, device key, Connection Request
+/// index, lock key; ARGV expected revision (empty: none may exist), new revision, state, TTL
+/// ms, deadline ms (empty: ended), session key (the index member), device record (empty:
+/// unchanged or none), serial number (empty: none), Connection Request due ms (empty: none),
+/// lock token (empty: no lock to release), device key prefix. On a conflict it writes
+/// nothing and returns what is stored (revision, state, device record), so that the writer
+/// redoes its work without another round trip.
 const CAS_SCRIPT: &str = r"
 local current = redis.call('HGET', KEYS[1], 'rev')
-if ARGV[1] == '' then
-  if current then return 0 end
-elseif current ~= ARGV[1] then
-  return 0
+if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and current ~= ARGV[1]) then
+  if not current then return {0} end
+  local v = redis.call('HMGET', KEYS[1], 'state', 'serial')
+  local device = false
+  if v[2] and v[2] ~= '' then
+    device = redis.call('GET', ARGV[11] .. v[2])
+  end
+  return {0, current, v[1], device}
 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'state', ARGV[3], 'serial', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -173,7 +191,19 @@ end
 if ARGV[9] ~= '' then
   redis.call('ZADD', KEYS[4], ARGV[9], ARGV[8])
 end
-return 1
+if ARGV[10] ~= '' and redis.call('GET', KEYS[5]) == ARGV[10] then
+  redis.call('DEL', KEYS[5])
+end
+return {1}
+";
+
+/// Takes a lock and reads a device record in one round trip: KEYS lock key, device key;
+/// ARGV token, TTL ms. Returns `{1, record or false}`, or `{0}` if the lock is taken.
+const LOCK_GET_SCRIPT: &str = r"
+if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  return {0}
+end
+return {1, redis.call('GET', KEYS[2])}
 ";
 
 /// A session and its device's record in one round trip: KEYS session hash; ARGV the device
@@ -194,6 +224,17 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 ";
+
+/// Item `i` of a script's reply (`None` where it is missing or nil).
+fn item<T: redis::FromRedisValue>(
+    items: &[redis::Value],
+    i: usize,
+) -> Result<Option<T>, StoreError> {
+    match items.get(i) {
+        None | Some(redis::Value::Nil) => Ok(None),
+        Some(v) => Ok(Some(T::from_redis_value(v)?)),
+    }
+}
 
 fn unix_ms(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
@@ -217,6 +258,7 @@ impl Store {
                 connection,
                 cas: redis::Script::new(CAS_SCRIPT),
                 load: redis::Script::new(LOAD_SCRIPT),
+                lock_get: redis::Script::new(LOCK_GET_SCRIPT),
                 unlock: redis::Script::new(UNLOCK_SCRIPT),
                 deadlines: format!("{}:deadlines", config.prefix),
                 connection_requests: format!("{}:connection-requests", config.prefix),
@@ -236,6 +278,20 @@ impl Store {
     /// Whether this is a Redis store.
     pub fn is_shared(&self) -> bool {
         matches!(self.backend, Backend::Redis(_))
+    }
+
+    /// The CPU time the Redis server has used since it started (`INFO cpu`); `None` for
+    /// memory or if it does not say. Not counted in [`Store::round_trips`].
+    pub async fn server_cpu(&self) -> Option<Duration> {
+        let Backend::Redis(r) = &self.backend else {
+            return None;
+        };
+        let info: String = redis::cmd("INFO")
+            .arg("cpu")
+            .query_async(&mut r.connection.clone())
+            .await
+            .ok()?;
+        crate::cpu::redis_info_cpu(&info)
     }
 
     /// Requests sent to Redis so far (0 for memory): each command or script is one round trip.
@@ -327,19 +383,36 @@ impl Store {
     /// Writes a session if its stored revision is still `write.expected` (see [`Write`]);
     /// `Ok(false)` if another writer came first (load again and redo the work).
     pub async fn compare_and_set(&self, write: Write<'_>) -> Result<bool, StoreError> {
+        Ok(self.compare_and_set_or_load(write).await?.is_ok())
+    }
+
+    /// [`Store::compare_and_set`] that, when another writer came first, returns what is
+    /// stored now (the session, if any, and its device's record), read in the same round
+    /// trip: the writer redoes its work on it without loading again.
+    pub async fn compare_and_set_or_load(
+        &self,
+        write: Write<'_>,
+    ) -> Result<CasOutcome, StoreError> {
         let now = SystemTime::now();
         let ttl = self.ttl(write.deadline, now);
         match &self.backend {
             Backend::Memory(m) => {
                 let mut m = Self::memory(m);
                 let instant = Instant::now();
-                let current = m
-                    .sessions
+                if m.sessions
                     .get(write.key)
-                    .filter(|s| s.expires > instant)
-                    .map(|s| s.stored.revision);
+                    .is_some_and(|s| s.expires <= instant)
+                {
+                    m.sessions.remove(write.key);
+                }
+                let current = m.sessions.get(write.key).map(|s| s.stored.revision);
                 if current != write.expected {
-                    return Ok(false);
+                    let Some(s) = m.sessions.get(write.key) else {
+                        return Ok(Err((None, None)));
+                    };
+                    let stored = s.stored.clone();
+                    let device = s.serial.as_ref().and_then(|d| m.devices.get(d).cloned());
+                    return Ok(Err((Some(stored), device)));
                 }
                 m.sessions.insert(
                     write.key.to_owned(),
@@ -354,24 +427,44 @@ impl Store {
                     },
                 );
                 if let Some((serial, record)) = write.device {
-                    m.devices.insert(serial.to_owned(), record.to_vec());
+                    if write.device_changed {
+                        m.devices.insert(serial.to_owned(), record.to_vec());
+                    }
                     if let Some(due) = write.connection_request_due {
                         m.connection_requests.insert(serial.to_owned(), due);
                     }
                 }
-                Ok(true)
+                if let Some((name, token)) = write.unlock {
+                    if m.locks.get(name).is_some_and(|(t, _)| t == token) {
+                        m.locks.remove(name);
+                    }
+                }
+                Ok(Ok(()))
             }
             Backend::Redis(r) => {
                 let (device_key, serial, device) = match write.device {
-                    Some((serial, record)) => (self.key("d", serial), serial, record),
+                    Some((serial, record)) => (
+                        self.key("d", serial),
+                        serial,
+                        if write.device_changed {
+                            record
+                        } else {
+                            &[][..]
+                        },
+                    ),
                     None => (self.key("d", ""), "", &[][..]),
                 };
-                let done: i64 = r
+                let (lock_key, token) = match write.unlock {
+                    Some((name, token)) => (self.key("lock", name), token),
+                    None => (self.key("lock", ""), ""),
+                };
+                let reply: redis::Value = r
                     .cas
                     .key(self.key("s", write.key))
                     .key(&r.deadlines)
                     .key(device_key)
                     .key(&r.connection_requests)
+                    .key(lock_key)
                     .arg(write.expected.map(|e| e.to_string()).unwrap_or_default())
                     .arg(write.revision)
                     .arg(write.state)
@@ -392,10 +485,70 @@ impl Store {
                             .map(|d| unix_ms(d).to_string())
                             .unwrap_or_default(),
                     )
+                    .arg(token)
+                    .arg(self.key("d", ""))
                     .invoke_async(&mut self.redis(r))
                     .await?;
-                Ok(done == 1)
+                let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
+                let done: i64 = item(&items, 0)?.unwrap_or(0);
+                if done == 1 {
+                    return Ok(Ok(()));
+                }
+                let (rev, state, device): (Option<u64>, Option<Vec<u8>>, Option<Vec<u8>>) =
+                    (item(&items, 1)?, item(&items, 2)?, item(&items, 3)?);
+                let stored = rev
+                    .zip(state)
+                    .map(|(revision, state)| Stored { revision, state });
+                Ok(Err((stored, device)))
             }
+        }
+    }
+
+    /// Takes the lock `name` for `ttl` (trying again every few milliseconds for up to `wait`)
+    /// and reads the record of device `serial` in the same round trip: `Ok(None)` if the lock
+    /// stayed taken, else the record (`None` for a device never written).
+    pub async fn lock_and_get_device(
+        &self,
+        name: &str,
+        token: &str,
+        ttl: Duration,
+        wait: Duration,
+        serial: &str,
+    ) -> Result<Option<Option<Vec<u8>>>, StoreError> {
+        let give_up = tokio::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let got = match &self.backend {
+                Backend::Memory(_) => {
+                    if self.try_lock(name, token, ttl).await? {
+                        Some(self.device(serial).await?)
+                    } else {
+                        None
+                    }
+                }
+                Backend::Redis(r) => {
+                    let reply: redis::Value = r
+                        .lock_get
+                        .key(self.key("lock", name))
+                        .key(self.key("d", serial))
+                        .arg(token)
+                        .arg(millis(ttl))
+                        .invoke_async(&mut self.redis(r))
+                        .await?;
+                    let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
+                    let taken: i64 = item(&items, 0)?.unwrap_or(0);
+                    let device: Option<Vec<u8>> = item(&items, 1)?;
+                    (taken == 1).then_some(device)
+                }
+            };
+            if got.is_some() {
+                return Ok(got);
+            }
+            if tokio::time::Instant::now() + pause > give_up {
+                return Ok(None);
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
         }
     }
 

@@ -38,6 +38,8 @@ fn write<'a>(key: &'a str, expected: Option<u64>, revision: u64, state: &'a [u8]
         state,
         deadline: Some(SystemTime::now() + Duration::from_secs(60)),
         device: None,
+        device_changed: true,
+        unlock: None,
         connection_request_due: None,
     }
 }
@@ -97,6 +99,89 @@ async fn compare_and_set_writes_only_over_the_expected_revision() {
                 ("SN1".to_owned(), b"record".to_vec()),
                 ("SN2".to_owned(), b"other".to_vec())
             ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_lost_compare_and_set_returns_what_is_stored_in_the_same_round_trip() {
+    both(StoreConfig::default(), |s| async move {
+        // Nothing stored under the key: a conflict with nothing to return.
+        assert_eq!(
+            s.compare_and_set_or_load(write("k", Some(4), 5, b"x"))
+                .await
+                .unwrap(),
+            Err((None, None))
+        );
+        let mut w = write("k", None, 1, b"one");
+        w.device = Some(("SN1", b"record-1"));
+        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        let trips = s.round_trips();
+        // Another writer came first: the session and its device's record come back.
+        let stale = write("k", Some(0), 1, b"stale");
+        let Err((Some(stored), device)) = s.compare_and_set_or_load(stale).await.unwrap() else {
+            panic!("the stale write won");
+        };
+        assert_eq!((stored.revision, stored.state), (1, b"one".to_vec()));
+        assert_eq!(device, Some(b"record-1".to_vec()));
+        if s.is_shared() {
+            assert_eq!(s.round_trips(), trips + 1);
+        }
+        // An unchanged device record is not written again (the bytes given are ignored).
+        let mut w = write("k", Some(1), 2, b"two");
+        w.device = Some(("SN1", b"not-sent"));
+        w.device_changed = false;
+        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        assert_eq!(s.device("SN1").await.unwrap(), Some(b"record-1".to_vec()));
+        // The session still names its device.
+        let (_, device) = s.load_with_device("k").await.unwrap();
+        assert_eq!(device, Some(b"record-1".to_vec()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_informs_lock_comes_with_the_record_and_goes_with_the_write() {
+    both(StoreConfig::default(), |s| async move {
+        s.put_device("SN7", b"seven").await.unwrap();
+        let (ttl, wait) = (Duration::from_secs(10), Duration::from_millis(30));
+        let got = s
+            .lock_and_get_device("device:SN7", "node-a", ttl, wait, "SN7")
+            .await
+            .unwrap();
+        assert_eq!(got, Some(Some(b"seven".to_vec())));
+        // Taken: another node waits, then gives up.
+        let other = s
+            .lock_and_get_device("device:SN7", "node-b", ttl, wait, "SN7")
+            .await
+            .unwrap();
+        assert_eq!(other, None);
+        // A write that names another holder's token leaves the lock alone.
+        let mut w = write("k", None, 1, b"one");
+        w.unlock = Some(("device:SN7", "node-b"));
+        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        assert!(!s.try_lock("device:SN7", "node-b", ttl).await.unwrap());
+        // The holder's write releases it; a failed write would not have.
+        let mut w = write("k", Some(0), 2, b"stale");
+        w.unlock = Some(("device:SN7", "node-a"));
+        assert!(s.compare_and_set_or_load(w).await.unwrap().is_err());
+        assert!(!s.try_lock("device:SN7", "node-b", ttl).await.unwrap());
+        let mut w = write("k", Some(1), 2, b"two");
+        w.unlock = Some(("device:SN7", "node-a"));
+        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        // A device never written: the lock, and no record.
+        assert_eq!(
+            s.lock_and_get_device("device:SN7", "node-b", ttl, wait, "SN7")
+                .await
+                .unwrap(),
+            Some(Some(b"seven".to_vec()))
+        );
+        assert_eq!(
+            s.lock_and_get_device("device:NEW", "node-b", ttl, wait, "NEW")
+                .await
+                .unwrap(),
+            Some(None)
         );
     })
     .await;
@@ -317,6 +402,8 @@ async fn post(s: &Store, body: &[u8]) -> (HttpResponse, usize) {
             state: &state,
             deadline: saved.deadline(),
             device: None,
+            device_changed: true,
+            unlock: None,
             connection_request_due: None,
         };
         if s.compare_and_set(w).await.unwrap() {
