@@ -31,10 +31,10 @@ const USAGE: &str = "usage: demo [--cpes N] [--concurrency N] [--deadline SECOND
   --store S          where the ACS keeps sessions and device records: memory (default) or
                      redis://HOST:PORT (use an empty Redis: the demo's serial numbers are
                      the same on every run)
-  --acs-nodes N      N ACS nodes on the store behind a load balancer that sends each new
-                     connection to a random node; the CPEs open a new connection for each
-                     POST, so each POST goes to a random node (default 1; with memory, the
-                     nodes share an in-process store)";
+  --acs-nodes N      N ACS nodes on the store; each CPE sends each POST to a random node over
+                     a connection kept per node, as an HTTP load balancer with keep-alive
+                     backend connections would (default 1; with memory, the nodes share an
+                     in-process store)";
 
 fn main() -> ExitCode {
     let parsed = Flags::command_line(
@@ -160,6 +160,22 @@ fn main() -> ExitCode {
     }
     for (i, n) in report.per_node.iter().enumerate() {
         println!("ACS node {i}: {n} requests answered");
+    }
+    if let Some(cpu) = report.acs_cpu {
+        let sessions = report.sessions.max(1) as f64;
+        print!(
+            "ACS CPU: {:.2}s, {:.1} µs per session",
+            cpu.as_secs_f64(),
+            cpu.as_secs_f64() * 1e6 / sessions
+        );
+        if let Some(redis) = report.store_cpu {
+            print!(
+                "; Redis server CPU: {:.2}s, {:.1} µs per session",
+                redis.as_secs_f64(),
+                redis.as_secs_f64() * 1e6 / sessions
+            );
+        }
+        println!();
     }
     if let Some(trips) = report.store_round_trips {
         println!(

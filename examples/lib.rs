@@ -29,6 +29,8 @@ pub mod balancer;
 pub mod coturn;
 #[path = "src/cpe.rs"]
 pub mod cpe;
+#[path = "src/cpu.rs"]
+pub mod cpu;
 #[path = "src/cr_figures.rs"]
 pub mod cr_figures;
 #[path = "src/credentials.rs"]

@@ -106,7 +106,15 @@ pub struct AcsConfig {
     /// authenticated resend may reach another node than its challenge); `None`: a random one
     /// of this node.
     pub nonce_secret: Option<[u8; 32]>,
+    /// The wake-ups of [`Acs::wait_for`], shared by the nodes of one process (a node that
+    /// writes a device's record wakes the waiter on another node at once, instead of at its
+    /// next poll of the store); `None`: this node's own.
+    pub progress_signals: Option<Arc<ProgressSignals>>,
 }
+
+/// The per-device wake-ups of [`Acs::wait_for`]; see [`AcsConfig::progress_signals`].
+#[derive(Debug, Default)]
+pub struct ProgressSignals(Mutex<HashMap<String, Arc<Notify>>>);
 
 impl AcsConfig {
     /// Keeps sessions and device records in `store`, and takes the cluster's nonce secret
@@ -139,6 +147,7 @@ impl Default for AcsConfig {
             xmpp: None,
             store: None,
             nonce_secret: None,
+            progress_signals: None,
         }
     }
 }
@@ -170,10 +179,14 @@ struct State {
     done: AtomicUsize,
     problem_count: AtomicUsize,
     stats: Arc<Stats>,
+    /// With a shared store: the sessions this node wrote last, for their next POST.
+    shared_cache: Mutex<HashMap<String, shared::Cached>>,
+    /// Requests this node answered (past the gate).
+    answered: std::sync::atomic::AtomicU64,
     /// Signalled whenever a device completes the scenario or fails.
     progress: Notify,
     /// Per-device signals for [`Acs::wait_for`]: only the waiter of that device wakes.
-    watchers: Mutex<HashMap<String, Arc<Notify>>>,
+    watchers: Arc<ProgressSignals>,
     /// The ACS's XMPP connection, when it has an account.
     xmpp: Option<AcsXmpp>,
     /// Every Inform's serial number and events, for [`Acs::informs`].
@@ -220,15 +233,18 @@ impl Acs {
             problem_count: AtomicUsize::new(0),
             sessions: Mutex::new(Sessions::default()),
             devices: Mutex::new(HashMap::new()),
-            config,
             stats,
+            answered: std::sync::atomic::AtomicU64::new(0),
+            shared_cache: Mutex::new(HashMap::new()),
             progress: Notify::new(),
-            watchers: Mutex::new(HashMap::new()),
+            watchers: config.progress_signals.clone().unwrap_or_default(),
+            config,
         });
         let s = state.clone();
         let handler: Handler = Arc::new(move |req| {
             let s = s.clone();
             Box::pin(async move {
+                s.answered.fetch_add(1, Ordering::Relaxed);
                 match s.config.store.clone() {
                     Some(store) => s.handle_shared(&store, req).await,
                     None => s.handle(req),
@@ -312,6 +328,7 @@ impl Acs {
         let notify = self
             .state
             .watchers
+            .0
             .lock()
             .expect("lock")
             .entry(serial.to_owned())
@@ -347,7 +364,7 @@ impl Acs {
                 break false;
             }
         };
-        self.state.watchers.lock().expect("lock").remove(serial);
+        self.state.watchers.0.lock().expect("lock").remove(serial);
         done
     }
 
@@ -376,6 +393,11 @@ impl Acs {
     /// Sessions currently open.
     pub fn open_sessions(&self) -> usize {
         self.state.sessions.lock().expect("lock").by_id.len()
+    }
+
+    /// Requests this node answered (those the gate let through).
+    pub fn requests_answered(&self) -> u64 {
+        self.state.answered.load(Ordering::Relaxed)
     }
 
     /// Most sessions open at once so far (counted whenever a session is stored between two
@@ -916,7 +938,7 @@ impl State {
     /// Wakes whoever waits on this device, and on any progress.
     fn signal(&self, serial: &str) {
         self.progress.notify_waiters();
-        if let Some(n) = self.watchers.lock().expect("lock").get(serial) {
+        if let Some(n) = self.watchers.0.lock().expect("lock").get(serial) {
             n.notify_one();
         }
     }

@@ -41,7 +41,7 @@ use crate::acs_sessions::Running;
 use crate::http::{SESSION_COOKIE, SessionKey, hex, os_random};
 use crate::natcr::{self, Targets};
 use crate::policy::Stage;
-use crate::store::{Store, StoreError, Write};
+use crate::store::{CasOutcome, Store, StoreError, Write};
 use crate::support::{Stats, log_text};
 use crate::transport::{IncomingRequest, Reply};
 
@@ -67,6 +67,15 @@ struct SessionRecord {
     asked: Vec<(RpcHandle, Request)>,
     /// The identity that started the session (`None` without authentication).
     identity: Option<String>,
+}
+
+/// This node's copy of a session it wrote last: its revision, the session, and the bytes of
+/// its device's record as stored.
+#[derive(Debug)]
+pub(super) struct Cached {
+    revision: u64,
+    running: Running,
+    device: Option<Vec<u8>>,
 }
 
 /// A written session, and what follows the write.
@@ -106,8 +115,10 @@ impl State {
         })
     }
 
-    /// Writes a session (and its device's record) over `expected`; `Ok(false)` if another
-    /// node wrote first.
+    /// Writes a session (and its device's record, if it differs from `loaded_device`) over
+    /// `expected`, releasing `unlock`; on a conflict, what is stored now. Returns the device
+    /// record's bytes as written.
+    #[allow(clippy::too_many_arguments)]
     async fn write(
         &self,
         store: &Store,
@@ -115,7 +126,9 @@ impl State {
         expected: Option<u64>,
         running: &Running,
         connection_request: bool,
-    ) -> Result<bool, StoreError> {
+        loaded_device: Option<&[u8]>,
+        unlock: Option<(&str, &str)>,
+    ) -> Result<(CasOutcome, Option<Vec<u8>>), StoreError> {
         let saved = running
             .session
             .save()
@@ -136,18 +149,52 @@ impl State {
             )),
             None => None,
         };
-        store
-            .compare_and_set(Write {
+        let device_changed = match (&device, loaded_device) {
+            (Some((_, now)), Some(before)) => now.as_slice() != before,
+            _ => true,
+        };
+        let outcome = store
+            .compare_and_set_or_load(Write {
                 key,
                 expected,
                 revision,
                 state: &state,
                 deadline,
                 device: device.as_ref().map(|(s, d)| (*s, d.as_slice())),
+                device_changed,
+                unlock,
                 connection_request_due: connection_request
                     .then(|| SystemTime::now() + CONNECTION_REQUEST_RETRY),
             })
-            .await
+            .await?;
+        Ok((outcome, device.map(|(_, d)| d)))
+    }
+
+    /// Takes this node's copy of the session `key`, if it has one.
+    fn take_cached(&self, key: &str) -> Option<Cached> {
+        self.shared_cache.lock().expect("lock").remove(key)
+    }
+
+    /// Keeps a session written by this node for its next POST (which may well come here):
+    /// that POST then needs no load, only the compare-and-set, which fails, and returns the
+    /// stored state, if another node wrote since. Ended sessions are not kept; the copies
+    /// are bounded by `max_sessions`, those past their deadline dropped first.
+    fn put_cached(&self, key: String, cached: Cached) {
+        if cached.running.session.is_ended() {
+            return;
+        }
+        let mut cache = self.shared_cache.lock().expect("lock");
+        if cache.len() >= self.config.max_sessions {
+            Self::prune(&mut cache, SystemTime::now());
+        }
+        if cache.len() < self.config.max_sessions {
+            cache.insert(key, cached);
+        }
+    }
+
+    /// Drops the copies of sessions past their deadline (the sweeper ends them in the store).
+    fn prune(cache: &mut HashMap<String, Cached>, now: SystemTime) {
+        cache.retain(|_, c| c.running.session.poll_timeout().is_some_and(|d| d > now));
     }
 
     /// A session is over: the device is free, and may be due a Connection Request (decided
@@ -274,19 +321,20 @@ impl State {
         };
         let mut lock = None;
         let result = self
-            .post_shared(store, &req, key, peek.as_ref(), &mut lock)
+            .post_shared(store, &req, key.clone(), peek.as_ref(), &mut lock)
             .await;
         if let Some(name) = lock {
             let _ = store.unlock(&name, &self.node_token).await;
         }
         match result {
-            Ok(Ok((committed, new_key))) => {
+            Ok(Ok((committed, new_key, device, revision))) => {
                 let Committed {
                     mut reply,
                     running,
                     connection_request,
                 } = committed;
                 self.committed(store, &running, connection_request);
+                let session_key = new_key.clone().or(key);
                 let mut peers = self.peers.lock().expect("lock");
                 if running.session.is_ended() {
                     peers.remove(&req.peer);
@@ -304,6 +352,19 @@ impl State {
                     if peers.len() < self.config.max_sessions {
                         peers.insert(req.peer, (Arc::downgrade(&req.connection), key));
                     }
+                }
+                drop(peers);
+                if let Some(k) = session_key {
+                    let stats = Arc::new(Stats::default());
+                    let running = Running { stats, ..running };
+                    self.put_cached(
+                        k,
+                        Cached {
+                            revision,
+                            running,
+                            device,
+                        },
+                    );
                 }
                 reply
             }
@@ -327,18 +388,29 @@ impl State {
         key: Option<String>,
         peek: Option<&Peek>,
         lock: &mut Option<String>,
-    ) -> Result<Result<(Committed, Option<String>), Reply>, StoreError> {
+    ) -> Result<Result<(Committed, Option<String>, Option<Vec<u8>>, u64), Reply>, StoreError> {
+        // What the store holds under `key`, when a failed compare-and-set told.
+        let mut current = None;
+        let mut cached = key.as_deref().and_then(|k| self.take_cached(k));
         loop {
             let now = SystemTime::now();
-            let (stored, device) = match &key {
-                Some(k) => store.load_with_device(k).await?,
-                None => (None, None),
+            let (existing, mut loaded_device) = match cached.take() {
+                Some(c) => (Some((c.revision, c.running)), c.device),
+                None => {
+                    let (stored, device) = match (current.take(), &key) {
+                        (Some(known), _) => known,
+                        (None, Some(k)) => store.load_with_device(k).await?,
+                        (None, None) => (None, None),
+                    };
+                    let loaded = device.clone();
+                    // A session of another identity is not found (as in memory).
+                    let existing = stored.and_then(|s| {
+                        let running = self.restore(key.as_deref()?, &s.state, device)?;
+                        (running.identity == req.identity).then_some((s.revision, running))
+                    });
+                    (existing, loaded)
+                }
             };
-            // A session of another identity is not found (as in memory).
-            let existing = stored.and_then(|s| {
-                let running = self.restore(key.as_deref()?, &s.state, device)?;
-                (running.identity == req.identity).then_some((s.revision, running))
-            });
             let route = match &existing {
                 Some((_, r)) => r.session.route(&req.body, peek),
                 None => Route::NewSession {
@@ -373,12 +445,16 @@ impl State {
                                     return Ok(Err(Reply::status(StatusCode::FORBIDDEN)));
                                 }
                             }
-                            Some(
-                                self.take_device(store, &id.serial_number, lock, now)
-                                    .await?,
-                            )
+                            let (serial, record, bytes) = self
+                                .take_device(store, &id.serial_number, lock, now)
+                                .await?;
+                            loaded_device = bytes;
+                            Some((serial, record))
                         }
-                        _ => None,
+                        _ => {
+                            loaded_device = None;
+                            None
+                        }
                     };
                     let new_key = hex(&os_random::<16>());
                     let running = Running {
@@ -404,6 +480,16 @@ impl State {
             }
             if !new && running.session.revision() == before {
                 // A retry of the last POST, answered from the state: nothing to write.
+                let revision = expected.unwrap_or_default();
+                let device = loaded_device;
+                self.put_cached(
+                    session_key,
+                    Cached {
+                        revision,
+                        running,
+                        device,
+                    },
+                );
                 return Ok(Err(reply));
             }
             if new && running.device.is_none() && running.session.is_ended() {
@@ -422,50 +508,85 @@ impl State {
                 None
             };
             let cr = connection_request.is_some();
-            if self
-                .write(store, &session_key, expected, &running, cr)
-                .await?
-            {
-                let committed = Committed {
-                    reply,
-                    running,
-                    connection_request,
-                };
-                return Ok(Ok((committed, new.then_some(session_key))));
+            let unlock = lock.as_deref().map(|name| (name, self.node_token.as_str()));
+            let (outcome, written_device) = self
+                .write(
+                    store,
+                    &session_key,
+                    expected,
+                    &running,
+                    cr,
+                    loaded_device.as_deref(),
+                    unlock,
+                )
+                .await?;
+            match outcome {
+                Ok(()) => {
+                    // The write released the device's lock.
+                    *lock = None;
+                    let revision = running.session.revision();
+                    let committed = Committed {
+                        reply,
+                        running,
+                        connection_request,
+                    };
+                    return Ok(Ok((
+                        committed,
+                        new.then_some(session_key),
+                        written_device,
+                        revision,
+                    )));
+                }
+                // Another node wrote first: redo the work on what it wrote (a new session's
+                // key is fresh: load again).
+                Err(now_stored) if !new => current = Some(now_stored),
+                Err(_) => {}
             }
         }
     }
 
     /// Takes the device's lock for an Inform, ends its live session if it has one, and returns
-    /// its record (a new one for a device seen for the first time).
+    /// its record (a new one for a device seen for the first time) and the bytes it was read
+    /// from. Lock and record come in one round trip.
     async fn take_device(
         self: &Arc<Self>,
         store: &Arc<Store>,
         serial: &str,
         lock: &mut Option<String>,
         now: SystemTime,
-    ) -> Result<(String, DeviceRecord), StoreError> {
+    ) -> Result<(String, DeviceRecord, Option<Vec<u8>>), StoreError> {
         let name = format!("device:{serial}");
-        if lock.is_none() {
-            if !store
-                .lock(&name, &self.node_token, DEVICE_LOCK_TTL, DEVICE_LOCK_WAIT)
-                .await?
-            {
+        let mut bytes = if lock.is_none() {
+            let got = store
+                .lock_and_get_device(
+                    &name,
+                    &self.node_token,
+                    DEVICE_LOCK_TTL,
+                    DEVICE_LOCK_WAIT,
+                    serial,
+                )
+                .await?;
+            let Some(bytes) = got else {
                 return Err(StoreError(format!("{serial}: device lock not free")));
-            }
+            };
             *lock = Some(name);
-        }
-        let record = |bytes: Option<Vec<u8>>| {
             bytes
-                .and_then(|b| serde_json::from_slice::<DeviceRecord>(&b).ok())
+        } else {
+            store.device(serial).await?
+        };
+        let record = |bytes: &Option<Vec<u8>>| {
+            bytes
+                .as_deref()
+                .and_then(|b| serde_json::from_slice::<DeviceRecord>(b).ok())
                 .unwrap_or_else(|| self.new_device_record())
         };
-        let d = record(store.device(serial).await?);
+        let mut d = record(&bytes);
         if let Some(previous) = d.session.clone() {
             self.end_session(store, &previous, now).await?;
-            return Ok((serial.to_owned(), record(store.device(serial).await?)));
+            bytes = store.device(serial).await?;
+            d = record(&bytes);
         }
-        Ok((serial.to_owned(), d))
+        Ok((serial.to_owned(), d, bytes))
     }
 
     /// Ends a live session (its device walked away from it with a new Inform).
@@ -475,6 +596,8 @@ impl State {
         key: &str,
         now: SystemTime,
     ) -> Result<(), StoreError> {
+        // This node's copy (if any) is about to be stale.
+        drop(self.take_cached(key));
         loop {
             let (stored, device) = store.load_with_device(key).await?;
             let Some(stored) = stored else {
@@ -496,10 +619,18 @@ impl State {
             running.session.abort(now);
             let _ = self.drain(&mut running, now);
             let cr = Self::end_on_device(&mut running);
-            if self
-                .write(store, key, Some(stored.revision), &running, cr.is_some())
-                .await?
-            {
+            let (outcome, _) = self
+                .write(
+                    store,
+                    key,
+                    Some(stored.revision),
+                    &running,
+                    cr.is_some(),
+                    None,
+                    None,
+                )
+                .await?;
+            if outcome.is_ok() {
                 self.committed(store, &running, cr);
                 return Ok(());
             }
@@ -536,6 +667,7 @@ impl State {
     /// past their deadline, as the in-process ACS does, with the same events.
     pub(super) async fn sweep(self: &Arc<Self>, store: &Arc<Store>) {
         let now = SystemTime::now();
+        Self::prune(&mut self.shared_cache.lock().expect("lock"), now);
         match store
             .try_lock("sweeper", &self.node_token, SWEEPER_LOCK_TTL)
             .await
@@ -566,6 +698,7 @@ impl State {
         key: &str,
         now: SystemTime,
     ) -> Result<(), StoreError> {
+        drop(self.take_cached(key));
         loop {
             let (stored, device) = store.load_with_device(key).await?;
             let Some(stored) = stored else {
@@ -586,10 +719,18 @@ impl State {
             } else {
                 None
             };
-            if self
-                .write(store, key, Some(stored.revision), &running, cr.is_some())
-                .await?
-            {
+            let (outcome, _) = self
+                .write(
+                    store,
+                    key,
+                    Some(stored.revision),
+                    &running,
+                    cr.is_some(),
+                    None,
+                    None,
+                )
+                .await?;
+            if outcome.is_ok() {
                 self.committed(store, &running, cr);
                 return Ok(());
             }

@@ -67,6 +67,9 @@ pub struct AgentConfig {
     /// Open a new TCP connection for every POST (a quirky CPE; the ACS must find the session
     /// by its cookie). Together with `drop_cookies` no ACS can follow the session.
     pub reconnect_each_post: bool,
+    /// ACS nodes (`host:port`) to spread the POSTs over, each to a random node over a
+    /// connection kept per node (empty: the ACS URL's host only).
+    pub spread_over: Vec<String>,
     /// Session Retry Policy.
     pub retry_policy: RetryPolicy,
     /// Periodic Inform interval until the ACS sets one.
@@ -125,6 +128,7 @@ impl AgentConfig {
             gzip: false,
             drop_cookies: false,
             reconnect_each_post: false,
+            spread_over: Vec::new(),
             retry_policy: RetryPolicy::default(),
             fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
             reboot_time: Duration::from_millis(50),
@@ -274,6 +278,7 @@ pub async fn run(
     client.coding = config.gzip.then_some(ContentCoding::Gzip);
     client.drop_cookies = config.drop_cookies;
     client.reconnect_each_post = config.reconnect_each_post;
+    client.spread_over = config.spread_over.clone();
     client.connect_timeout = Some(config.connect_timeout);
     let mut agent = Agent {
         client,

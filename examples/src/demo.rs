@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, watch};
 
-use crate::acs::{Acs, AcsConfig};
-use crate::balancer::{self, Pick};
+use crate::acs::{Acs, AcsConfig, ProgressSignals};
 use crate::cpe::{self, AgentConfig, AgentReport};
 use crate::nat_demo::DemoServers;
 use crate::natcr::Path;
@@ -37,9 +36,10 @@ pub struct DemoConfig {
     /// Where the ACS keeps sessions and device records: `memory` (this process) or
     /// `redis://HOST:PORT` (shared by the nodes).
     pub store: String,
-    /// ACS nodes behind a load balancer that sends each new connection to a random node (the
-    /// CPEs then open a new connection for each POST, so each POST goes to a random node).
-    /// More than one node with the `memory` store share an in-process store.
+    /// ACS nodes; with more than one, each CPE sends each POST to a random node over a
+    /// connection kept per node (as an HTTP load balancer with keep-alive backend
+    /// connections spreads requests). More than one node with the `memory` store share an
+    /// in-process store.
     pub acs_nodes: usize,
 }
 
@@ -85,8 +85,13 @@ pub struct DemoReport {
     pub peak_rss_kib: Option<u64>,
     /// Resident memory before the CPEs started (KiB).
     pub baseline_rss_kib: Option<u64>,
-    /// With a load balancer: the requests each node answered.
+    /// With several nodes: the requests each node answered.
     pub per_node: Vec<u64>,
+    /// CPU time of the ACS nodes' threads during the run (HTTP, authentication, sessions,
+    /// policy, their Redis client), where `/proc` tells.
+    pub acs_cpu: Option<Duration>,
+    /// CPU time of the Redis server during the run (on Redis).
+    pub store_cpu: Option<Duration>,
     /// With a shared store: the requests the nodes sent it (Redis round trips; 0 in memory).
     pub store_round_trips: Option<u64>,
 }
@@ -147,7 +152,6 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     let baseline_rss_kib = current_rss_kib();
     let acs_stats = Arc::new(Stats::default());
     let cpe_stats = Arc::new(Stats::default());
-    let listener = transport::bind("127.0.0.1:0").await?;
     let (path, cpes) = (config.connection_request, config.cpes);
     let servers = tokio::task::spawn_blocking(move || DemoServers::start(path, cpes))
         .await
@@ -160,11 +164,14 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     };
     // Every agent of the demo connects from 127.0.0.1: the per-address cap is the total one.
     acs_config.limits.max_connections_per_address = acs_config.limits.max_connections;
-    let cluster = Cluster::start(&config, listener, acs_config, &acs_stats).await?;
+    let cluster = Cluster::start(&config, acs_config, &acs_stats).await?;
     let acs = cluster.watcher.clone();
     let cpe_url = cluster.url.clone();
+    let spread_over = cluster.spread_over.clone();
     // The devices' firmware holds its schema before they boot: parsed once, not timed.
     crate::device::schema();
+    let acs_cpu_before = crate::cpu::threads_cpu(ACS_THREADS);
+    let store_cpu_before = cluster.store_cpu().await;
     let started = Instant::now();
     let gate = Arc::new(Semaphore::new(config.concurrency.max(1)));
     let live = Arc::new(Live::default());
@@ -176,7 +183,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         let stats = cpe_stats.clone();
         let servers = servers.clone();
         let deadline = config.cpe_deadline;
-        let (cpe_url, hop) = (cpe_url.clone(), cluster.balancer.is_some());
+        let (cpe_url, spread_over) = (cpe_url.clone(), spread_over.clone());
         tasks.push(tokio::spawn(async move {
             let _permit = gate
                 .acquire_owned()
@@ -185,8 +192,8 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             let serial = format!("DEMO{i:06}");
             let mut agent = AgentConfig::new(serial.clone(), cpe_url);
             agent.connection_request_listen = "127.0.0.1:0".into();
-            // Behind the balancer: a new connection, so a random node, for each POST.
-            agent.reconnect_each_post = hop;
+            // Several nodes: each POST to a random one.
+            agent.spread_over = spread_over;
             agent.transcript = i == 0;
             servers.configure(&mut agent, i);
             let _alive = live.enter();
@@ -239,12 +246,16 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         }
     }
     report.elapsed = started.elapsed();
-    if let Some(stats) = &cluster.balancer {
-        report.per_node = stats
-            .answered
-            .iter()
-            .map(|n| n.load(Ordering::Relaxed))
-            .collect();
+    report.acs_cpu = crate::cpu::threads_cpu(ACS_THREADS)
+        .zip(acs_cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    report.store_cpu = cluster
+        .store_cpu()
+        .await
+        .zip(store_cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
+    if cluster.nodes.len() > 1 {
+        report.per_node = cluster.nodes.iter().map(Acs::requests_answered).collect();
     }
     report.store_round_trips =
         (!cluster.stores.is_empty()).then(|| cluster.stores.iter().map(|s| s.round_trips()).sum());
@@ -263,71 +274,117 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     Ok(report)
 }
 
-/// The demo's ACS: one node, or nodes on a shared store behind a load balancer.
+/// Name prefix of the threads the ACS nodes run on (their CPU time is the ACS's share).
+const ACS_THREADS: &str = "acs-node";
+
+/// The demo's ACS: one node, or nodes on a shared store, on a runtime of their own (so that
+/// their CPU time can be told from the CPEs').
 struct Cluster {
-    /// Where CPEs post.
+    /// Where CPEs post (the first node).
     url: String,
+    /// The nodes' `host:port`, when there are several: the CPEs spread their POSTs over them.
+    spread_over: Vec<String>,
     /// The node the demo asks for progress: the only node without a store, else a node on
     /// the store that gets no CPE traffic (its polling is not counted in the round trips).
     watcher: Acs,
-    balancer: Option<Arc<balancer::BalancerStats>>,
-    /// The store handles of the nodes that serve CPEs.
+    /// The nodes that serve CPEs.
+    nodes: Vec<Acs>,
+    /// The store handles of the nodes that serve CPEs (Redis only).
     stores: Vec<Arc<Store>>,
+    /// The watcher's store handle (Redis only): asks the server for its CPU time.
+    watcher_store: Option<Arc<Store>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
 }
 
 impl Cluster {
     async fn start(
         config: &DemoConfig,
-        listener: tokio::net::TcpListener,
         acs_config: AcsConfig,
         stats: &Arc<Stats>,
     ) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name(ACS_THREADS)
+            .enable_all()
+            .build()?;
         let nodes = config.acs_nodes.max(1);
-        if config.store == "memory" && nodes == 1 {
-            let acs = Acs::start(listener, acs_config, stats.clone());
-            return Ok(Self {
-                url: acs.url(),
-                watcher: acs,
-                balancer: None,
-                stores: Vec::new(),
-            });
-        }
-        let open = async || -> std::io::Result<Arc<Store>> {
-            Store::open(&config.store, StoreConfig::default())
+        let in_process = config.store == "memory" && nodes == 1;
+        let open = |spec: String| async move {
+            Store::open(&spec, StoreConfig::default())
                 .await
                 .map(Arc::new)
                 .map_err(|e| std::io::Error::other(e.to_string()))
         };
-        // With the memory store, one store shared by the nodes of this process.
-        let memory = (config.store == "memory").then_some(open().await?);
-        let base = format!("http://{}", listener.local_addr()?);
-        let mut backends = Vec::new();
+        // With the memory store and several nodes, one store shared by the nodes.
+        let memory = if config.store == "memory" && !in_process {
+            Some(open(config.store.clone()).await?)
+        } else {
+            None
+        };
+        // The watcher hears at once of a device a node finished.
+        let signals = Arc::new(ProgressSignals::default());
+        let mut acs_config = acs_config;
+        acs_config.progress_signals = Some(signals);
+        let mut acs = Vec::new();
+        let mut addrs = Vec::new();
         let mut stores = Vec::new();
         for _ in 0..nodes {
-            let store = match &memory {
-                Some(m) => m.clone(),
-                None => open().await?,
-            };
-            let mut node_config = acs_config.clone();
-            node_config.public_base_url = Some(base.clone());
-            node_config
-                .use_store(store.clone())
-                .await
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let node_listener = transport::bind("127.0.0.1:0").await?;
-            backends.push(node_listener.local_addr()?);
-            stores.push(store);
-            let _ = Acs::start(node_listener, node_config, stats.clone());
+            let (node_config, stats) = (acs_config.clone(), stats.clone());
+            let (spec, memory) = (config.store.clone(), memory.clone());
+            // Started on the nodes' runtime: their connections and Redis client run there.
+            let started = runtime.spawn(async move {
+                let listener = transport::bind("127.0.0.1:0").await?;
+                let addr = listener.local_addr()?;
+                let mut node_config = node_config;
+                node_config.public_base_url = Some(format!("http://{addr}"));
+                let store = if in_process {
+                    None
+                } else {
+                    let store = match memory {
+                        Some(m) => m,
+                        None => open(spec).await?,
+                    };
+                    node_config
+                        .use_store(store.clone())
+                        .await
+                        .map_err(|e| std::io::Error::other(e.to_string()))?;
+                    Some(store)
+                };
+                std::io::Result::Ok((addr, Acs::start(listener, node_config, stats), store))
+            });
+            let (addr, node, store) = started.await.map_err(std::io::Error::other)??;
+            addrs.push(addr.to_string());
+            acs.push(node);
+            stores.extend(store.filter(|s| s.is_shared()));
         }
-        // The watcher: not behind the balancer, with a store connection of its own.
+        if in_process {
+            return Ok(Self {
+                url: acs[0].url(),
+                spread_over: Vec::new(),
+                watcher: acs[0].clone(),
+                nodes: acs,
+                stores,
+                watcher_store: None,
+                runtime: Some(runtime),
+            });
+        }
+        // The watcher: on this runtime, with a store connection of its own.
         let watcher_store = match &memory {
             Some(m) => m.clone(),
-            None => open().await?,
+            None => open(config.store.clone()).await?,
         };
         let mut watcher_config = acs_config;
-        watcher_config.public_base_url = Some(base.clone());
+        watcher_config.public_base_url = Some(format!("http://{}", addrs[0]));
         watcher_config
-            .use_store(watcher_store)
+            .use_store(watcher_store.clone())
             .await
             .map_err(|e| std::io::Error::other(e.to_string()))?;
         let watcher = Acs::start(
@@ -335,13 +392,20 @@ impl Cluster {
             watcher_config,
             Arc::new(Stats::default()),
         );
-        let balancer = balancer::start(listener, backends, Pick::Random, 0x5eed);
         Ok(Self {
-            url: format!("{base}/cwmp"),
+            url: acs[0].url(),
+            spread_over: if nodes > 1 { addrs } else { Vec::new() },
             watcher,
-            balancer: Some(balancer),
-            stores: if memory.is_some() { Vec::new() } else { stores },
+            nodes: acs,
+            stores,
+            watcher_store: watcher_store.is_shared().then_some(watcher_store),
+            runtime: Some(runtime),
         })
+    }
+
+    /// The Redis server's CPU time so far.
+    async fn store_cpu(&self) -> Option<Duration> {
+        self.watcher_store.as_ref()?.server_cpu().await
     }
 }
 

@@ -483,7 +483,10 @@ impl std::error::Error for ClientError {}
 /// kept until [`SessionClient::end_session`].
 #[derive(Debug, Default)]
 pub struct SessionClient {
-    conn: Option<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
+    /// Open connections, by authority (one, unless [`SessionClient::spread_over`] names nodes).
+    conns: Vec<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
+    /// State of the node picker (0: not seeded yet).
+    pick: u64,
     /// Cookies of the current session.
     pub jar: CookieJar,
     /// Content coding for request bodies (gzip, as some CPEs send).
@@ -495,9 +498,33 @@ pub struct SessionClient {
     pub reconnect_each_post: bool,
     /// Longest wait for the TCP connection (`None`: the operating system's).
     pub connect_timeout: Option<std::time::Duration>,
+    /// ACS nodes (`host:port`) of one cluster: when not empty, each POST goes to one of them
+    /// picked at random, over a connection kept per node, as an HTTP load balancer with
+    /// keep-alive backend connections spreads requests (the URL's path is kept).
+    pub spread_over: Vec<String>,
 }
 
 impl SessionClient {
+    /// The authority of the next POST: the URL's, or a random node of
+    /// [`SessionClient::spread_over`].
+    fn authority_for(&mut self, url: &Uri) -> Result<String, ClientError> {
+        if !self.spread_over.is_empty() {
+            if self.pick == 0 {
+                self.pick = u64::from_le_bytes(crate::http::os_random::<8>()) | 1;
+            }
+            // xorshift64: spreading, not secrecy.
+            self.pick ^= self.pick << 13;
+            self.pick ^= self.pick >> 7;
+            self.pick ^= self.pick << 17;
+            let i = usize::try_from(self.pick % self.spread_over.len() as u64).unwrap_or(0);
+            return Ok(self.spread_over[i].clone());
+        }
+        Ok(url
+            .authority()
+            .ok_or_else(|| ClientError::BadUrl(url.to_string()))?
+            .to_string())
+    }
+
     /// POSTs `body` (empty for the empty POST) to `url` with an optional Authorization.
     pub async fn post(
         &mut self,
@@ -506,10 +533,7 @@ impl SessionClient {
         authorization: Option<&str>,
         soap_action: bool,
     ) -> Result<ClientResponse, ClientError> {
-        let authority = url
-            .authority()
-            .ok_or_else(|| ClientError::BadUrl(url.to_string()))?
-            .to_string();
+        let authority = self.authority_for(url)?;
         if url.scheme_str() != Some("http") {
             return Err(ClientError::BadUrl(url.to_string()));
         }
@@ -544,13 +568,13 @@ impl SessionClient {
             .body(Full::new(payload))
             .map_err(|e| ClientError::BadUrl(e.to_string()))?;
         if self.reconnect_each_post {
-            self.conn = None;
+            self.conns.clear();
         }
         let sender = self.connection(&authority).await?;
         let resp = match sender.send_request(req).await {
             Ok(r) => r,
             Err(e) => {
-                self.conn = None;
+                self.forget(&authority);
                 return Err(ClientError::Http(e));
             }
         };
@@ -577,7 +601,7 @@ impl SessionClient {
         };
         if header_str(&parts.headers, &CONNECTION).is_some_and(|c| c.eq_ignore_ascii_case("close"))
         {
-            self.conn = None;
+            self.forget(&authority);
         }
         Ok(ClientResponse {
             status: parts.status,
@@ -591,11 +615,19 @@ impl SessionClient {
         &mut self,
         authority: &str,
     ) -> Result<&mut hyper::client::conn::http1::SendRequest<Full<Bytes>>, ClientError> {
-        let reusable = match &mut self.conn {
-            Some((a, s)) if a == authority => s.ready().await.is_ok(),
-            _ => false,
-        };
-        if !reusable {
+        let mut at = None;
+        if let Some(i) = self.conns.iter().position(|(a, _)| a == authority) {
+            if self.conns[i].1.ready().await.is_ok() {
+                at = Some(i);
+            } else {
+                self.conns.swap_remove(i);
+            }
+        }
+        if at.is_none() {
+            if self.spread_over.is_empty() {
+                // One connection at a time (a redirect to another host closes the first).
+                self.conns.clear();
+            }
             let connect = TcpStream::connect(authority);
             let stream = match self.connect_timeout {
                 Some(t) => tokio::time::timeout(t, connect).await.map_err(|_| {
@@ -612,19 +644,24 @@ impl SessionClient {
                 .await
                 .map_err(ClientError::Http)?;
             tokio::spawn(conn);
-            self.conn = Some((authority.to_owned(), sender));
+            self.conns.push((authority.to_owned(), sender));
+            at = Some(self.conns.len() - 1);
         }
-        Ok(&mut self.conn.as_mut().expect("set above").1)
+        Ok(&mut self.conns[at.expect("set above")].1)
     }
 
-    /// Closes the connection (the next POST opens a new one); the cookies are kept.
+    fn forget(&mut self, authority: &str) {
+        self.conns.retain(|(a, _)| a != authority);
+    }
+
+    /// Closes the connections (the next POST opens a new one); the cookies are kept.
     pub fn drop_connection(&mut self) {
-        self.conn = None;
+        self.conns.clear();
     }
 
-    /// Ends the session: closes the connection and forgets the cookies.
+    /// Ends the session: closes the connections and forgets the cookies.
     pub fn end_session(&mut self) {
-        self.conn = None;
+        self.conns.clear();
         self.jar.clear();
     }
 }
