@@ -1,0 +1,193 @@
+//! What an [`AcsSession`] sends: the owed response built when the outputs drain, the HTTP
+//! responses, and the end of the session.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use cwmp_soap::EncodeError;
+use cwmp_types::{Body, Envelope, Fault, FaultCode, InformResponse};
+
+use super::{
+    AcsSession, DiagnosticCode, DiagnosticKind, EndReason, Event, Output, Outstanding, Owed, Phase,
+    RpcFailure, Step, saved,
+};
+use crate::http::{CONTENT_TYPE_XML, HttpResponse};
+
+impl AcsSession {
+    pub(super) fn send(&mut self, status: u16, body: Bytes, session_ended: bool) {
+        let response = http_response(status, body, session_ended);
+        self.revision += 1;
+        // Every response answers the last POST: kept to answer a retry of it again.
+        self.last = self.post_digest.map(|digest| saved::LastExchange {
+            digest,
+            response: response.clone(),
+        });
+        self.outputs.push_back(Output::SendHttp(response));
+    }
+
+    /// An envelope was sent: track what the CPE now believes about HoldRequests.
+    pub(super) fn mark_sent(&mut self) {
+        self.mark_hold(self.hold);
+    }
+
+    pub(super) fn mark_hold(&mut self, hold: bool) {
+        if self.hold_sent && !hold {
+            self.cpe_done = false;
+        }
+        self.hold_sent = hold;
+    }
+
+    pub(super) fn envelope(&self, id: Option<String>, body: Body) -> Envelope {
+        let mut env = Envelope::new(body).in_namespace(self.namespace);
+        env.header.id = id;
+        if self.hold {
+            env.header.hold_requests = Some(true);
+        }
+        env
+    }
+
+    pub(super) fn violation(&mut self, code: DiagnosticCode, detail: String) {
+        let message = code.message();
+        self.diagnostic(DiagnosticKind::Violation, code, detail);
+        self.send(400, Bytes::from_static(message.as_bytes()), true);
+        self.end(EndReason::ProtocolViolation(Cow::Borrowed(message)));
+    }
+
+    pub(super) fn end(&mut self, reason: EndReason) {
+        if self.phase == Phase::Ended {
+            return;
+        }
+        self.phase = Phase::Ended;
+        if let Some(o) = self.outstanding.take() {
+            self.retired.extend(o.request.map(|r| (o.handle, r)));
+            self.event(Event::RpcFailed {
+                handle: o.handle,
+                reason: RpcFailure::Unanswered,
+            });
+        }
+        while let Some((handle, request)) = self.queue.pop_front() {
+            self.retired.push((handle, request));
+            self.event(Event::RpcFailed {
+                handle,
+                reason: RpcFailure::NotSent,
+            });
+        }
+        self.end_reason = Some(reason.clone());
+        self.event(Event::SessionEnded(reason));
+    }
+
+    /// The session ends while the CPE still waits for an answer: a CPE request gets fault
+    /// 8002 (Internal error), anything else an empty 204.
+    pub(super) fn answer_owed_on_end(&mut self) {
+        match self.owed.take() {
+            Some(Owed::CpeReply { id, .. }) => {
+                let env = self.envelope(id, Fault::new(FaultCode::AcsInternalError).into());
+                match encode(&env) {
+                    Ok(b) => self.send(200, b, true),
+                    Err(_) => self.send(204, Bytes::new(), true),
+                }
+            }
+            Some(_) => self.send(204, Bytes::new(), true),
+            None => {}
+        }
+    }
+
+    pub(super) fn produce_owed(&mut self) {
+        match self.owed.clone() {
+            None | Some(Owed::CpeReply { .. }) => {}
+            Some(Owed::InformResponse { id }) => {
+                let mut env = self.envelope(id, InformResponse::new().into());
+                if self.use_version_header {
+                    env.header.use_cwmp_version = Some(self.version);
+                }
+                match encode(&env) {
+                    Ok(b) => {
+                        self.owed = None;
+                        self.mark_sent();
+                        self.send(200, b, false);
+                        self.wait(Step::CpeMessage);
+                    }
+                    Err(e) => {
+                        self.owed = None;
+                        self.violation(DiagnosticCode::Unencodable, e.to_string());
+                    }
+                }
+            }
+            Some(Owed::NextRequest) => {
+                while let Some((handle, request)) = self.queue.pop_front() {
+                    let id = self.next_id.to_string();
+                    self.next_id += 1;
+                    let method = request.method_name().to_owned();
+                    let env = self.envelope(Some(id.clone()), request.into());
+                    let encoded = encode(&env);
+                    let Body::Request(request) = env.body else {
+                        continue; // built from a request: never taken
+                    };
+                    match encoded {
+                        Ok(b) => {
+                            self.owed = None;
+                            self.mark_sent();
+                            self.outstanding = Some(Outstanding {
+                                handle,
+                                id,
+                                method: method.clone(),
+                                request: Some(request),
+                            });
+                            self.send(200, b, false);
+                            self.wait(Step::CpeResponse(method));
+                            return;
+                        }
+                        Err(e) => {
+                            self.retired.push((handle, request));
+                            self.event(Event::RpcFailed {
+                                handle,
+                                reason: RpcFailure::Unencodable(e),
+                            });
+                        }
+                    }
+                }
+                if self.finish {
+                    self.owed = None;
+                    // An empty response counts as HoldRequests false.
+                    self.mark_hold(false);
+                    if self.cpe_done {
+                        self.send(204, Bytes::new(), true);
+                        self.end(EndReason::Completed);
+                    } else {
+                        // HoldRequests was released by this 204: the CPE may still send
+                        // the requests it held back.
+                        self.send(204, Bytes::new(), false);
+                        self.phase = Phase::MaybeDone;
+                        self.wait(Step::CpeAfterHold);
+                    }
+                } else if !self.announced_awaiting {
+                    self.announced_awaiting = true;
+                    self.event(Event::AwaitingRequests);
+                }
+            }
+        }
+    }
+}
+
+/// The response the session sends: the content type follows from the status and the body.
+pub(super) fn http_response(status: u16, body: Bytes, session_ended: bool) -> HttpResponse {
+    let content_type = if body.is_empty() {
+        None
+    } else if status == 200 {
+        Some(CONTENT_TYPE_XML)
+    } else {
+        Some("text/plain; charset=utf-8")
+    };
+    HttpResponse {
+        status,
+        body,
+        content_type,
+        session_ended,
+    }
+}
+
+pub(super) fn encode(env: &Envelope) -> Result<Bytes, EncodeError> {
+    let mut out = Vec::with_capacity(512);
+    cwmp_soap::encode(env, &mut out)?;
+    Ok(Bytes::from(out))
+}
