@@ -51,7 +51,7 @@ use core::time::Duration;
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
-use cwmp_types::{CwmpNamespace, CwmpVersion, DeviceIdStruct, Request};
+use cwmp_types::{CwmpVersion, DeviceIdStruct, Request};
 
 pub use crate::diagnostic::{DiagnosticCode, ResponseIdPolicy};
 use crate::{Misuse, RpcHandle, SessionError};
@@ -60,10 +60,10 @@ pub use config::{ACS_METHODS, Config};
 pub use events::{
     Diagnostic, DiagnosticKind, EndReason, Event, Input, Output, RpcFailure, Step, Waiting,
 };
-use outbound::{encode, http_response};
+use outbound::encode;
 pub use route::Route;
 pub use saved::{SavedSession, StateError};
-use state::{Outstanding, Owed, Phase};
+use state::{Outstanding, Owed, Phase, SessionState};
 
 /// The ACS side of one CWMP session.
 ///
@@ -81,37 +81,12 @@ use state::{Outstanding, Owed, Phase};
 #[derive(Debug, Clone)]
 pub struct AcsSession {
     config: Config,
-    phase: Phase,
-    end_reason: Option<EndReason>,
-    device_id: Option<DeviceIdStruct>,
-    version: CwmpVersion,
-    namespace: CwmpNamespace,
-    use_version_header: bool,
-    hold: bool,
-    hold_sent: bool,
-    cpe_done: bool,
-    finish: bool,
-    announced_awaiting: bool,
-    queue: VecDeque<(RpcHandle, Request)>,
-    outstanding: Option<Outstanding>,
-    owed: Option<Owed>,
-    next_id: u64,
-    next_handle: u64,
-    now: SystemTime,
-    step: Step,
-    since: SystemTime,
-    /// The Inform's `cwmp:SessionTimeout` (seconds).
-    cpe_session_timeout: Option<u32>,
+    /// Everything but the config and the outputs: what [`AcsSession::save`] keeps.
+    state: SessionState,
     /// Requests whose outcome the last input or command reported, readable with
     /// [`AcsSession::request`] until the next input.
     retired: Vec<(RpcHandle, Request)>,
     outputs: VecDeque<Output>,
-    /// Increases with every change ([`AcsSession::revision`]).
-    revision: u64,
-    /// The digest of the POST being answered.
-    post_digest: Option<saved::Digest>,
-    /// The last POST answered and its response, to answer a retry of it again.
-    last: Option<saved::LastExchange>,
 }
 
 impl AcsSession {
@@ -119,31 +94,9 @@ impl AcsSession {
     pub fn new(config: Config, now: SystemTime) -> Self {
         Self {
             config,
-            phase: Phase::AwaitInform,
-            end_reason: None,
-            device_id: None,
-            version: CwmpVersion::V1_2,
-            namespace: CwmpNamespace::Cwmp1_2,
-            use_version_header: false,
-            hold: false,
-            hold_sent: false,
-            cpe_done: false,
-            finish: false,
-            announced_awaiting: false,
-            queue: VecDeque::new(),
-            outstanding: None,
-            owed: None,
-            next_id: 1,
-            next_handle: 0,
-            now,
-            step: Step::Inform,
-            since: now,
-            cpe_session_timeout: None,
+            state: SessionState::new(now),
             retired: Vec::new(),
             outputs: VecDeque::new(),
-            revision: 0,
-            post_digest: None,
-            last: None,
         }
     }
 
@@ -161,20 +114,20 @@ impl AcsSession {
         match input {
             Input::Timeout(now) => {
                 self.advance(now);
-                if self.phase != Phase::Ended {
+                if self.state.phase != Phase::Ended {
                     let deadline = self.deadline();
-                    if self.now >= deadline {
-                        let reason = if self.phase == Phase::MaybeDone {
+                    if self.state.now >= deadline {
+                        let reason = if self.state.phase == Phase::MaybeDone {
                             EndReason::Completed
                         } else {
                             self.diagnostic(
                                 DiagnosticKind::Timeout,
                                 DiagnosticCode::TimedOut,
-                                format!("waiting for {:?}", self.step),
+                                format!("waiting for {:?}", self.state.step),
                             );
                             EndReason::TimedOut {
-                                step: self.step.clone(),
-                                since: self.since,
+                                step: self.state.step.clone(),
+                                since: self.state.since,
                             }
                         };
                         self.answer_owed_on_end();
@@ -185,16 +138,16 @@ impl AcsSession {
             }
             Input::HttpRequest { now, request } => {
                 self.advance(now);
-                if self.owed.is_some() {
+                if self.state.owed.is_some() {
                     return Err(Misuse::ResponsePending.into());
                 }
                 let digest = saved::digest(request.body);
-                if let Some(response) = self.retry_response(&digest, request.body) {
-                    self.outputs.push_back(Output::SendHttp(response));
+                if let Some(response) = self.state.retry_response(&digest, request.body) {
+                    self.outputs.push_back(Output::SendHttp(response.clone()));
                     return Ok(());
                 }
-                self.revision += 1;
-                self.post_digest = Some(digest);
+                self.state.revision += 1;
+                self.state.post_digest = Some(digest);
                 self.on_post(request);
                 Ok(())
             }
@@ -217,42 +170,39 @@ impl AcsSession {
     /// When to call `handle_input(Input::Timeout(..))` next (the session timeout).
     #[must_use]
     pub fn poll_timeout(&self) -> Option<SystemTime> {
-        (self.phase != Phase::Ended).then(|| self.deadline())
+        (self.state.phase != Phase::Ended).then(|| self.deadline())
     }
 
     // ------------------------------------------------------------------ getters
 
     /// What the session waits for and since when (`None` once ended).
     pub fn waiting_for(&self) -> Option<Waiting> {
-        (self.phase != Phase::Ended).then(|| Waiting {
-            step: self.step.clone(),
-            since: self.since,
-        })
+        self.state.waiting_for()
     }
 
     /// Whether the session is over.
     pub fn is_ended(&self) -> bool {
-        self.phase == Phase::Ended
+        self.state.phase == Phase::Ended
     }
 
     /// Why the session ended.
     pub fn end_reason(&self) -> Option<&EndReason> {
-        self.end_reason.as_ref()
+        self.state.end_reason.as_ref()
     }
 
     /// The CPE's DeviceId (after the Inform).
     pub fn device_id(&self) -> Option<&DeviceIdStruct> {
-        self.device_id.as_ref()
+        self.state.device_id.as_ref()
     }
 
     /// The session's CWMP version (after the Inform).
     pub fn version(&self) -> Option<CwmpVersion> {
-        (self.phase != Phase::AwaitInform).then_some(self.version)
+        (self.state.phase != Phase::AwaitInform).then_some(self.state.version)
     }
 
     /// Requests queued and not yet sent.
     pub fn queued_requests(&self) -> usize {
-        self.queue.len()
+        self.state.queue.len()
     }
 
     /// The request behind a handle [`queue_request`](Self::queue_request) returned: while it
@@ -261,13 +211,15 @@ impl AcsSession {
     /// the application can read it while handling that event (and queue a `NotSent` one
     /// again in the next session).
     pub fn request(&self, handle: RpcHandle) -> Option<&Request> {
-        self.queue
+        self.state
+            .queue
             .iter()
             .chain(self.retired.iter())
             .find(|(h, _)| *h == handle)
             .map(|(_, r)| r)
             .or_else(|| {
-                self.outstanding
+                self.state
+                    .outstanding
                     .as_ref()
                     .filter(|o| o.handle == handle)
                     .and_then(|o| o.request.as_ref())
@@ -277,7 +229,8 @@ impl AcsSession {
     /// The `cwmp:SessionTimeout` of the CPE's Inform (CWMP 1.3+): how long the CPE waits
     /// for this ACS before it abandons the session. `None` when it sent none.
     pub fn cpe_session_timeout(&self) -> Option<Duration> {
-        self.cpe_session_timeout
+        self.state
+            .cpe_session_timeout
             .map(|s| Duration::from_secs(u64::from(s)))
     }
 
@@ -285,7 +238,7 @@ impl AcsSession {
     /// requests (what [`set_hold_requests`](Self::set_hold_requests) changes takes effect
     /// with the next envelope).
     pub fn cpe_hold_requests(&self) -> bool {
-        self.hold_sent
+        self.state.hold_sent
     }
 
     /// The settings.
@@ -296,30 +249,31 @@ impl AcsSession {
     // ------------------------------------------------------------------ internals
 
     fn deadline(&self) -> SystemTime {
-        self.since
+        self.state
+            .since
             .checked_add(self.config.session_timeout)
-            .unwrap_or(self.since)
+            .unwrap_or(self.state.since)
     }
 
     fn advance(&mut self, now: SystemTime) {
-        if now > self.now {
-            self.now = now;
+        if now > self.state.now {
+            self.state.now = now;
         }
     }
 
     fn handle(&mut self) -> RpcHandle {
-        let h = RpcHandle::new(self.next_handle);
-        self.next_handle += 1;
+        let h = RpcHandle::new(self.state.next_handle);
+        self.state.next_handle += 1;
         h
     }
 
     fn wait(&mut self, step: Step) {
-        self.step = step;
-        self.since = self.now;
+        self.state.step = step;
+        self.state.since = self.state.now;
     }
 
     fn event(&mut self, e: Event) {
-        self.revision += 1;
+        self.state.revision += 1;
         self.outputs.push_back(Output::Event(e));
     }
 

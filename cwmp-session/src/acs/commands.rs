@@ -18,20 +18,20 @@ impl AcsSession {
     ) -> Result<RpcHandle, SessionError> {
         self.advance(now);
         let request = request.into();
-        if self.phase == Phase::Ended {
+        if self.state.phase == Phase::Ended {
             return Err(Misuse::NoSession.into());
         }
         if request.caller() == Caller::Cpe {
             return Err(Misuse::WrongDirection(request.method_name().to_owned()).into());
         }
         request.validate()?;
-        if self.queue.len() >= self.config.max_queued_requests {
+        if self.state.queue.len() >= self.config.max_queued_requests {
             return Err(Limit::RequestQueueFull.into());
         }
         let handle = self.handle();
-        self.queue.push_back((handle, request));
-        self.announced_awaiting = false;
-        self.revision += 1;
+        self.state.queue.push_back((handle, request));
+        self.state.announced_awaiting = false;
+        self.state.revision += 1;
         Ok(handle)
     }
 
@@ -47,7 +47,7 @@ impl AcsSession {
             handle: h,
             id,
             method,
-        }) = &self.owed
+        }) = &self.state.owed
         else {
             return Err(Misuse::UnknownHandle.into());
         };
@@ -74,11 +74,11 @@ impl AcsSession {
         };
         let env = self.envelope(id.clone(), body);
         let bytes = encode(&env)?;
-        self.owed = None;
+        self.state.owed = None;
         self.mark_sent();
         self.send(200, bytes, false);
         if resend_asked {
-            self.last = None;
+            self.state.last = None;
         }
         self.wait(Step::CpeMessage);
         Ok(())
@@ -87,18 +87,18 @@ impl AcsSession {
     /// Sets `HoldRequests` on the envelopes sent from now on (`true`: the CPE must not send
     /// requests; `false`: it may again, even after its empty POST).
     pub fn set_hold_requests(&mut self, hold: bool) {
-        if self.hold != hold {
-            self.hold = hold;
-            self.revision += 1;
+        if self.state.hold != hold {
+            self.state.hold = hold;
+            self.state.revision += 1;
         }
     }
 
     /// No more requests will be queued: the session ends with `204` once the queue is sent.
     pub fn finish(&mut self, now: SystemTime) {
         self.advance(now);
-        if !self.finish {
-            self.finish = true;
-            self.revision += 1;
+        if !self.state.finish {
+            self.state.finish = true;
+            self.state.revision += 1;
         }
     }
 
@@ -106,7 +106,7 @@ impl AcsSession {
     /// an empty `204`).
     pub fn abort(&mut self, now: SystemTime) {
         self.advance(now);
-        if self.phase == Phase::Ended {
+        if self.state.phase == Phase::Ended {
             return;
         }
         self.answer_owed_on_end();

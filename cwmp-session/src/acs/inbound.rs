@@ -14,7 +14,7 @@ use crate::http::{IncomingRequest, is_empty_body};
 
 impl AcsSession {
     pub(super) fn on_post(&mut self, request: IncomingRequest<'_>) {
-        if self.phase == Phase::Ended {
+        if self.state.phase == Phase::Ended {
             if is_empty_body(request.body) {
                 self.send(204, Bytes::new(), true);
             } else {
@@ -63,7 +63,7 @@ impl AcsSession {
                 return;
             }
         };
-        match (self.phase, env.body) {
+        match (self.state.phase, env.body) {
             (Phase::AwaitInform, Body::Request(Request::Inform(inform))) => {
                 self.on_inform(env.namespace, env.header, inform);
             }
@@ -86,7 +86,7 @@ impl AcsSession {
     }
 
     pub(super) fn on_empty_post(&mut self) {
-        match self.phase {
+        match self.state.phase {
             Phase::AwaitInform => {
                 self.send(204, Bytes::new(), true);
                 self.end(EndReason::NoSession);
@@ -96,15 +96,15 @@ impl AcsSession {
                 self.end(EndReason::Completed);
             }
             Phase::Active => {
-                if let Some(o) = &self.outstanding {
+                if let Some(o) = &self.state.outstanding {
                     let detail = o.method.clone();
                     self.violation(DiagnosticCode::EmptyPostInsteadOfResponse, detail);
                     return;
                 }
-                if !self.hold_sent {
-                    self.cpe_done = true;
+                if !self.state.hold_sent {
+                    self.state.cpe_done = true;
                 }
-                self.owed = Some(Owed::NextRequest);
+                self.state.owed = Some(Owed::NextRequest);
                 self.wait(Step::ApplicationRequests);
             }
             Phase::Ended => {}
@@ -121,11 +121,11 @@ impl AcsSession {
         let version = match &header.supported_cwmp_versions {
             Some(theirs) => match CwmpVersion::max_common(ours, theirs) {
                 Some(v) => {
-                    self.use_version_header = true;
+                    self.state.use_version_header = true;
                     v
                 }
                 None => {
-                    self.namespace = namespace;
+                    self.state.namespace = namespace;
                     let env = self.envelope(
                         header.id.clone(),
                         Fault::new(FaultCode::AcsVersionIncompatible).into(),
@@ -134,7 +134,7 @@ impl AcsSession {
                         Ok(b) => self.send(200, b, true),
                         Err(_) => self.send(400, Bytes::new(), true),
                     }
-                    self.device_id = Some(inform.device_id);
+                    self.state.device_id = Some(inform.device_id);
                     self.end(EndReason::VersionIncompatible);
                     return;
                 }
@@ -155,12 +155,12 @@ impl AcsSession {
         };
         // Echo the CPE's namespace when it belongs to the chosen version's family (some
         // CPEs use cwmp-1-3/1-4), else use the version's own.
-        self.namespace = if namespace.base_version().namespace() == version.namespace() {
+        self.state.namespace = if namespace.base_version().namespace() == version.namespace() {
             namespace
         } else {
             version.namespace()
         };
-        self.version = version;
+        self.state.version = version;
         if header.no_more_requests.is_some() {
             self.diagnostic(
                 DiagnosticKind::Quirk,
@@ -182,10 +182,10 @@ impl AcsSession {
                 String::new(),
             );
         }
-        self.cpe_session_timeout = header.session_timeout;
-        self.device_id = Some(inform.device_id.clone());
-        self.phase = Phase::Active;
-        self.owed = Some(Owed::InformResponse { id: header.id });
+        self.state.cpe_session_timeout = header.session_timeout;
+        self.state.device_id = Some(inform.device_id.clone());
+        self.state.phase = Phase::Active;
+        self.state.owed = Some(Owed::InformResponse { id: header.id });
         self.wait(Step::CpeMessage);
         self.event(Event::Inform {
             inform: Box::new(inform),
@@ -194,26 +194,26 @@ impl AcsSession {
     }
 
     pub(super) fn on_cpe_request(&mut self, id: Option<String>, request: Request) {
-        if let Some(o) = &self.outstanding {
+        if let Some(o) = &self.state.outstanding {
             let detail = o.method.clone();
             self.violation(DiagnosticCode::RequestWhileOutstanding, detail);
             return;
         }
-        if self.hold_sent {
+        if self.state.hold_sent {
             self.violation(
                 DiagnosticCode::RequestWhileHeld,
                 request.method_name().to_owned(),
             );
             return;
         }
-        if self.cpe_done {
+        if self.state.cpe_done {
             self.violation(
                 DiagnosticCode::RequestAfterEmptyPost,
                 request.method_name().to_owned(),
             );
             return;
         }
-        self.phase = Phase::Active;
+        self.state.phase = Phase::Active;
         let handle = self.handle();
         let method = request.method_name().to_owned();
         // Methods the ACS never serves get 8000 at once.
@@ -247,7 +247,7 @@ impl AcsSession {
                 }
             }
             None => {
-                self.owed = Some(Owed::CpeReply {
+                self.state.owed = Some(Owed::CpeReply {
                     handle,
                     id,
                     method: method.clone(),
@@ -258,13 +258,13 @@ impl AcsSession {
     }
 
     pub(super) fn on_cpe_response(&mut self, id: Option<String>, body: Body) {
-        let Some(expected) = self.outstanding.as_ref().map(|o| o.id.clone()) else {
+        let Some(expected) = self.state.outstanding.as_ref().map(|o| o.id.clone()) else {
             self.violation(DiagnosticCode::ResponseToNoRequest, String::new());
             return;
         };
         match &id {
             None => {
-                let method = self.outstanding.as_ref().map(|o| o.method.clone());
+                let method = self.state.outstanding.as_ref().map(|o| o.method.clone());
                 self.diagnostic(
                     DiagnosticKind::Quirk,
                     DiagnosticCode::ResponseWithoutId,
@@ -288,7 +288,7 @@ impl AcsSession {
             }
             Some(_) => {}
         }
-        let Some(o) = self.outstanding.take() else {
+        let Some(o) = self.state.outstanding.take() else {
             return;
         };
         self.retired.extend(o.request.map(|r| (o.handle, r)));
@@ -316,7 +316,7 @@ impl AcsSession {
             }),
             _ => {}
         }
-        self.owed = Some(Owed::NextRequest);
+        self.state.owed = Some(Owed::NextRequest);
         self.wait(Step::ApplicationRequests);
     }
 }

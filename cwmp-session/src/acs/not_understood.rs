@@ -24,26 +24,28 @@ impl AcsSession {
             DiagnosticCode::HeaderNotUnderstood,
             names.join(", "),
         );
-        match (self.phase, env.body) {
+        match (self.state.phase, env.body) {
             (Phase::AwaitInform, Body::Request(Request::Inform(_))) => {
-                self.namespace = env.namespace;
+                self.state.namespace = env.namespace;
                 self.answer_must_understand(env.header.id);
             }
             (Phase::MaybeDone | Phase::Active, Body::Request(r))
-                if self.outstanding.is_none() && !matches!(r, Request::Inform(_)) =>
+                if self.state.outstanding.is_none() && !matches!(r, Request::Inform(_)) =>
             {
                 self.answer_must_understand(env.header.id);
                 self.wait(Step::CpeMessage);
             }
-            (Phase::Active, Body::Response(_) | Body::Fault(_)) if self.outstanding.is_some() => {
-                if let Some(o) = self.outstanding.take() {
+            (Phase::Active, Body::Response(_) | Body::Fault(_))
+                if self.state.outstanding.is_some() =>
+            {
+                if let Some(o) = self.state.outstanding.take() {
                     self.event(Event::RpcFailed {
                         handle: o.handle,
                         reason: RpcFailure::NotUnderstood(names),
                     });
                     self.retired.extend(o.request.map(|r| (o.handle, r)));
                 }
-                self.owed = Some(Owed::NextRequest);
+                self.state.owed = Some(Owed::NextRequest);
                 self.wait(Step::ApplicationRequests);
             }
             _ => self.violation(DiagnosticCode::NotUnderstoodOutOfTurn, names.join(", ")),

@@ -16,9 +16,9 @@ use crate::http::{CONTENT_TYPE_XML, HttpResponse};
 impl AcsSession {
     pub(super) fn send(&mut self, status: u16, body: Bytes, session_ended: bool) {
         let response = http_response(status, body, session_ended);
-        self.revision += 1;
+        self.state.revision += 1;
         // Every response answers the last POST: kept to answer a retry of it again.
-        self.last = self.post_digest.map(|digest| saved::LastExchange {
+        self.state.last = self.state.post_digest.map(|digest| saved::LastExchange {
             digest,
             response: response.clone(),
         });
@@ -27,20 +27,20 @@ impl AcsSession {
 
     /// An envelope was sent: track what the CPE now believes about HoldRequests.
     pub(super) fn mark_sent(&mut self) {
-        self.mark_hold(self.hold);
+        self.mark_hold(self.state.hold);
     }
 
     pub(super) fn mark_hold(&mut self, hold: bool) {
-        if self.hold_sent && !hold {
-            self.cpe_done = false;
+        if self.state.hold_sent && !hold {
+            self.state.cpe_done = false;
         }
-        self.hold_sent = hold;
+        self.state.hold_sent = hold;
     }
 
     pub(super) fn envelope(&self, id: Option<String>, body: Body) -> Envelope {
-        let mut env = Envelope::new(body).in_namespace(self.namespace);
+        let mut env = Envelope::new(body).in_namespace(self.state.namespace);
         env.header.id = id;
-        if self.hold {
+        if self.state.hold {
             env.header.hold_requests = Some(true);
         }
         env
@@ -54,32 +54,32 @@ impl AcsSession {
     }
 
     pub(super) fn end(&mut self, reason: EndReason) {
-        if self.phase == Phase::Ended {
+        if self.state.phase == Phase::Ended {
             return;
         }
-        self.phase = Phase::Ended;
-        if let Some(o) = self.outstanding.take() {
+        self.state.phase = Phase::Ended;
+        if let Some(o) = self.state.outstanding.take() {
             self.retired.extend(o.request.map(|r| (o.handle, r)));
             self.event(Event::RpcFailed {
                 handle: o.handle,
                 reason: RpcFailure::Unanswered,
             });
         }
-        while let Some((handle, request)) = self.queue.pop_front() {
+        while let Some((handle, request)) = self.state.queue.pop_front() {
             self.retired.push((handle, request));
             self.event(Event::RpcFailed {
                 handle,
                 reason: RpcFailure::NotSent,
             });
         }
-        self.end_reason = Some(reason.clone());
+        self.state.end_reason = Some(reason.clone());
         self.event(Event::SessionEnded(reason));
     }
 
     /// The session ends while the CPE still waits for an answer: a CPE request gets fault
     /// 8002 (Internal error), anything else an empty 204.
     pub(super) fn answer_owed_on_end(&mut self) {
-        match self.owed.take() {
+        match self.state.owed.take() {
             Some(Owed::CpeReply { id, .. }) => {
                 let env = self.envelope(id, Fault::new(FaultCode::AcsInternalError).into());
                 match encode(&env) {
@@ -93,30 +93,30 @@ impl AcsSession {
     }
 
     pub(super) fn produce_owed(&mut self) {
-        match self.owed.clone() {
+        match self.state.owed.clone() {
             None | Some(Owed::CpeReply { .. }) => {}
             Some(Owed::InformResponse { id }) => {
                 let mut env = self.envelope(id, InformResponse::new().into());
-                if self.use_version_header {
-                    env.header.use_cwmp_version = Some(self.version);
+                if self.state.use_version_header {
+                    env.header.use_cwmp_version = Some(self.state.version);
                 }
                 match encode(&env) {
                     Ok(b) => {
-                        self.owed = None;
+                        self.state.owed = None;
                         self.mark_sent();
                         self.send(200, b, false);
                         self.wait(Step::CpeMessage);
                     }
                     Err(e) => {
-                        self.owed = None;
+                        self.state.owed = None;
                         self.violation(DiagnosticCode::Unencodable, e.to_string());
                     }
                 }
             }
             Some(Owed::NextRequest) => {
-                while let Some((handle, request)) = self.queue.pop_front() {
-                    let id = self.next_id.to_string();
-                    self.next_id += 1;
+                while let Some((handle, request)) = self.state.queue.pop_front() {
+                    let id = self.state.next_id.to_string();
+                    self.state.next_id += 1;
                     let method = request.method_name().to_owned();
                     let env = self.envelope(Some(id.clone()), request.into());
                     let encoded = encode(&env);
@@ -125,9 +125,9 @@ impl AcsSession {
                     };
                     match encoded {
                         Ok(b) => {
-                            self.owed = None;
+                            self.state.owed = None;
                             self.mark_sent();
-                            self.outstanding = Some(Outstanding {
+                            self.state.outstanding = Some(Outstanding {
                                 handle,
                                 id,
                                 method: method.clone(),
@@ -146,22 +146,22 @@ impl AcsSession {
                         }
                     }
                 }
-                if self.finish {
-                    self.owed = None;
+                if self.state.finish {
+                    self.state.owed = None;
                     // An empty response counts as HoldRequests false.
                     self.mark_hold(false);
-                    if self.cpe_done {
+                    if self.state.cpe_done {
                         self.send(204, Bytes::new(), true);
                         self.end(EndReason::Completed);
                     } else {
                         // HoldRequests was released by this 204: the CPE may still send
                         // the requests it held back.
                         self.send(204, Bytes::new(), false);
-                        self.phase = Phase::MaybeDone;
+                        self.state.phase = Phase::MaybeDone;
                         self.wait(Step::CpeAfterHold);
                     }
-                } else if !self.announced_awaiting {
-                    self.announced_awaiting = true;
+                } else if !self.state.announced_awaiting {
+                    self.state.announced_awaiting = true;
                     self.event(Event::AwaitingRequests);
                 }
             }
