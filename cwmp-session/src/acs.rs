@@ -56,7 +56,7 @@ use cwmp_types::{CwmpVersion, DeviceIdStruct, Request};
 pub use crate::diagnostic::{DiagnosticCode, ResponseIdPolicy};
 use crate::{Misuse, RpcHandle, SessionError};
 
-pub use config::{ACS_METHODS, Config};
+pub use config::{ACS_METHODS, Config, FaultStatus};
 pub use events::{
     Diagnostic, DiagnosticKind, EndReason, Event, Input, Output, RpcFailure, Step, Waiting,
 };

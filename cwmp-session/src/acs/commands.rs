@@ -76,7 +76,7 @@ impl AcsSession {
         let bytes = encode(&env)?;
         self.state.owed = None;
         self.mark_sent();
-        self.send(200, bytes, false);
+        self.send(self.envelope_status(&env.body), bytes, false);
         if resend_asked {
             self.state.last = None;
         }

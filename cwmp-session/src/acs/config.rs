@@ -47,6 +47,10 @@ pub struct Config {
     /// What a response with another request's `cwmp:ID` does (default: rejected).
     #[cfg_attr(feature = "serde", serde(default))]
     pub response_id_policy: ResponseIdPolicy,
+    /// The HTTP status of every response whose body is a SOAP Fault (default: `200`, what
+    /// deployed ACSs send; see [`FaultStatus`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub fault_status: FaultStatus,
 }
 
 impl Default for Config {
@@ -58,6 +62,37 @@ impl Default for Config {
             max_queued_requests: 1024,
             decode: DecodeOptions::default(),
             response_id_policy: ResponseIdPolicy::default(),
+            fault_status: FaultStatus::default(),
+        }
+    }
+}
+
+/// The HTTP status under which the ACS sends a SOAP Fault: the fault answering a CPE request
+/// it refuses or the application faults (8000, 8002, 8005, …), the 8006 answering an Inform
+/// in no common version, a `MustUnderstand` fault.
+///
+/// TR-069 does not say which status a fault goes under. The SOAP 1.1 HTTP binding (SOAP 1.1
+/// §6.2) sends a response carrying a Fault with `500 Internal Server Error`; GenieACS and the
+/// ACSs deployed in the field send `200`, and CPEs read the envelope under either. Responses
+/// without a fault (InformResponse, requests, responses to CPE requests) always go under
+/// `200`, the protocol violations this ACS refuses without an envelope under `400`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum FaultStatus {
+    /// `200 OK`, as GenieACS and deployed ACSs send faults (the default).
+    #[default]
+    Ok200,
+    /// `500 Internal Server Error`, as the SOAP 1.1 HTTP binding sends faults (§6.2).
+    InternalServerError500,
+}
+
+impl FaultStatus {
+    /// The status code.
+    pub fn code(self) -> u16 {
+        match self {
+            Self::Ok200 => 200,
+            Self::InternalServerError500 => 500,
         }
     }
 }

@@ -131,7 +131,7 @@ impl AcsSession {
                         Fault::new(FaultCode::AcsVersionIncompatible).into(),
                     );
                     match encode(&env) {
-                        Ok(b) => self.send(200, b, true),
+                        Ok(b) => self.send(self.envelope_status(&env.body), b, true),
                         Err(_) => self.send(400, Bytes::new(), true),
                     }
                     self.state.device_id = Some(inform.device_id);
@@ -240,7 +240,7 @@ impl AcsSession {
                 match encode(&env) {
                     Ok(b) => {
                         self.mark_sent();
-                        self.send(200, b, false);
+                        self.send(self.envelope_status(&env.body), b, false);
                         self.wait(Step::CpeMessage);
                     }
                     Err(_) => self.violation(DiagnosticCode::Unencodable, method),

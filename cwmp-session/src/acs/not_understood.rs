@@ -10,7 +10,8 @@ use super::{
 
 impl AcsSession {
     /// An Inform or a CPE request is answered with a `MustUnderstand` fault (echoing its
-    /// `cwmp:ID`, status 200 like every fault of this ACS) and the session goes on: after an
+    /// `cwmp:ID`, under [`Config::fault_status`](super::Config::fault_status) like every fault
+    /// of this ACS) and the session goes on: after an
     /// Inform it still waits for one, after a CPE request the CPE goes on with its next
     /// message. A response or a fault to the outstanding request (which SOAP gives no way to
     /// answer) fails that request with [`RpcFailure::NotUnderstood`], and the session goes on
@@ -57,7 +58,7 @@ impl AcsSession {
         match encode(&env) {
             Ok(b) => {
                 self.mark_sent();
-                self.send(200, b, false);
+                self.send(self.envelope_status(&env.body), b, false);
             }
             Err(e) => self.violation(DiagnosticCode::Unencodable, e.to_string()),
         }

@@ -14,6 +14,15 @@ use super::{
 use crate::http::{CONTENT_TYPE_XML, HttpResponse};
 
 impl AcsSession {
+    /// The status of a response carrying an envelope with this body: a SOAP Fault goes under
+    /// [`Config::fault_status`](super::Config::fault_status), anything else under `200`.
+    pub(super) fn envelope_status(&self, body: &Body) -> u16 {
+        match body {
+            Body::Fault(_) => self.config.fault_status.code(),
+            _ => 200,
+        }
+    }
+
     pub(super) fn send(&mut self, status: u16, body: Bytes, session_ended: bool) {
         let response = http_response(status, body, session_ended);
         self.state.revision += 1;
@@ -83,7 +92,7 @@ impl AcsSession {
             Some(Owed::CpeReply { id, .. }) => {
                 let env = self.envelope(id, Fault::new(FaultCode::AcsInternalError).into());
                 match encode(&env) {
-                    Ok(b) => self.send(200, b, true),
+                    Ok(b) => self.send(self.envelope_status(&env.body), b, true),
                     Err(_) => self.send(204, Bytes::new(), true),
                 }
             }
@@ -170,10 +179,12 @@ impl AcsSession {
 }
 
 /// The response the session sends: the content type follows from the status and the body.
+/// Envelopes go under `200`, or `500` for a fault ([`FaultStatus`](super::FaultStatus)); the
+/// short reasons of a refusal under `400`, as text.
 pub(super) fn http_response(status: u16, body: Bytes, session_ended: bool) -> HttpResponse {
     let content_type = if body.is_empty() {
         None
-    } else if status == 200 {
+    } else if matches!(status, 200 | 500) {
         Some(CONTENT_TYPE_XML)
     } else {
         Some("text/plain; charset=utf-8")
