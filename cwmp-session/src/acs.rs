@@ -10,6 +10,16 @@
 //! `MustUnderstand` SOAP fault and the session goes on; an answer to a queued request fails
 //! it with [`RpcFailure::NotUnderstood`] and the next request goes out.
 //!
+//! # HTTP statuses
+//!
+//! Envelopes go under `200`, except a SOAP Fault (8000 to an ACS method called by the CPE,
+//! the application's faults to CPE requests, 8002 when the session ends before it answered
+//! one, 8006, `MustUnderstand`), which goes under [`Config::fault_status`]: `200` by default
+//! as deployed ACSs and GenieACS send it, or `500` as the SOAP 1.1 HTTP binding does (SOAP 1.1
+//! §6.2; TR-069 names no status for faults). The end of a session goes out as an empty `204`,
+//! a protocol violation as `400` with a short text reason. The configuration is not part of
+//! a [`SavedSession`]: a retry of a POST is answered with the response as it was first sent.
+//!
 //! # Time
 //!
 //! The ACS side takes the caller's wall clock as [`SystemTime`] (never reading it itself),
