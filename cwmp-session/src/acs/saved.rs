@@ -148,14 +148,6 @@ impl SessionState {
         let next_empty_post = self.phase == Phase::MaybeDone && is_empty_body(body);
         (!next_empty_post && last.digest == *digest).then_some(&last.response)
     }
-
-    /// What the session waits for and since when (`None` once ended).
-    pub(super) fn waiting_for(&self) -> Option<Waiting> {
-        (self.phase != Phase::Ended).then(|| Waiting {
-            step: self.step.clone(),
-            since: self.since,
-        })
-    }
 }
 
 impl AcsSession {

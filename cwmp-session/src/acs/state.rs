@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use cwmp_types::{CwmpNamespace, CwmpVersion, DeviceIdStruct, Request};
 
 use super::saved::{Digest, LastExchange};
-use super::{EndReason, Step};
+use super::{EndReason, Step, Waiting};
 use crate::RpcHandle;
 
 /// The session's state, but for its [`Config`](super::Config) and the outputs not yet drained:
@@ -85,6 +85,14 @@ impl SessionState {
             since: now,
             cpe_session_timeout: None,
         }
+    }
+
+    /// What the session waits for and since when (`None` once ended).
+    pub(super) fn waiting_for(&self) -> Option<Waiting> {
+        (self.phase != Phase::Ended).then(|| Waiting {
+            step: self.step.clone(),
+            since: self.since,
+        })
     }
 }
 
