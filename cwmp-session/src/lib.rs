@@ -147,7 +147,9 @@
 //!    * [`acs::Event::Diagnostic`] / [`acs::Event::DecodeWarnings`]: log them (typed
 //!      [`acs::DiagnosticCode`], decoder [`cwmp_soap::Warning`]s).
 //!    * [`acs::Output::SendHttp`]: write the HTTP response; if `session_ended`, drop the
-//!      session and its cookie.
+//!      session and its cookie. A response carrying a SOAP Fault goes under `200` by default,
+//!      as deployed ACSs send it, or under `500` as the SOAP 1.1 HTTP binding does (§6.2)
+//!      with [`acs::FaultStatus::InternalServerError500`] in [`acs::Config::fault_status`].
 //! 4. Until the next POST, wake up at [`AcsSession::poll_timeout`] and feed
 //!    [`acs::Input::Timeout`]; [`AcsSession::waiting_for`] says what the session waits for.
 //!

@@ -400,6 +400,55 @@ fn the_unversioned_form_of_the_first_release_is_read_as_format_0() {
 }
 
 #[test]
+fn a_format_1_state_is_read_and_written_back_the_same() {
+    // Written by the release that introduced format 1: the response to the empty POST (a
+    // GetParameterValues with ID 1) sent, a GetParameterNames queued, SessionTimeout 30.
+    let json = include_str!("data/acs_session_format1.json");
+    let saved: SavedSession = serde_json::from_str(json).unwrap();
+    assert_eq!((saved.format(), saved.revision()), (1, 7));
+    let mut s = AcsSession::restore(saved, Config::default()).unwrap();
+    assert_eq!(s.cpe_session_timeout(), Some(Duration::from_secs(30)));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(
+            &serde_json::to_string(&s.save().unwrap()).unwrap()
+        )
+        .unwrap(),
+        serde_json::from_str::<serde_json::Value>(json).unwrap(),
+        "saved again, the same state"
+    );
+    // A retry of the empty POST is answered again with the same request.
+    assert!(s.is_retry(b""));
+    s.handle_input(acs::Input::HttpRequest {
+        now: t0(),
+        request: IncomingRequest::new(b""),
+    })
+    .unwrap();
+    let Some(Output::SendHttp(again)) = s.poll_output() else {
+        panic!("no response")
+    };
+    assert_eq!(again.status, 200);
+    assert_eq!(id_of(&again), "1");
+    assert_eq!(s.revision(), 7, "a retry changes nothing");
+    // The answer to it sends the queued GetParameterNames.
+    s.handle_input(acs::Input::HttpRequest {
+        now: t0(),
+        request: IncomingRequest::new(&gpv_response("1", "7")),
+    })
+    .unwrap();
+    let outputs: Vec<_> = std::iter::from_fn(|| s.poll_output()).collect();
+    assert!(matches!(
+        &outputs[0],
+        Output::Event(Event::RpcResponse { handle, .. }) if handle.id() == 0
+    ));
+    let Some(Output::SendHttp(r)) = outputs.last() else {
+        panic!("{outputs:?}")
+    };
+    let next = cwmp_soap::decode(&r.body).unwrap().envelope;
+    assert_eq!(next.body.method_name(), "GetParameterNames");
+    assert_eq!(next.header.id.as_deref(), Some("2"));
+}
+
+#[test]
 fn a_newer_format_is_refused() {
     let (saved, _, _) = handle(None, &inform_of("SN1", "1"), t0());
     let json = serde_json::to_string(&saved)

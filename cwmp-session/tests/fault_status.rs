@@ -1,11 +1,15 @@
 //! Faults under HTTP error statuses: the SOAP 1.1 HTTP binding answers a fault with `500`,
-//! and the CPE handles such a fault exactly as one under `200`.
+//! and the CPE handles such a fault exactly as one under `200`; the ACS sends its faults
+//! under the status its `Config::fault_status` names (`200` by default).
 
 mod harness;
 
+use std::time::{Duration, SystemTime};
+
+use cwmp_session::acs::{self, AcsSession, EndReason, Event, FaultStatus, Output};
 use cwmp_session::cpe::Failure;
-use cwmp_session::http::SendReason;
-use cwmp_session::{CpeRequest, EventQueue};
+use cwmp_session::http::{CONTENT_TYPE_XML, HttpResponse, IncomingRequest, SendReason};
+use cwmp_session::{CpeRequest, EventQueue, Reply};
 use cwmp_types::*;
 use harness::*;
 
@@ -130,4 +134,242 @@ fn error_statuses_without_a_fault_still_fail_the_session() {
         assert_eq!(p.cpe.retry_count(), 1);
         assert!(p.cpe_app.established.is_empty());
     }
+}
+
+// ------------------------------------------------------------------------------ ACS
+
+fn acs_config(fault_status: FaultStatus) -> acs::Config {
+    let mut c = acs::Config::default();
+    c.fault_status = fault_status;
+    c
+}
+
+/// A session of the ACS alone, answering TransferComplete with `reply` when asked.
+struct Acs {
+    s: AcsSession,
+    now: SystemTime,
+    reply: Option<Reply>,
+    ended: Option<EndReason>,
+}
+
+impl Acs {
+    fn new(config: acs::Config) -> Self {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        Self {
+            s: AcsSession::new(config, now),
+            now,
+            reply: None,
+            ended: None,
+        }
+    }
+
+    fn post(&mut self, body: &[u8]) -> HttpResponse {
+        self.s
+            .handle_input(acs::Input::HttpRequest {
+                now: self.now,
+                request: IncomingRequest::new(body),
+            })
+            .unwrap();
+        self.drain().expect("a response")
+    }
+
+    fn drain(&mut self) -> Option<HttpResponse> {
+        let mut response = None;
+        while let Some(o) = self.s.poll_output() {
+            match o {
+                Output::SendHttp(r) => response = Some(r),
+                Output::Event(Event::CpeRequest {
+                    handle,
+                    answered: false,
+                    ..
+                }) => {
+                    if let Some(reply) = self.reply.take() {
+                        self.s.respond(self.now, handle, reply).unwrap();
+                    }
+                }
+                Output::Event(Event::SessionEnded(r)) => self.ended = Some(r),
+                _ => {}
+            }
+        }
+        response
+    }
+}
+
+fn inform(id: &str) -> Envelope {
+    Envelope::with_id(
+        id,
+        Inform::new(
+            DeviceIdStruct::new("Acme", "00D09E", "Router", "SN1"),
+            vec![EventStruct::new(EventCode::Periodic)],
+        ),
+    )
+}
+
+fn fault_code(r: &HttpResponse) -> Option<FaultCode> {
+    match decode(&r.body).body {
+        Body::Fault(f) => Some(f.fault_code),
+        _ => None,
+    }
+}
+
+/// `(status, fault code, session ended)` of each response that carries an envelope, after
+/// checking its content type.
+fn seen(r: &HttpResponse) -> (u16, Option<FaultCode>, bool) {
+    assert_eq!(r.content_type, Some(CONTENT_TYPE_XML), "{r:?}");
+    (r.status, fault_code(r), r.session_ended)
+}
+
+/// Every fault the ACS sends, under the configured status; everything else as before.
+fn acs_faults_under(fault_status: FaultStatus, expected: u16) {
+    let config = acs_config(fault_status);
+
+    // 8006: no common version.
+    let mut env = inform("1");
+    env.header.supported_cwmp_versions = Some(vec![CwmpVersion::V1_0]);
+    let mut only_1_4 = config.clone();
+    only_1_4.versions = vec![CwmpVersion::V1_4];
+    let mut a = Acs::new(only_1_4);
+    let r = a.post(&encode(&env));
+    assert_eq!(
+        seen(&r),
+        (expected, Some(FaultCode::AcsVersionIncompatible), true)
+    );
+    assert_eq!(a.ended, Some(EndReason::VersionIncompatible));
+
+    // MustUnderstand: an Inform with a header entry this ACS does not understand.
+    let text = String::from_utf8(encode(&inform("1"))).unwrap();
+    let misunderstood = text.replacen(
+        "</soap-env:Header>",
+        r#"<cwmp:HoldRequest soap-env:mustUnderstand="1">1</cwmp:HoldRequest></soap-env:Header>"#,
+        1,
+    );
+    let mut a = Acs::new(config.clone());
+    let r = a.post(misunderstood.as_bytes());
+    assert_eq!((r.status, r.session_ended), (expected, false));
+    assert_eq!(r.content_type, Some(CONTENT_TYPE_XML));
+    assert_eq!(decode(&r.body).body, Body::Fault(Fault::must_understand()));
+
+    // The session: the InformResponse under 200 whatever the setting.
+    let mut a = Acs::new(config.clone());
+    assert_eq!(seen(&a.post(&encode(&inform("1")))), (200, None, false));
+    // 8000 for an ACS method called by the CPE.
+    let r = a.post(&encode(&Envelope::with_id(
+        "2",
+        GetParameterValues::new(["Device."]),
+    )));
+    assert_eq!(
+        seen(&r),
+        (expected, Some(FaultCode::AcsMethodNotSupported), false)
+    );
+    // A response from the application under 200, a fault (8005) under the setting.
+    // (Each with its own cwmp:ID: the same bytes again would be a retry, answered again.)
+    let tc = |id: &str| encode(&Envelope::with_id(id, TransferComplete::default()));
+    a.reply = Some(Reply::response(TransferCompleteResponse::default()));
+    assert_eq!(seen(&a.post(&tc("3"))), (200, None, false));
+    a.reply = Some(Reply::fault(FaultCode::AcsRetryRequest));
+    assert_eq!(
+        seen(&a.post(&tc("4"))),
+        (expected, Some(FaultCode::AcsRetryRequest), false)
+    );
+    // 8002 when the session is aborted while the application owes an answer.
+    a.s.handle_input(acs::Input::HttpRequest {
+        now: a.now,
+        request: IncomingRequest::new(&tc("5")),
+    })
+    .unwrap();
+    assert_eq!(a.drain(), None, "the application has not answered");
+    a.s.abort(a.now);
+    let r = a.drain().unwrap();
+    assert_eq!(
+        seen(&r),
+        (expected, Some(FaultCode::AcsInternalError), true)
+    );
+    assert_eq!(a.ended, Some(EndReason::Aborted));
+
+    // A protocol violation is no fault: 400 with a text reason whatever the setting.
+    let mut a = Acs::new(config);
+    let r = a.post(&encode(&Envelope::with_id(
+        "1",
+        TransferComplete::default(),
+    )));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.content_type, Some("text/plain; charset=utf-8"));
+}
+
+#[test]
+fn the_acs_sends_its_faults_under_200_by_default() {
+    assert_eq!(acs::Config::default().fault_status, FaultStatus::Ok200);
+    acs_faults_under(FaultStatus::default(), 200);
+}
+
+#[test]
+fn the_acs_sends_its_faults_under_500_when_configured() {
+    assert_eq!(FaultStatus::InternalServerError500.code(), 500);
+    acs_faults_under(FaultStatus::InternalServerError500, 500);
+}
+
+#[test]
+fn a_cpe_resends_on_8005_from_an_acs_that_faults_under_500() {
+    let mut p = Pair::new(Pair::config(), EventQueue::new());
+    p.acs_config.fault_status = FaultStatus::InternalServerError500;
+    let h = p
+        .cpe
+        .queue_request(
+            p.now,
+            CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete()),
+        )
+        .unwrap();
+    p.acs_app.cpe_request_faults.push_back((
+        "AutonomousTransferComplete".into(),
+        FaultCode::AcsRetryRequest,
+    ));
+    p.run_sessions(1);
+    assert_eq!(
+        p.answered(),
+        [
+            (200, "InformResponse".to_owned()),
+            (500, "Fault".to_owned()),
+            (200, "AutonomousTransferCompleteResponse".to_owned()),
+            (204, "empty".to_owned()),
+        ]
+    );
+    assert_eq!(p.posts[2].reason, SendReason::RetryRequest);
+    assert_eq!(p.cpe_app.acked[0].0, h);
+    assert_eq!(p.cpe_app.ends[0].result, Ok(()));
+}
+
+#[test]
+fn a_cpe_ends_its_session_on_8006_from_an_acs_that_faults_under_500() {
+    let mut config = Pair::config();
+    config.versions = vec![CwmpVersion::V1_4];
+    let mut p = Pair::new(config, EventQueue::bootstrap());
+    p.acs_config.versions = vec![CwmpVersion::V1_0];
+    p.acs_config.fault_status = FaultStatus::InternalServerError500;
+    p.run_sessions(1);
+    assert_eq!(p.answered(), [(500, "Fault".to_owned())]);
+    assert!(matches!(
+        &p.cpe_app.ends[0].result,
+        Err(Failure::InformFault(f)) if f.fault_code == FaultCode::AcsVersionIncompatible
+    ));
+    assert_eq!(p.acs_app.ends, [EndReason::VersionIncompatible]);
+}
+
+/// A fault under 500 is answered again, the same, when its POST is retried on another node.
+#[cfg(feature = "serde")]
+#[test]
+fn a_retried_post_gets_its_fault_again_under_500_after_a_restore() {
+    let config = acs_config(FaultStatus::InternalServerError500);
+    let mut a = Acs::new(config.clone());
+    a.post(&encode(&inform("1")));
+    let call = encode(&Envelope::with_id(
+        "2",
+        GetParameterValues::new(["Device."]),
+    ));
+    let first = a.post(&call);
+    assert_eq!(first.status, 500);
+    let json = serde_json::to_string(&a.s.save().unwrap()).unwrap();
+    let mut b = Acs::new(config);
+    b.s = AcsSession::restore(serde_json::from_str(&json).unwrap(), b.s.config().clone()).unwrap();
+    assert!(b.s.is_retry(&call));
+    assert_eq!(b.post(&call), first);
 }

@@ -10,7 +10,8 @@ use super::{
 
 impl AcsSession {
     /// An Inform or a CPE request is answered with a `MustUnderstand` fault (echoing its
-    /// `cwmp:ID`, status 200 like every fault of this ACS) and the session goes on: after an
+    /// `cwmp:ID`, under [`Config::fault_status`](super::Config::fault_status) like every fault
+    /// of this ACS) and the session goes on: after an
     /// Inform it still waits for one, after a CPE request the CPE goes on with its next
     /// message. A response or a fault to the outstanding request (which SOAP gives no way to
     /// answer) fails that request with [`RpcFailure::NotUnderstood`], and the session goes on
@@ -24,26 +25,28 @@ impl AcsSession {
             DiagnosticCode::HeaderNotUnderstood,
             names.join(", "),
         );
-        match (self.phase, env.body) {
+        match (self.state.phase, env.body) {
             (Phase::AwaitInform, Body::Request(Request::Inform(_))) => {
-                self.namespace = env.namespace;
+                self.state.namespace = env.namespace;
                 self.answer_must_understand(env.header.id);
             }
             (Phase::MaybeDone | Phase::Active, Body::Request(r))
-                if self.outstanding.is_none() && !matches!(r, Request::Inform(_)) =>
+                if self.state.outstanding.is_none() && !matches!(r, Request::Inform(_)) =>
             {
                 self.answer_must_understand(env.header.id);
                 self.wait(Step::CpeMessage);
             }
-            (Phase::Active, Body::Response(_) | Body::Fault(_)) if self.outstanding.is_some() => {
-                if let Some(o) = self.outstanding.take() {
+            (Phase::Active, Body::Response(_) | Body::Fault(_))
+                if self.state.outstanding.is_some() =>
+            {
+                if let Some(o) = self.state.outstanding.take() {
                     self.event(Event::RpcFailed {
                         handle: o.handle,
                         reason: RpcFailure::NotUnderstood(names),
                     });
                     self.retired.extend(o.request.map(|r| (o.handle, r)));
                 }
-                self.owed = Some(Owed::NextRequest);
+                self.state.owed = Some(Owed::NextRequest);
                 self.wait(Step::ApplicationRequests);
             }
             _ => self.violation(DiagnosticCode::NotUnderstoodOutOfTurn, names.join(", ")),
@@ -55,7 +58,7 @@ impl AcsSession {
         match encode(&env) {
             Ok(b) => {
                 self.mark_sent();
-                self.send(200, b, false);
+                self.send(self.envelope_status(&env.body), b, false);
             }
             Err(e) => self.violation(DiagnosticCode::Unencodable, e.to_string()),
         }

@@ -65,13 +65,23 @@ impl AcsSession {
     /// Where a POST that found this session goes (see [`Route`] for the rule); `peek` is
     /// [`cwmp_soap::peek`] of `body` (`None` if it did not peek, e.g. the empty POST).
     pub fn route(&self, body: &[u8], peek: Option<&Peek>) -> Route {
-        route(self.is_retry(body), self.phase, self.device_id(), peek)
+        route(
+            self.is_retry(body),
+            self.state.phase,
+            self.device_id(),
+            peek,
+        )
     }
 }
 
 impl SavedSession {
     /// [`AcsSession::route`] without restoring the session.
     pub fn route(&self, body: &[u8], peek: Option<&Peek>) -> Route {
-        route(self.is_retry(body), self.phase, self.device_id(), peek)
+        route(
+            self.is_retry(body),
+            self.state.phase,
+            self.device_id(),
+            peek,
+        )
     }
 }

@@ -4,12 +4,10 @@
 use std::collections::VecDeque;
 use std::time::SystemTime;
 
-use bytes::Bytes;
-use cwmp_types::{CwmpNamespace, CwmpVersion, DeviceIdStruct, Request};
+use cwmp_types::DeviceIdStruct;
 use sha2::{Digest as _, Sha256};
 
-use super::{AcsSession, Config, EndReason, Outstanding, Owed, Phase, Step, Waiting};
-use crate::RpcHandle;
+use super::{AcsSession, Config, Phase, SessionState, Waiting};
 use crate::http::{HttpResponse, is_empty_body};
 
 /// The SHA-256 of a POST body.
@@ -81,53 +79,20 @@ pub enum StateError {
 /// its `Config` inside): it is read with revision 0, no previous response (a retry of the
 /// POST answered before the upgrade is handled as a new POST), and the `Config` inside it
 /// ignored in favour of the one given to `restore`.
+///
+/// The serialized form is one object: `format`, `deadline` and the session's own fields side
+/// by side, under the same names in formats 0 and 1 (format 1 added `format`, `revision`,
+/// `deadline`, `post_digest`, `last`, `cpe_session_timeout` and the queued request inside
+/// `outstanding`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SavedSession {
     #[cfg_attr(feature = "serde", serde(default))]
     format: u32,
     #[cfg_attr(feature = "serde", serde(default))]
-    revision: u64,
-    #[cfg_attr(feature = "serde", serde(default))]
     deadline: Option<SystemTime>,
-    #[cfg_attr(feature = "serde", serde(default))]
-    post_digest: Option<String>,
-    #[cfg_attr(feature = "serde", serde(default))]
-    last: Option<SavedResponse>,
-    pub(super) phase: Phase,
-    end_reason: Option<EndReason>,
-    device_id: Option<DeviceIdStruct>,
-    version: CwmpVersion,
-    namespace: CwmpNamespace,
-    use_version_header: bool,
-    hold: bool,
-    hold_sent: bool,
-    cpe_done: bool,
-    finish: bool,
-    announced_awaiting: bool,
-    queue: VecDeque<(RpcHandle, Request)>,
-    outstanding: Option<Outstanding>,
-    owed: Option<Owed>,
-    next_id: u64,
-    next_handle: u64,
-    now: SystemTime,
-    step: Step,
-    since: SystemTime,
-    /// The Inform's `cwmp:SessionTimeout` (format 1 and later; absent before).
-    #[cfg_attr(feature = "serde", serde(default))]
-    cpe_session_timeout: Option<u32>,
-}
-
-/// The last response, as saved: the body is the session's own output (UTF-8 XML or a short
-/// plain-text reason).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-struct SavedResponse {
-    /// Hex SHA-256 of the POST it answered.
-    post: String,
-    status: u16,
-    body: String,
-    session_ended: bool,
+    #[cfg_attr(feature = "serde", serde(flatten))]
+    pub(super) state: SessionState,
 }
 
 impl SavedSession {
@@ -143,7 +108,7 @@ impl SavedSession {
 
     /// The session's revision when it was saved ([`AcsSession::revision`]).
     pub fn revision(&self) -> u64 {
-        self.revision
+        self.state.revision
     }
 
     /// When the session times out unless a POST comes first ([`AcsSession::poll_timeout`],
@@ -154,36 +119,35 @@ impl SavedSession {
 
     /// The CPE's DeviceId (after the Inform).
     pub fn device_id(&self) -> Option<&DeviceIdStruct> {
-        self.device_id.as_ref()
+        self.state.device_id.as_ref()
     }
 
     /// Whether the session is over (a store keeps it a little longer only to answer a retry
     /// of its last POST).
     pub fn is_ended(&self) -> bool {
-        self.phase == Phase::Ended
+        self.state.phase == Phase::Ended
     }
 
     /// What the session waits for and since when (`None` once ended).
     pub fn waiting_for(&self) -> Option<Waiting> {
-        (self.phase != Phase::Ended).then(|| Waiting {
-            step: self.step.clone(),
-            since: self.since,
-        })
+        self.state.waiting_for()
     }
 
     /// Whether `body` repeats the last POST the session answered ([`AcsSession::is_retry`]).
     pub fn is_retry(&self, body: &[u8]) -> bool {
-        let Some(last) = &self.last else {
-            return false;
-        };
-        retry_allowed(self.phase, body) && last.post == hex(&digest(body))
+        self.state.retry_response(&digest(body), body).is_some()
     }
 }
 
-/// A repeated empty POST after a `204` that released HoldRequests is the CPE's next empty
-/// POST, not a retry.
-fn retry_allowed(phase: Phase, body: &[u8]) -> bool {
-    !(phase == Phase::MaybeDone && is_empty_body(body))
+impl SessionState {
+    /// The response to answer `body` with again, if it repeats the last POST answered. A
+    /// repeated empty POST after a `204` that released HoldRequests is the CPE's next empty
+    /// POST, not a retry.
+    pub(super) fn retry_response(&self, digest: &Digest, body: &[u8]) -> Option<&HttpResponse> {
+        let last = self.last.as_ref()?;
+        let next_empty_post = self.phase == Phase::MaybeDone && is_empty_body(body);
+        (!next_empty_post && last.digest == *digest).then_some(&last.response)
+    }
 }
 
 impl AcsSession {
@@ -191,7 +155,7 @@ impl AcsSession {
     /// command that changed something, any output produced). A retry answered again, a
     /// timeout that ends nothing and a refused command leave it as is.
     pub fn revision(&self) -> u64 {
-        self.revision
+        self.state.revision
     }
 
     /// Whether `body` repeats the last POST this session answered (same bytes): feeding it
@@ -201,12 +165,7 @@ impl AcsSession {
     /// Bytes are all the session can go by: a CPE that sends responses without `cwmp:ID` and
     /// answers two requests in a row with the same bytes looks like a retry.
     pub fn is_retry(&self, body: &[u8]) -> bool {
-        self.retry_response(&digest(body), body).is_some()
-    }
-
-    pub(super) fn retry_response(&self, digest: &Digest, body: &[u8]) -> Option<HttpResponse> {
-        let last = self.last.as_ref()?;
-        (retry_allowed(self.phase, body) && last.digest == *digest).then(|| last.response.clone())
+        self.state.retry_response(&digest(body), body).is_some()
     }
 
     /// The state to keep in a store until the next POST or timeout (see [`SavedSession`]).
@@ -214,76 +173,15 @@ impl AcsSession {
     /// Refused while outputs are undrained ([`StateError::OutputsPending`]): drain
     /// [`poll_output`](Self::poll_output) first.
     pub fn save(&self) -> Result<SavedSession, StateError> {
-        // Every field is named, so a field added to the session cannot be forgotten here.
-        let Self {
-            config: _,
-            phase,
-            end_reason,
-            device_id,
-            version,
-            namespace,
-            use_version_header,
-            hold,
-            hold_sent,
-            cpe_done,
-            finish,
-            announced_awaiting,
-            queue,
-            outstanding,
-            owed,
-            next_id,
-            next_handle,
-            now,
-            step,
-            since,
-            cpe_session_timeout,
-            retired: _,
-            outputs,
-            revision,
-            post_digest,
-            last,
-        } = self;
-        if !outputs.is_empty() {
+        if !self.outputs.is_empty() {
             return Err(StateError::OutputsPending {
-                count: outputs.len(),
+                count: self.outputs.len(),
             });
         }
-        let last = last.as_ref().and_then(|l| {
-            // The session's bodies are UTF-8 (the encoder's XML, static reasons).
-            let body = String::from_utf8(l.response.body.to_vec()).ok()?;
-            Some(SavedResponse {
-                post: hex(&l.digest),
-                status: l.response.status,
-                body,
-                session_ended: l.response.session_ended,
-            })
-        });
         Ok(SavedSession {
             format: SavedSession::FORMAT,
-            revision: *revision,
             deadline: self.poll_timeout(),
-            post_digest: post_digest.as_ref().map(hex),
-            last,
-            phase: *phase,
-            end_reason: end_reason.clone(),
-            device_id: device_id.clone(),
-            version: *version,
-            namespace: *namespace,
-            use_version_header: *use_version_header,
-            hold: *hold,
-            hold_sent: *hold_sent,
-            cpe_done: *cpe_done,
-            finish: *finish,
-            announced_awaiting: *announced_awaiting,
-            queue: queue.clone(),
-            outstanding: outstanding.clone(),
-            owed: owed.clone(),
-            next_id: *next_id,
-            next_handle: *next_handle,
-            now: *now,
-            step: step.clone(),
-            since: *since,
-            cpe_session_timeout: *cpe_session_timeout,
+            state: self.state.clone(),
         })
     }
 
@@ -299,47 +197,95 @@ impl AcsSession {
                 newest: SavedSession::FORMAT,
             });
         }
-        let last = saved.last.and_then(|l| {
+        Ok(Self {
+            config,
+            state: saved.state,
+            retired: Vec::new(),
+            outputs: VecDeque::new(),
+        })
+    }
+}
+
+/// The serialized form of a digest: lower-case hex (one that is not 64 hex digits reads as
+/// none).
+#[cfg(feature = "serde")]
+pub(super) mod digest_hex {
+    use serde::{Deserialize as _, Deserializer, Serializer};
+
+    use super::{Digest, hex, unhex};
+
+    pub(in crate::acs) fn serialize<S: Serializer>(
+        d: &Option<Digest>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&hex(d)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(in crate::acs) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Digest>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.as_deref().and_then(unhex))
+    }
+}
+
+/// The serialized form of the last exchange: the POST's digest in hex and the response's
+/// status, body (the session's own output: UTF-8 XML or a short plain-text reason) and
+/// whether it ended the session; its content type follows from them when read. One that does
+/// not read back (a digest that is not hex) is none: a retry of that POST is then handled as
+/// a new POST.
+#[cfg(feature = "serde")]
+pub(super) mod last_exchange {
+    use bytes::Bytes;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{LastExchange, hex, unhex};
+
+    #[derive(Serialize, Deserialize)]
+    struct SavedResponse {
+        /// Hex SHA-256 of the POST it answered.
+        post: String,
+        status: u16,
+        body: String,
+        session_ended: bool,
+    }
+
+    pub(in crate::acs) fn serialize<S: Serializer>(
+        last: &Option<LastExchange>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let saved = last.as_ref().and_then(|l| {
+            // The session's bodies are UTF-8 (the encoder's XML, static reasons).
+            let body = String::from_utf8(l.response.body.to_vec()).ok()?;
+            Some(SavedResponse {
+                post: hex(&l.digest),
+                status: l.response.status,
+                body,
+                session_ended: l.response.session_ended,
+            })
+        });
+        saved.serialize(s)
+    }
+
+    pub(in crate::acs) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<LastExchange>, D::Error> {
+        Ok(Option::<SavedResponse>::deserialize(d)?.and_then(|l| {
             Some(LastExchange {
                 digest: unhex(&l.post)?,
-                response: super::http_response(
+                response: crate::acs::outbound::http_response(
                     l.status,
                     Bytes::from(l.body.into_bytes()),
                     l.session_ended,
                 ),
             })
-        });
-        Ok(Self {
-            config,
-            phase: saved.phase,
-            end_reason: saved.end_reason,
-            device_id: saved.device_id,
-            version: saved.version,
-            namespace: saved.namespace,
-            use_version_header: saved.use_version_header,
-            hold: saved.hold,
-            hold_sent: saved.hold_sent,
-            cpe_done: saved.cpe_done,
-            finish: saved.finish,
-            announced_awaiting: saved.announced_awaiting,
-            queue: saved.queue,
-            outstanding: saved.outstanding,
-            owed: saved.owed,
-            next_id: saved.next_id,
-            next_handle: saved.next_handle,
-            now: saved.now,
-            step: saved.step,
-            since: saved.since,
-            cpe_session_timeout: saved.cpe_session_timeout,
-            retired: Vec::new(),
-            outputs: VecDeque::new(),
-            revision: saved.revision,
-            post_digest: saved.post_digest.as_deref().and_then(unhex),
-            last,
-        })
+        }))
     }
 }
 
+#[cfg(feature = "serde")]
 fn hex(d: &Digest) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(64);
@@ -350,6 +296,7 @@ fn hex(d: &Digest) -> String {
     s
 }
 
+#[cfg(feature = "serde")]
 fn unhex(s: &str) -> Option<Digest> {
     let bytes = s.as_bytes();
     if bytes.len() != 64 {
@@ -367,7 +314,7 @@ fn unhex(s: &str) -> Option<Digest> {
     Some(d)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "serde"))]
 mod tests {
     use super::*;
 
