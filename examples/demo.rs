@@ -163,10 +163,13 @@ fn main() -> ExitCode {
     }
     if let Some(cpu) = report.acs_cpu {
         let sessions = report.sessions.max(1) as f64;
+        let per = |d: std::time::Duration| d.as_secs_f64() * 1e6 / sessions;
         print!(
-            "ACS CPU: {:.2}s, {:.1} µs per session",
-            cpu.as_secs_f64(),
-            cpu.as_secs_f64() * 1e6 / sessions
+            "ACS CPU: {:.2}s, {:.1} µs per session ({:.1} user, {:.1} kernel)",
+            cpu.total().as_secs_f64(),
+            per(cpu.total()),
+            per(cpu.user),
+            per(cpu.system)
         );
         if let Some(redis) = report.store_cpu {
             print!(

@@ -41,7 +41,7 @@ use crate::acs_sessions::Running;
 use crate::http::{SESSION_COOKIE, SessionKey, hex, os_random};
 use crate::natcr::{self, Targets};
 use crate::policy::Stage;
-use crate::store::{CasOutcome, Store, StoreError, Write};
+use crate::store::{Caps, CasOutcome, Store, StoreError, Write};
 use crate::support::{Stats, log_text};
 use crate::transport::{IncomingRequest, Reply};
 
@@ -163,6 +163,10 @@ impl State {
                 device: device.as_ref().map(|(s, d)| (*s, d.as_slice())),
                 device_changed,
                 unlock,
+                caps: Some(Caps {
+                    sessions: self.config.max_sessions,
+                    devices: self.config.max_devices,
+                }),
                 connection_request_due: connection_request
                     .then(|| SystemTime::now() + CONNECTION_REQUEST_RETRY),
             })
@@ -521,7 +525,7 @@ impl State {
                 )
                 .await?;
             match outcome {
-                Ok(()) => {
+                CasOutcome::Written => {
                     // The write released the device's lock.
                     *lock = None;
                     let revision = running.session.revision();
@@ -539,8 +543,14 @@ impl State {
                 }
                 // Another node wrote first: redo the work on what it wrote (a new session's
                 // key is fresh: load again).
-                Err(now_stored) if !new => current = Some(now_stored),
-                Err(_) => {}
+                CasOutcome::Conflict(stored, device) if !new => current = Some((stored, device)),
+                CasOutcome::Full(cap) => {
+                    if self.config.verbose {
+                        eprintln!("acs: the cluster's cap on {cap:?} is reached: 503");
+                    }
+                    return Ok(Err(Reply::status(StatusCode::SERVICE_UNAVAILABLE)));
+                }
+                _ => {}
             }
         }
     }
@@ -630,7 +640,7 @@ impl State {
                     None,
                 )
                 .await?;
-            if outcome.is_ok() {
+            if outcome == CasOutcome::Written {
                 self.committed(store, &running, cr);
                 return Ok(());
             }
@@ -730,7 +740,7 @@ impl State {
                     None,
                 )
                 .await?;
-            if outcome.is_ok() {
+            if outcome == CasOutcome::Written {
                 self.committed(store, &running, cr);
                 return Ok(());
             }

@@ -3,12 +3,11 @@
 
 use std::time::Duration;
 
-/// CPU time (user and system) spent so far by the threads of this process whose name starts
-/// with `prefix` (threads that ended are not counted: use it for long-lived pools), or `None`
-/// without `/proc`. Read from `schedstat` (nanoseconds) where the kernel keeps it, else from
-/// `stat` (clock ticks of 10 ms).
-pub fn threads_cpu(prefix: &str) -> Option<Duration> {
-    let mut total = Duration::ZERO;
+/// CPU time spent so far by the threads of this process whose name starts with `prefix`
+/// (threads that ended are not counted: use it for long-lived pools), or `None` without
+/// `/proc`.
+pub fn threads_cpu(prefix: &str) -> Option<CpuTime> {
+    let mut total = CpuTime::default();
     for entry in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
         let dir = entry.path();
         let Ok(comm) = std::fs::read_to_string(dir.join("comm")) else {
@@ -17,29 +16,50 @@ pub fn threads_cpu(prefix: &str) -> Option<Duration> {
         if !comm.trim_end().starts_with(prefix) {
             continue;
         }
-        if let Some(ns) = std::fs::read_to_string(dir.join("schedstat"))
+        let ticks = std::fs::read_to_string(dir.join("stat"))
             .ok()
-            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
-        {
-            total += Duration::from_nanos(ns);
-        } else if let Some(ticks) = std::fs::read_to_string(dir.join("stat"))
-            .ok()
-            .and_then(|s| stat_ticks(&s))
-        {
-            total += Duration::from_millis(ticks * 10);
-        }
+            .and_then(|s| stat_ticks(&s));
+        let Some((user, system)) = ticks else {
+            continue;
+        };
+        total.user += Duration::from_millis(user * 10);
+        total.system += Duration::from_millis(system * 10);
     }
     Some(total)
 }
 
-/// utime + stime of a `/proc/…/stat` line (fields 14 and 15, after the parenthesized name,
+/// CPU time in user space and in the kernel (from `/proc/…/stat`: clock ticks of 10 ms).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuTime {
+    /// In user space.
+    pub user: Duration,
+    /// In the kernel (system calls, the TCP stack, …).
+    pub system: Duration,
+}
+
+impl CpuTime {
+    /// User and kernel together.
+    pub fn total(&self) -> Duration {
+        self.user + self.system
+    }
+
+    /// The time spent since `earlier`.
+    pub fn since(&self, earlier: &CpuTime) -> CpuTime {
+        CpuTime {
+            user: self.user.saturating_sub(earlier.user),
+            system: self.system.saturating_sub(earlier.system),
+        }
+    }
+}
+
+/// utime and stime of a `/proc/…/stat` line (fields 14 and 15, after the parenthesized name,
 /// which may hold spaces).
-fn stat_ticks(stat: &str) -> Option<u64> {
+fn stat_ticks(stat: &str) -> Option<(u64, u64)> {
     let rest = &stat[stat.rfind(')')? + 1..];
     let mut fields = rest.split_whitespace().skip(11);
     let user: u64 = fields.next()?.parse().ok()?;
     let system: u64 = fields.next()?.parse().ok()?;
-    Some(user + system)
+    Some((user, system))
 }
 
 /// The CPU time of a Redis server from its `INFO cpu` text (`used_cpu_sys` +
@@ -66,7 +86,7 @@ mod tests {
     #[test]
     fn stat_fields_after_a_name_with_spaces() {
         let line = "12 (acs node 1) S 1 2 3 4 5 6 7 8 9 10 250 40 0 0 20 0";
-        assert_eq!(stat_ticks(line), Some(290));
+        assert_eq!(stat_ticks(line), Some((250, 40)));
     }
 
     #[test]
@@ -81,16 +101,21 @@ mod tests {
         let t = std::thread::Builder::new()
             .name("cpu-probe-thread".into())
             .spawn(|| {
+                // Spin until the kernel has counted a tick of this thread.
                 let mut x = 0u64;
-                for i in 0..20_000_000u64 {
-                    x = x.wrapping_mul(31).wrapping_add(i);
+                loop {
+                    for i in 0..1_000_000u64 {
+                        x = x.wrapping_mul(31).wrapping_add(i);
+                    }
+                    let spent = threads_cpu("cpu-probe").expect("/proc on Linux");
+                    if spent.total() > Duration::ZERO {
+                        return (x, spent);
+                    }
                 }
-                let spent = threads_cpu("cpu-probe").expect("/proc on Linux");
-                (x, spent)
             })
             .expect("spawn");
         let (_, spent) = t.join().expect("join");
-        assert!(spent > Duration::ZERO);
-        assert_eq!(threads_cpu("no-such-thread-name"), Some(Duration::ZERO));
+        assert!(spent.user > Duration::ZERO);
+        assert_eq!(threads_cpu("no-such-thread-name"), Some(CpuTime::default()));
     }
 }

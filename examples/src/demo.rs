@@ -89,7 +89,7 @@ pub struct DemoReport {
     pub per_node: Vec<u64>,
     /// CPU time of the ACS nodes' threads during the run (HTTP, authentication, sessions,
     /// policy, their Redis client), where `/proc` tells.
-    pub acs_cpu: Option<Duration>,
+    pub acs_cpu: Option<crate::cpu::CpuTime>,
     /// CPU time of the Redis server during the run (on Redis).
     pub store_cpu: Option<Duration>,
     /// With a shared store: the requests the nodes sent it (Redis round trips; 0 in memory).
@@ -248,7 +248,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     report.elapsed = started.elapsed();
     report.acs_cpu = crate::cpu::threads_cpu(ACS_THREADS)
         .zip(acs_cpu_before)
-        .map(|(after, before)| after.saturating_sub(before));
+        .map(|(after, before)| after.since(&before));
     report.store_cpu = cluster
         .store_cpu()
         .await

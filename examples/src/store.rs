@@ -69,9 +69,39 @@ impl From<redis::RedisError> for StoreError {
     }
 }
 
-/// What [`Store::compare_and_set_or_load`] did: `Ok` written, or `Err` with what is stored
-/// instead of the expected revision (the session, if any, and its device's record).
-pub type CasOutcome = Result<(), (Option<Stored>, Option<Vec<u8>>)>;
+/// What [`Store::compare_and_set_or_load`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CasOutcome {
+    /// Written.
+    Written,
+    /// Another writer came first: what is stored now (the session, if any, and its device's
+    /// record).
+    Conflict(Option<Stored>, Option<Vec<u8>>),
+    /// Not written: a new session or a new device would pass a cluster-wide cap
+    /// ([`Write::caps`]).
+    Full(Cap),
+}
+
+/// A cluster-wide cap a write would pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Cap {
+    /// Live sessions (those with a deadline).
+    Sessions,
+    /// Device records.
+    Devices,
+}
+
+/// Cluster-wide caps checked by the write that creates a session or a device record, in the
+/// same atomic step (so racing nodes cannot pass them together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caps {
+    /// Live sessions at most.
+    pub sessions: usize,
+    /// Device records at most.
+    pub devices: usize,
+}
 
 /// A session as stored: its revision and the writer's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +135,8 @@ pub struct Write<'a> {
     /// A lock (name, token) released in the same step if it still holds the token: the
     /// device's lock an Inform took.
     pub unlock: Option<(&'a str, &'a str)>,
+    /// Caps a new session (`expected` `None`) or a new device record must stay under.
+    pub caps: Option<Caps>,
     /// When the device's Connection Request, sent after this write, is due again if the
     /// device has not come by then (the sending node may die): see
     /// [`Store::due_connection_requests`].
@@ -150,6 +182,7 @@ struct Redis {
     unlock: redis::Script,
     deadlines: String,
     connection_requests: String,
+    device_set: String,
 }
 
 impl std::fmt::Debug for Redis {
@@ -164,9 +197,11 @@ impl std::fmt::Debug for Redis {
 /// index, lock key; ARGV expected revision (empty: none may exist), new revision, state, TTL
 /// ms, deadline ms (empty: ended), session key (the index member), device record (empty:
 /// unchanged or none), serial number (empty: none), Connection Request due ms (empty: none),
-/// lock token (empty: no lock to release), device key prefix. On a conflict it writes
+/// lock token (empty: no lock to release), device key prefix, the cap on live sessions and
+/// on device records (empty: none; KEYS[6] the set of devices). On a conflict it writes
 /// nothing and returns what is stored (revision, state, device record), so that the writer
-/// redoes its work without another round trip.
+/// redoes its work without another round trip; `{2}` or `{3}` when a new session or a new
+/// device would pass its cap.
 const CAS_SCRIPT: &str = r"
 local current = redis.call('HGET', KEYS[1], 'rev')
 if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and current ~= ARGV[1]) then
@@ -177,6 +212,17 @@ if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and current ~= ARGV[1]) then
     device = redis.call('GET', ARGV[11] .. v[2])
   end
   return {0, current, v[1], device}
+end
+if ARGV[1] == '' and ARGV[12] ~= '' and ARGV[5] ~= ''
+    and redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[12]) then
+  return {2}
+end
+local new_device = ARGV[7] ~= '' and redis.call('SISMEMBER', KEYS[6], ARGV[8]) == 0
+if new_device and ARGV[13] ~= '' and redis.call('SCARD', KEYS[6]) >= tonumber(ARGV[13]) then
+  return {3}
+end
+if new_device then
+  redis.call('SADD', KEYS[6], ARGV[8])
 end
 redis.call('HSET', KEYS[1], 'rev', ARGV[2], 'state', ARGV[3], 'serial', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
@@ -262,6 +308,7 @@ impl Store {
                 unlock: redis::Script::new(UNLOCK_SCRIPT),
                 deadlines: format!("{}:deadlines", config.prefix),
                 connection_requests: format!("{}:connection-requests", config.prefix),
+                device_set: format!("{}:devices", config.prefix),
             })
         } else {
             return Err(StoreError(format!(
@@ -383,7 +430,7 @@ impl Store {
     /// Writes a session if its stored revision is still `write.expected` (see [`Write`]);
     /// `Ok(false)` if another writer came first (load again and redo the work).
     pub async fn compare_and_set(&self, write: Write<'_>) -> Result<bool, StoreError> {
-        Ok(self.compare_and_set_or_load(write).await?.is_ok())
+        Ok(self.compare_and_set_or_load(write).await? == CasOutcome::Written)
     }
 
     /// [`Store::compare_and_set`] that, when another writer came first, returns what is
@@ -408,11 +455,31 @@ impl Store {
                 let current = m.sessions.get(write.key).map(|s| s.stored.revision);
                 if current != write.expected {
                     let Some(s) = m.sessions.get(write.key) else {
-                        return Ok(Err((None, None)));
+                        return Ok(CasOutcome::Conflict(None, None));
                     };
                     let stored = s.stored.clone();
                     let device = s.serial.as_ref().and_then(|d| m.devices.get(d).cloned());
-                    return Ok(Err((Some(stored), device)));
+                    return Ok(CasOutcome::Conflict(Some(stored), device));
+                }
+                if let Some(caps) = write.caps {
+                    let live = || {
+                        m.sessions
+                            .values()
+                            .filter(|s| s.expires > instant && s.deadline.is_some())
+                            .count()
+                    };
+                    if write.expected.is_none()
+                        && write.deadline.is_some()
+                        && live() >= caps.sessions
+                    {
+                        return Ok(CasOutcome::Full(Cap::Sessions));
+                    }
+                    let new_device = write.device.is_some_and(|(serial, _)| {
+                        write.device_changed && !m.devices.contains_key(serial)
+                    });
+                    if new_device && m.devices.len() >= caps.devices {
+                        return Ok(CasOutcome::Full(Cap::Devices));
+                    }
                 }
                 m.sessions.insert(
                     write.key.to_owned(),
@@ -439,7 +506,7 @@ impl Store {
                         m.locks.remove(name);
                     }
                 }
-                Ok(Ok(()))
+                Ok(CasOutcome::Written)
             }
             Backend::Redis(r) => {
                 let (device_key, serial, device) = match write.device {
@@ -465,6 +532,7 @@ impl Store {
                     .key(device_key)
                     .key(&r.connection_requests)
                     .key(lock_key)
+                    .key(&r.device_set)
                     .arg(write.expected.map(|e| e.to_string()).unwrap_or_default())
                     .arg(write.revision)
                     .arg(write.state)
@@ -487,19 +555,33 @@ impl Store {
                     )
                     .arg(token)
                     .arg(self.key("d", ""))
+                    .arg(
+                        write
+                            .caps
+                            .map(|c| c.sessions.to_string())
+                            .unwrap_or_default(),
+                    )
+                    .arg(
+                        write
+                            .caps
+                            .map(|c| c.devices.to_string())
+                            .unwrap_or_default(),
+                    )
                     .invoke_async(&mut self.redis(r))
                     .await?;
                 let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
-                let done: i64 = item(&items, 0)?.unwrap_or(0);
-                if done == 1 {
-                    return Ok(Ok(()));
+                match item::<i64>(&items, 0)?.unwrap_or(0) {
+                    1 => return Ok(CasOutcome::Written),
+                    2 => return Ok(CasOutcome::Full(Cap::Sessions)),
+                    3 => return Ok(CasOutcome::Full(Cap::Devices)),
+                    _ => {}
                 }
                 let (rev, state, device): (Option<u64>, Option<Vec<u8>>, Option<Vec<u8>>) =
                     (item(&items, 1)?, item(&items, 2)?, item(&items, 3)?);
                 let stored = rev
                     .zip(state)
                     .map(|(revision, state)| Stored { revision, state });
-                Ok(Err((stored, device)))
+                Ok(CasOutcome::Conflict(stored, device))
             }
         }
     }
@@ -670,7 +752,7 @@ impl Store {
         }
     }
 
-    /// Writes a device record outside a session write.
+    /// Writes a device record outside a session write (no cap is checked).
     pub async fn put_device(&self, serial: &str, record: &[u8]) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Memory(m) => {
@@ -680,9 +762,17 @@ impl Store {
                 Ok(())
             }
             Backend::Redis(r) => {
-                let () = redis::cmd("SET")
+                // The record and the set of devices the cap counts, in one round trip.
+                let () = redis::pipe()
+                    .atomic()
+                    .cmd("SET")
                     .arg(self.key("d", serial))
                     .arg(record)
+                    .ignore()
+                    .cmd("SADD")
+                    .arg(&r.device_set)
+                    .arg(serial)
+                    .ignore()
                     .query_async(&mut self.redis(r))
                     .await?;
                 Ok(())

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use common::redis::RedisServer;
-use cwmp_examples::store::{Store, StoreConfig, Stored, Write};
+use cwmp_examples::store::{Cap, Caps, CasOutcome, Store, StoreConfig, Stored, Write};
 use cwmp_session::acs::{self, AcsSession, Config, Event, Output, SavedSession};
 use cwmp_session::http::{HttpResponse, IncomingRequest};
 use cwmp_types::*;
@@ -40,6 +40,7 @@ fn write<'a>(key: &'a str, expected: Option<u64>, revision: u64, state: &'a [u8]
         device: None,
         device_changed: true,
         unlock: None,
+        caps: None,
         connection_request_due: None,
     }
 }
@@ -112,15 +113,20 @@ async fn a_lost_compare_and_set_returns_what_is_stored_in_the_same_round_trip() 
             s.compare_and_set_or_load(write("k", Some(4), 5, b"x"))
                 .await
                 .unwrap(),
-            Err((None, None))
+            CasOutcome::Conflict(None, None)
         );
         let mut w = write("k", None, 1, b"one");
         w.device = Some(("SN1", b"record-1"));
-        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        assert_eq!(
+            s.compare_and_set_or_load(w).await.unwrap(),
+            CasOutcome::Written
+        );
         let trips = s.round_trips();
         // Another writer came first: the session and its device's record come back.
         let stale = write("k", Some(0), 1, b"stale");
-        let Err((Some(stored), device)) = s.compare_and_set_or_load(stale).await.unwrap() else {
+        let CasOutcome::Conflict(Some(stored), device) =
+            s.compare_and_set_or_load(stale).await.unwrap()
+        else {
             panic!("the stale write won");
         };
         assert_eq!((stored.revision, stored.state), (1, b"one".to_vec()));
@@ -132,7 +138,10 @@ async fn a_lost_compare_and_set_returns_what_is_stored_in_the_same_round_trip() 
         let mut w = write("k", Some(1), 2, b"two");
         w.device = Some(("SN1", b"not-sent"));
         w.device_changed = false;
-        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        assert_eq!(
+            s.compare_and_set_or_load(w).await.unwrap(),
+            CasOutcome::Written
+        );
         assert_eq!(s.device("SN1").await.unwrap(), Some(b"record-1".to_vec()));
         // The session still names its device.
         let (_, device) = s.load_with_device("k").await.unwrap();
@@ -160,16 +169,25 @@ async fn an_informs_lock_comes_with_the_record_and_goes_with_the_write() {
         // A write that names another holder's token leaves the lock alone.
         let mut w = write("k", None, 1, b"one");
         w.unlock = Some(("device:SN7", "node-b"));
-        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        assert_eq!(
+            s.compare_and_set_or_load(w).await.unwrap(),
+            CasOutcome::Written
+        );
         assert!(!s.try_lock("device:SN7", "node-b", ttl).await.unwrap());
         // The holder's write releases it; a failed write would not have.
         let mut w = write("k", Some(0), 2, b"stale");
         w.unlock = Some(("device:SN7", "node-a"));
-        assert!(s.compare_and_set_or_load(w).await.unwrap().is_err());
+        assert!(matches!(
+            s.compare_and_set_or_load(w).await.unwrap(),
+            CasOutcome::Conflict(..)
+        ));
         assert!(!s.try_lock("device:SN7", "node-b", ttl).await.unwrap());
         let mut w = write("k", Some(1), 2, b"two");
         w.unlock = Some(("device:SN7", "node-a"));
-        assert_eq!(s.compare_and_set_or_load(w).await.unwrap(), Ok(()));
+        assert_eq!(
+            s.compare_and_set_or_load(w).await.unwrap(),
+            CasOutcome::Written
+        );
         // A device never written: the lock, and no record.
         assert_eq!(
             s.lock_and_get_device("device:SN7", "node-b", ttl, wait, "SN7")
@@ -182,6 +200,77 @@ async fn an_informs_lock_comes_with_the_record_and_goes_with_the_write() {
                 .await
                 .unwrap(),
             Some(None)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn cluster_wide_caps_hold_for_new_sessions_and_new_devices() {
+    both(StoreConfig::default(), |s| async move {
+        let caps = Some(Caps {
+            sessions: 2,
+            devices: 2,
+        });
+        let session = |key: &'static str, serial: Option<&'static str>| {
+            let mut w = write(key, None, 1, b"s");
+            w.caps = caps;
+            w.device = serial.map(|d| (d, &b"record"[..]));
+            w
+        };
+        assert_eq!(
+            s.compare_and_set_or_load(session("a", Some("D1")))
+                .await
+                .unwrap(),
+            CasOutcome::Written
+        );
+        assert_eq!(
+            s.compare_and_set_or_load(session("b", Some("D2")))
+                .await
+                .unwrap(),
+            CasOutcome::Written
+        );
+        // Two live sessions: a third is refused, whatever its device.
+        assert_eq!(
+            s.compare_and_set_or_load(session("c", Some("D1")))
+                .await
+                .unwrap(),
+            CasOutcome::Full(Cap::Sessions)
+        );
+        assert_eq!(s.load("c").await.unwrap(), None);
+        // A session that ends frees its place; a third device is still one too many.
+        let mut ended = write("a", Some(1), 2, b"ended");
+        ended.deadline = None;
+        ended.caps = caps;
+        assert_eq!(
+            s.compare_and_set_or_load(ended).await.unwrap(),
+            CasOutcome::Written
+        );
+        assert_eq!(
+            s.compare_and_set_or_load(session("c", Some("D3")))
+                .await
+                .unwrap(),
+            CasOutcome::Full(Cap::Devices)
+        );
+        assert_eq!(s.device("D3").await.unwrap(), None);
+        assert_eq!(
+            s.compare_and_set_or_load(session("c", Some("D1")))
+                .await
+                .unwrap(),
+            CasOutcome::Written
+        );
+        // Writes of live sessions go on at the cap; without caps nothing is counted.
+        let mut next = write("c", Some(1), 2, b"next");
+        next.caps = caps;
+        assert_eq!(
+            s.compare_and_set_or_load(next).await.unwrap(),
+            CasOutcome::Written
+        );
+        let mut free = write("d", None, 1, b"s");
+        free.device = Some(("D4", b"record"));
+        assert_eq!(
+            s.compare_and_set_or_load(free).await.unwrap(),
+            CasOutcome::Written
         );
     })
     .await;
@@ -404,6 +493,7 @@ async fn post(s: &Store, body: &[u8]) -> (HttpResponse, usize) {
             device: None,
             device_changed: true,
             unlock: None,
+            caps: None,
             connection_request_due: None,
         };
         if s.compare_and_set(w).await.unwrap() {
