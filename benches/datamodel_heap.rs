@@ -5,76 +5,15 @@
 //! the schema's heap; the tree's beyond its names and value texts (target: at most 200 bytes
 //! per stored parameter); the peak while answering each request. Run with
 //! `cargo bench -p cwmp-benches --bench datamodel_heap`.
-//!
-//! This file allows unsafe code: a counting `GlobalAlloc` implementation must be `unsafe`.
-#![allow(unsafe_code)]
+//! The allocator is `cwmp_benches::counting::Counting`.
 
 #[path = "datamodel_tree.rs"]
 mod tree;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The system allocator, counting live bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn added(n: usize) {
-    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to `System`, which upholds the `GlobalAlloc`
-// contract; the counters are plain atomics and never affect the returned memory.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same layout, same contract as the caller's.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            added(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same layout, same contract as the caller's.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            added(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout` (all allocations go through it).
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged; `ptr` and `layout` come from this allocator.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            // The old and the new block may both be live during the copy.
-            added(new_size);
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-}
+use cwmp_benches::counting::Counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// Peak live heap bytes above the starting level while `f` runs.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let out = f();
-    (PEAK.load(Ordering::Relaxed) - base, out)
-}
+static ALLOC: Counting = Counting::new();
 
 /// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`): unlike
 /// wall time, it does not grow when other processes take the cores.
@@ -97,7 +36,7 @@ fn cpu_per_call(n: u32, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     use cwmp_types::{GetParameterNames, GetParameterValues};
-    let live = || LIVE.load(Ordering::Relaxed);
+    let live = || ALLOC.live();
     let start = live();
     let schema = tree::schema();
     let schema_heap = live() - start;
@@ -123,12 +62,12 @@ fn main() {
     let overhead = tree_heap - name_bytes - value_bytes;
     let per = overhead as f64 / params as f64;
     let (gpv_peak, gpv) =
-        peak_during(|| model.get_parameter_values(&GetParameterValues::new(["Device."])));
+        ALLOC.peak_during(|| model.get_parameter_values(&GetParameterValues::new(["Device."])));
     let gpv_len = gpv.map(|r| r.parameter_list.len()).unwrap_or(0);
     let (gpn_peak, _) =
-        peak_during(|| model.get_parameter_names(&GetParameterNames::new("Device.", false)));
+        ALLOC.peak_during(|| model.get_parameter_names(&GetParameterNames::new("Device.", false)));
     let spv = tree::spv(100, 1);
-    let (spv_peak, r) = peak_during(|| model.set_parameter_values(&spv));
+    let (spv_peak, r) = ALLOC.peak_during(|| model.set_parameter_values(&spv));
     assert!(r.is_ok());
     let (gpv_cpu, gpn_cpu, spv_cpu) = (
         cpu_per_call(200, || {
