@@ -3,7 +3,8 @@
 //! GetParameterNames and SetParameterValues of 100, measured as this thread's time on a CPU so
 //! that a loaded machine does not inflate it (criterion's wall times are in `datamodel.rs`);
 //! the schema's heap; the tree's beyond its names and value texts (target: at most 200 bytes
-//! per stored parameter); the peak while answering each request. Run with
+//! per stored parameter); the peak while answering each request; the heap per device of 100
+//! trees of the examples' device (TR-181 DeviceInfo, ManagementServer, IP.Interface). Run with
 //! `cargo bench -p cwmp-benches --bench datamodel_heap`.
 //! The allocator is `cwmp_benches::counting::Counting`.
 
@@ -14,6 +15,41 @@ use cwmp_benches::counting::Counting;
 
 #[global_allocator]
 static ALLOC: Counting = Counting::new();
+
+use cwmp_datamodel::{DataModel, Schema};
+
+/// The part of TR-181 the examples' simulated device supports (`examples/src/device.rs`).
+const DEVICE: &[&str] = &[
+    "Device.DeviceInfo.",
+    "Device.ManagementServer.",
+    "Device.IP.Interface.{i}.",
+];
+
+/// Devices built for the per-device heap.
+const DEVICES: usize = 100;
+
+/// A device's tree as the examples build one: its schema and one IP interface.
+fn device(schema: Schema) -> DataModel {
+    let mut m = DataModel::new(schema);
+    let i = m
+        .add_instance("Device.IP.Interface.")
+        .expect("the table is in the schema");
+    for (leaf, value) in [("Alias", "wan"), ("Name", "ip1")] {
+        m.set(&format!("Device.IP.Interface.{i}.{leaf}"), value)
+            .expect("valid for the schema");
+    }
+    m.clear_changes();
+    m
+}
+
+/// Heap bytes per device of [`DEVICES`] devices, each built by `build`.
+fn per_device(mut build: impl FnMut() -> DataModel) -> usize {
+    let before = ALLOC.live();
+    let fleet: Vec<DataModel> = (0..DEVICES).map(|_| build()).collect();
+    let bytes = ALLOC.live() - before;
+    drop(fleet);
+    bytes / DEVICES
+}
 
 /// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`): unlike
 /// wall time, it does not grow when other processes take the cores.
@@ -105,6 +141,19 @@ fn main() {
     );
     println!("| peak during GetParameterNames `Device.` NextLevel false | {gpn_peak} |");
     println!("| peak during SetParameterValues of 100 | {spv_peak} |");
+    let device_schema = Schema::tr181().select(DEVICE);
+    let device_schema_heap = {
+        let before = live();
+        let copy = device_schema.clone();
+        let bytes = live() - before;
+        drop(copy);
+        bytes
+    };
+    let copied = per_device(|| device(device_schema.clone()));
+    println!(
+        "| the examples' device schema (DeviceInfo, ManagementServer, IP.Interface) | {device_schema_heap} |"
+    );
+    println!("| per device of {DEVICES}, each with its own copy of the schema | {copied} |");
     println!();
     println!(
         "overhead per parameter {per:.1} bytes (target ≤ 200): {}",
