@@ -4,7 +4,8 @@
 //! that a loaded machine does not inflate it (criterion's wall times are in `datamodel.rs`);
 //! the schema's heap; the tree's beyond its names and value texts (target: at most 200 bytes
 //! per stored parameter); the peak while answering each request; the heap per device of 100
-//! trees of the examples' device (TR-181 DeviceInfo, ManagementServer, IP.Interface). Run with
+//! trees of the examples' device (TR-181 DeviceInfo, ManagementServer, IP.Interface), each
+//! with its own copy of the schema and all sharing one. Run with
 //! `cargo bench -p cwmp-benches --bench datamodel_heap`.
 //! The allocator is `cwmp_benches::counting::Counting`.
 
@@ -15,6 +16,8 @@ use cwmp_benches::counting::Counting;
 
 #[global_allocator]
 static ALLOC: Counting = Counting::new();
+
+use std::sync::Arc;
 
 use cwmp_datamodel::{DataModel, Schema};
 
@@ -29,7 +32,7 @@ const DEVICE: &[&str] = &[
 const DEVICES: usize = 100;
 
 /// A device's tree as the examples build one: its schema and one IP interface.
-fn device(schema: Schema) -> DataModel {
+fn device(schema: impl Into<Arc<Schema>>) -> DataModel {
     let mut m = DataModel::new(schema);
     let i = m
         .add_instance("Device.IP.Interface.")
@@ -150,10 +153,13 @@ fn main() {
         bytes
     };
     let copied = per_device(|| device(device_schema.clone()));
+    let shared_schema = Arc::new(device_schema);
+    let shared = per_device(|| device(Arc::clone(&shared_schema)));
     println!(
         "| the examples' device schema (DeviceInfo, ManagementServer, IP.Interface) | {device_schema_heap} |"
     );
     println!("| per device of {DEVICES}, each with its own copy of the schema | {copied} |");
+    println!("| per device of {DEVICES}, all sharing one schema (`Arc<Schema>`) | {shared} |");
     println!();
     println!(
         "overhead per parameter {per:.1} bytes (target ≤ 200): {}",
