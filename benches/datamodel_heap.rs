@@ -3,77 +3,55 @@
 //! GetParameterNames and SetParameterValues of 100, measured as this thread's time on a CPU so
 //! that a loaded machine does not inflate it (criterion's wall times are in `datamodel.rs`);
 //! the schema's heap; the tree's beyond its names and value texts (target: at most 200 bytes
-//! per stored parameter); the peak while answering each request. Run with
+//! per stored parameter); the peak while answering each request; the heap per device of 100
+//! trees of the examples' device (TR-181 DeviceInfo, ManagementServer, IP.Interface), each
+//! with its own copy of the schema and all sharing one. Run with
 //! `cargo bench -p cwmp-benches --bench datamodel_heap`.
-//!
-//! This file allows unsafe code: a counting `GlobalAlloc` implementation must be `unsafe`.
-#![allow(unsafe_code)]
+//! The allocator is `cwmp_benches::counting::Counting`.
 
 #[path = "datamodel_tree.rs"]
 mod tree;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The system allocator, counting live bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-fn added(n: usize) {
-    let live = LIVE.fetch_add(n, Ordering::Relaxed) + n;
-    PEAK.fetch_max(live, Ordering::Relaxed);
-}
-
-// SAFETY: every call is forwarded unchanged to `System`, which upholds the `GlobalAlloc`
-// contract; the counters are plain atomics and never affect the returned memory.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same layout, same contract as the caller's.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            added(layout.size());
-        }
-        p
-    }
-
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same layout, same contract as the caller's.
-        let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
-            added(layout.size());
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` was allocated by `System` with `layout` (all allocations go through it).
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged; `ptr` and `layout` come from this allocator.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            // The old and the new block may both be live during the copy.
-            added(new_size);
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        }
-        p
-    }
-}
+use cwmp_benches::counting::Counting;
 
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOC: Counting = Counting::new();
 
-/// Peak live heap bytes above the starting level while `f` runs.
-fn peak_during<T>(f: impl FnOnce() -> T) -> (usize, T) {
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
-    let out = f();
-    (PEAK.load(Ordering::Relaxed) - base, out)
+use std::sync::Arc;
+
+use cwmp_datamodel::{DataModel, Schema};
+
+/// The part of TR-181 the examples' simulated device supports (`examples/src/device.rs`).
+const DEVICE: &[&str] = &[
+    "Device.DeviceInfo.",
+    "Device.ManagementServer.",
+    "Device.IP.Interface.{i}.",
+];
+
+/// Devices built for the per-device heap.
+const DEVICES: usize = 100;
+
+/// A device's tree as the examples build one: its schema and one IP interface.
+fn device(schema: impl Into<Arc<Schema>>) -> DataModel {
+    let mut m = DataModel::new(schema);
+    let i = m
+        .add_instance("Device.IP.Interface.")
+        .expect("the table is in the schema");
+    for (leaf, value) in [("Alias", "wan"), ("Name", "ip1")] {
+        m.set(&format!("Device.IP.Interface.{i}.{leaf}"), value)
+            .expect("valid for the schema");
+    }
+    m.clear_changes();
+    m
+}
+
+/// Heap bytes per device of [`DEVICES`] devices, each built by `build`.
+fn per_device(mut build: impl FnMut() -> DataModel) -> usize {
+    let before = ALLOC.live();
+    let fleet: Vec<DataModel> = (0..DEVICES).map(|_| build()).collect();
+    let bytes = ALLOC.live() - before;
+    drop(fleet);
+    bytes / DEVICES
 }
 
 /// Nanoseconds this thread has run on a CPU (Linux `/proc/thread-self/schedstat`): unlike
@@ -97,7 +75,7 @@ fn cpu_per_call(n: u32, mut f: impl FnMut()) -> f64 {
 
 fn main() {
     use cwmp_types::{GetParameterNames, GetParameterValues};
-    let live = || LIVE.load(Ordering::Relaxed);
+    let live = || ALLOC.live();
     let start = live();
     let schema = tree::schema();
     let schema_heap = live() - start;
@@ -123,12 +101,12 @@ fn main() {
     let overhead = tree_heap - name_bytes - value_bytes;
     let per = overhead as f64 / params as f64;
     let (gpv_peak, gpv) =
-        peak_during(|| model.get_parameter_values(&GetParameterValues::new(["Device."])));
+        ALLOC.peak_during(|| model.get_parameter_values(&GetParameterValues::new(["Device."])));
     let gpv_len = gpv.map(|r| r.parameter_list.len()).unwrap_or(0);
     let (gpn_peak, _) =
-        peak_during(|| model.get_parameter_names(&GetParameterNames::new("Device.", false)));
+        ALLOC.peak_during(|| model.get_parameter_names(&GetParameterNames::new("Device.", false)));
     let spv = tree::spv(100, 1);
-    let (spv_peak, r) = peak_during(|| model.set_parameter_values(&spv));
+    let (spv_peak, r) = ALLOC.peak_during(|| model.set_parameter_values(&spv));
     assert!(r.is_ok());
     let (gpv_cpu, gpn_cpu, spv_cpu) = (
         cpu_per_call(200, || {
@@ -166,6 +144,22 @@ fn main() {
     );
     println!("| peak during GetParameterNames `Device.` NextLevel false | {gpn_peak} |");
     println!("| peak during SetParameterValues of 100 | {spv_peak} |");
+    let device_schema = Schema::tr181().select(DEVICE);
+    let device_schema_heap = {
+        let before = live();
+        let copy = device_schema.clone();
+        let bytes = live() - before;
+        drop(copy);
+        bytes
+    };
+    let copied = per_device(|| device(device_schema.clone()));
+    let shared_schema = Arc::new(device_schema);
+    let shared = per_device(|| device(Arc::clone(&shared_schema)));
+    println!(
+        "| the examples' device schema (DeviceInfo, ManagementServer, IP.Interface) | {device_schema_heap} |"
+    );
+    println!("| per device of {DEVICES}, each with its own copy of the schema | {copied} |");
+    println!("| per device of {DEVICES}, all sharing one schema (`Arc<Schema>`) | {shared} |");
     println!();
     println!(
         "overhead per parameter {per:.1} bytes (target ≤ 200): {}",

@@ -2,8 +2,8 @@
 //! from the generated schema, plus a vendor table of 10-parameter entries, 10,000 parameters
 //! in all.
 
-use cwmp_datamodel::{BaseType, DataModel, ObjectSpec, ParamSpec, Schema};
-use cwmp_types::{AddObject, ParameterValue, ParameterValueStruct, SetParameterValues};
+use cwmp_datamodel::{DataModel, ObjectSpec, ParamSpec, Schema};
+use cwmp_types::{AddObject, ParameterValue, ParameterValueStruct, SetParameterValues, ValueType};
 
 /// The vendor table.
 pub(crate) const TABLE: &str = "Device.X_00D09E_Bench.";
@@ -19,27 +19,27 @@ pub(crate) fn schema() -> Schema {
     entry.min_entries = 0;
     entry.max_entries = None;
     let string = |n: &str, len| {
-        ParamSpec::new(n, BaseType::String)
+        ParamSpec::new(n, ValueType::String)
             .writable()
             .with_max_length(len)
     };
     entry.params = vec![
-        ParamSpec::new("Enable", BaseType::Boolean)
+        ParamSpec::new("Enable", ValueType::Boolean)
             .writable()
             .with_default("false"),
         string("Alias", 64),
         string("Name", 64),
         string("Description", 256),
-        ParamSpec::new("Mode", BaseType::String)
+        ParamSpec::new("Mode", ValueType::String)
             .writable()
             .with_enumeration(["Auto", "Manual", "Off"]),
-        ParamSpec::new("Port", BaseType::UnsignedInt)
+        ParamSpec::new("Port", ValueType::UnsignedInt)
             .writable()
             .with_range(Some(1), Some(65535)),
         string("Address", 15),
-        ParamSpec::new("Status", BaseType::String).with_enumeration(["Up", "Down"]),
-        ParamSpec::new("BytesSent", BaseType::UnsignedLong),
-        ParamSpec::new("LastChange", BaseType::UnsignedInt),
+        ParamSpec::new("Status", ValueType::String).with_enumeration(["Up", "Down"]),
+        ParamSpec::new("BytesSent", ValueType::UnsignedLong),
+        ParamSpec::new("LastChange", ValueType::UnsignedInt),
     ];
     s.add_object(entry).expect("a new object");
     s

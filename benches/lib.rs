@@ -9,9 +9,13 @@
 //! | `spv_100` | SetParameterValues with 100 values |
 //!
 //! And [`floor`], the quick-xml event loop the decoder is measured against, and
-//! [`sessions`], the whole session of the `session` bench.
-#![forbid(unsafe_code)]
+//! [`sessions`], the whole session of the `session` bench, and [`counting`], the counting
+//! global allocator of the heap benches.
+//!
+//! Unsafe code is denied (by the workspace's lints, as `deny` here) except in [`counting`]: a
+//! `GlobalAlloc` implementation must be `unsafe`.
 
+pub mod counting;
 pub mod sessions;
 
 use cwmp_types::{

@@ -18,6 +18,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use cwmp_datamodel::BaseType;
+
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
@@ -38,19 +40,6 @@ impl std::fmt::Display for GenError {
 }
 
 impl std::error::Error for GenError {}
-
-const PRIMITIVES: &[&str] = &[
-    "string",
-    "int",
-    "unsignedInt",
-    "long",
-    "unsignedLong",
-    "boolean",
-    "dateTime",
-    "base64",
-    "hexBinary",
-    "decimal",
-];
 
 /// One syntax (of a parameter or a named data type) as read from the XML.
 #[derive(Debug, Clone, Default)]
@@ -443,8 +432,12 @@ fn read_facet(
                 None => attr(e, "base", offset)?,
             }
         }
-        p if PRIMITIVES.contains(&p) => syn.prim = Some(p.to_owned()),
-        _ => {}
+        // A primitive type: the names the schema's parser knows, and only those.
+        p => {
+            if let Some(t) = BaseType::from_name(p) {
+                syn.prim = Some(t.name().to_owned());
+            }
+        }
     }
     Ok(())
 }

@@ -44,17 +44,20 @@ impl Value {
         }
         let v = |t: ValueType| ParameterValue::new(text.trim(), t);
         let bad = |_| FaultCode::InvalidParameterValue;
-        Ok(match spec.base {
-            BaseType::Boolean => Self::Boolean(v(ValueType::Boolean).as_bool().map_err(bad)?),
-            BaseType::Int => Self::Int(v(ValueType::Int).as_i32().map_err(bad)?.into()),
-            BaseType::Long => Self::Int(v(ValueType::Long).as_i64().map_err(bad)?),
-            BaseType::UnsignedInt => {
+        let BaseType::Value(t) = &spec.base else {
+            return Ok(Self::String(text.to_owned()));
+        };
+        Ok(match t {
+            ValueType::Boolean => Self::Boolean(v(ValueType::Boolean).as_bool().map_err(bad)?),
+            ValueType::Int => Self::Int(v(ValueType::Int).as_i32().map_err(bad)?.into()),
+            ValueType::Long => Self::Int(v(ValueType::Long).as_i64().map_err(bad)?),
+            ValueType::UnsignedInt => {
                 Self::UnsignedInt(v(ValueType::UnsignedInt).as_u32().map_err(bad)?.into())
             }
-            BaseType::UnsignedLong => {
+            ValueType::UnsignedLong => {
                 Self::UnsignedInt(v(ValueType::UnsignedLong).as_u64().map_err(bad)?)
             }
-            BaseType::DateTime => {
+            ValueType::DateTime => {
                 Self::DateTime(v(ValueType::DateTime).as_date_time().map_err(bad)?)
             }
             _ => Self::String(text.to_owned()),

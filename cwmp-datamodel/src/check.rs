@@ -8,7 +8,7 @@ use crate::schema::{BaseType, ParamSpec};
 /// The text to store for a value sent by the ACS: strings (and lists) exactly as sent, other
 /// types without the surrounding whitespace pretty-printing adds.
 pub(crate) fn stored_text(spec: &ParamSpec, v: &ParameterValue) -> String {
-    if spec.list.is_some() || spec.base == BaseType::String {
+    if spec.list.is_some() || spec.base == BaseType::Value(ValueType::String) {
         v.text.clone()
     } else {
         v.text.trim().to_owned()
@@ -57,8 +57,10 @@ pub(crate) fn check_text(spec: &ParamSpec, text: &str, by_acs: bool) -> Result<(
 fn check_item(spec: &ParamSpec, text: &str, by_acs: bool) -> Result<(), FaultCode> {
     let bad = Err(FaultCode::InvalidParameterValue);
     let typed = ParameterValue::new(text, spec.base.value_type());
-    let number: Option<i128> = match spec.base {
-        BaseType::Int | BaseType::Long | BaseType::UnsignedInt | BaseType::UnsignedLong => {
+    let number: Option<i128> = match &spec.base {
+        BaseType::Value(
+            ValueType::Int | ValueType::Long | ValueType::UnsignedInt | ValueType::UnsignedLong,
+        ) => {
             if typed.check().is_err() {
                 return bad;
             }
@@ -68,14 +70,14 @@ fn check_item(spec: &ParamSpec, text: &str, by_acs: bool) -> Result<(), FaultCod
                 .ok()
                 .or_else(|| typed.as_u64().ok().map(i128::from))
         }
-        BaseType::Boolean | BaseType::DateTime => {
+        BaseType::Value(ValueType::Boolean | ValueType::DateTime) => {
             if typed.check().is_err() {
                 return bad;
             }
             None
         }
-        BaseType::Base64 | BaseType::HexBinary => {
-            let bytes = if spec.base == BaseType::Base64 {
+        BaseType::Value(t @ (ValueType::Base64 | ValueType::HexBinary)) => {
+            let bytes = if *t == ValueType::Base64 {
                 typed.as_base64()
             } else {
                 typed.as_hex_binary()
@@ -100,7 +102,8 @@ fn check_item(spec: &ParamSpec, text: &str, by_acs: bool) -> Result<(), FaultCod
             }
             None
         }
-        BaseType::String => {
+        // A string (or a type with no TR-106 name, which no schema holds): its length.
+        _ => {
             if !len_ok(spec, text.chars().count()) {
                 return bad;
             }
@@ -146,8 +149,10 @@ pub(crate) fn initial_text(spec: &ParamSpec) -> String {
     if spec.list.is_some() {
         return String::new();
     }
-    match spec.base {
-        BaseType::Int | BaseType::Long | BaseType::UnsignedInt | BaseType::UnsignedLong => {
+    match &spec.base {
+        BaseType::Value(
+            ValueType::Int | ValueType::Long | ValueType::UnsignedInt | ValueType::UnsignedLong,
+        ) => {
             if spec.ranges.is_empty() || spec.ranges.iter().any(|r| r.contains(0)) {
                 "0".to_owned()
             } else {
@@ -158,13 +163,17 @@ pub(crate) fn initial_text(spec: &ParamSpec) -> String {
                     .map_or_else(|| "0".to_owned(), |m| m.to_string())
             }
         }
-        BaseType::Boolean => "false".to_owned(),
-        BaseType::DateTime => "0001-01-01T00:00:00Z".to_owned(),
+        BaseType::Value(ValueType::Boolean) => "false".to_owned(),
+        BaseType::Value(ValueType::DateTime) => "0001-01-01T00:00:00Z".to_owned(),
         BaseType::Decimal => "0".to_owned(),
         // An enumerated string starts at a value it can report: the first CPE-only value
         // (`None` of a DiagnosticsState), else the first value.
-        BaseType::String if !spec.read_only_values.is_empty() => spec.read_only_values[0].clone(),
-        BaseType::String if !spec.enumeration.is_empty() => spec.enumeration[0].clone(),
+        BaseType::Value(ValueType::String) if !spec.read_only_values.is_empty() => {
+            spec.read_only_values[0].clone()
+        }
+        BaseType::Value(ValueType::String) if !spec.enumeration.is_empty() => {
+            spec.enumeration[0].clone()
+        }
         _ => String::new(),
     }
 }
@@ -181,7 +190,7 @@ mod tests {
     #[test]
     fn types_ranges_enumerations_sizes_lists() {
         // TR-069 Amendment 6, §A.3.2.1: 9006 wrong type, 9007 bad value.
-        let u = ParamSpec::new("P", BaseType::UnsignedInt).with_range(Some(1), Some(10));
+        let u = ParamSpec::new("P", ValueType::UnsignedInt).with_range(Some(1), Some(10));
         assert_eq!(check_set(&u, &v("5", ValueType::UnsignedInt)), Ok(()));
         assert_eq!(check_set(&u, &v(" 5 ", ValueType::String)), Ok(()));
         assert_eq!(
@@ -196,16 +205,16 @@ mod tests {
             check_set(&u, &v("-1", ValueType::UnsignedInt)),
             Err(FaultCode::InvalidParameterValue)
         );
-        let mut e = ParamSpec::new("E", BaseType::String).with_enumeration(["Up", "Down"]);
+        let mut e = ParamSpec::new("E", ValueType::String).with_enumeration(["Up", "Down"]);
         e.read_only_values = vec!["Error".into()];
         assert_eq!(check_set(&e, &v("Up", ValueType::String)), Ok(()));
         assert!(check_set(&e, &v("up", ValueType::String)).is_err());
         assert!(check_set(&e, &v("Error", ValueType::String)).is_err());
         assert_eq!(check_text(&e, "Error", false), Ok(()));
-        let s = ParamSpec::new("S", BaseType::String).with_max_length(3);
+        let s = ParamSpec::new("S", ValueType::String).with_max_length(3);
         assert_eq!(check_set(&s, &v("äöü", ValueType::String)), Ok(()));
         assert!(check_set(&s, &v("abcd", ValueType::String)).is_err());
-        let mut l = ParamSpec::new("L", BaseType::UnsignedInt);
+        let mut l = ParamSpec::new("L", ValueType::UnsignedInt);
         l.list = Some(ListSpec {
             min_items: None,
             max_items: Some(2),

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Bound;
+use std::sync::Arc;
 
 use cwmp_types::{FaultCode, ParameterName, ParameterValue};
 
@@ -52,8 +53,11 @@ pub struct UnknownPath(pub String);
 /// the device's fixed instances with [`DataModel::add_instance`] and restore what was
 /// persisted with [`DataModel::restore`] (feature `serde`). Then answer the ACS with
 /// [`DataModel::answer`] (or, with the `session` feature, [`DataModel::answer_session`]).
+///
+/// The schema is never changed by the tree, so trees can share one: many devices simulated in
+/// one process hold one copy when each is built from a clone of one `Arc<Schema>`.
 pub struct DataModel {
-    pub(crate) schema: Schema,
+    pub(crate) schema: Arc<Schema>,
     /// Flat parameter id → (object index, parameter index).
     pub(crate) ids: Vec<(u32, u32)>,
     /// Object index → its first flat parameter id.
@@ -82,7 +86,20 @@ impl fmt::Debug for DataModel {
 impl DataModel {
     /// A tree for `schema`: the root and every single-instance object below it (not below a
     /// table) exist, their parameters at their defaults; tables are empty.
-    pub fn new(schema: Schema) -> Self {
+    ///
+    /// `schema` is a [`Schema`] of its own or an `Arc<Schema>` shared with other trees:
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use cwmp_datamodel::{DataModel, Schema};
+    ///
+    /// let schema = Arc::new(Schema::tr181().select(&["Device.DeviceInfo."]));
+    /// let devices: Vec<DataModel> = (0..3).map(|_| DataModel::new(Arc::clone(&schema))).collect();
+    /// assert!(Arc::ptr_eq(devices[0].shared_schema(), devices[2].shared_schema()));
+    /// assert_eq!(Arc::strong_count(&schema), 4);
+    /// ```
+    pub fn new(schema: impl Into<Arc<Schema>>) -> Self {
+        let schema: Arc<Schema> = schema.into();
         let n = schema.objects().len();
         let mut ids = Vec::new();
         let mut first_id = Vec::with_capacity(n);
@@ -118,6 +135,12 @@ impl DataModel {
 
     /// The schema.
     pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The schema as the handle the tree holds, to build more trees on the same copy
+    /// (`DataModel::new(Arc::clone(model.shared_schema()))`).
+    pub fn shared_schema(&self) -> &Arc<Schema> {
         &self.schema
     }
 

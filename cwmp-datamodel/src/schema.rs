@@ -17,7 +17,8 @@
 //!   an object (`{i}` marks a multi-instance object); `w`: the ACS may add and delete
 //!   instances; keys: unique keys separated by `;`, their parameters by `,`, a leading `!`
 //!   for a non-functional key (Alias).
-//! * `P <name> <flags> <type> <dataType|-> <facet>…`: a parameter of the last object. Flags:
+//! * `P <name> <flags> <type> <dataType|-> <facet>…`: a parameter of the last object, its type
+//!   a TR-106 primitive type name ([`BaseType::from_name`]), its named data type if any. Flags:
 //!   `w` writable, `o` write-once, `f` forcedInform, `h` hidden (or secured), `c` command,
 //!   `d`/`F`/`D` activeNotify canDeny/forceEnabled/forceDefaultEnabled (none: normal), `-`
 //!   for none. Facets: `L<minItems>:<maxItems>:<maxLength>` list, `S<minLength>:<maxLength>`
@@ -29,84 +30,9 @@ use std::fmt;
 
 use cwmp_types::ValueType;
 
-/// The TR-106 primitive types a parameter can have (named data types are resolved to these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
-#[non_exhaustive]
-pub enum BaseType {
-    /// `string`
-    String,
-    /// `int` (32-bit signed)
-    Int,
-    /// `unsignedInt` (32-bit unsigned)
-    UnsignedInt,
-    /// `long` (64-bit signed)
-    Long,
-    /// `unsignedLong` (64-bit unsigned)
-    UnsignedLong,
-    /// `boolean`
-    Boolean,
-    /// `dateTime`
-    DateTime,
-    /// `base64`
-    Base64,
-    /// `hexBinary`
-    HexBinary,
-    /// `decimal`
-    Decimal,
-}
+mod base_type;
 
-impl BaseType {
-    /// The TR-106 name (`unsignedInt`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::String => "string",
-            Self::Int => "int",
-            Self::UnsignedInt => "unsignedInt",
-            Self::Long => "long",
-            Self::UnsignedLong => "unsignedLong",
-            Self::Boolean => "boolean",
-            Self::DateTime => "dateTime",
-            Self::Base64 => "base64",
-            Self::HexBinary => "hexBinary",
-            Self::Decimal => "decimal",
-        }
-    }
-
-    /// The type for a TR-106 name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "string" => Self::String,
-            "int" => Self::Int,
-            "unsignedInt" => Self::UnsignedInt,
-            "long" => Self::Long,
-            "unsignedLong" => Self::UnsignedLong,
-            "boolean" => Self::Boolean,
-            "dateTime" => Self::DateTime,
-            "base64" => Self::Base64,
-            "hexBinary" => Self::HexBinary,
-            "decimal" => Self::Decimal,
-            _ => return None,
-        })
-    }
-
-    /// The `xsi:type` a value of this type carries on the wire (lists are strings).
-    pub fn value_type(self) -> ValueType {
-        match self {
-            Self::String => ValueType::String,
-            Self::Int => ValueType::Int,
-            Self::UnsignedInt => ValueType::UnsignedInt,
-            Self::Long => ValueType::Long,
-            Self::UnsignedLong => ValueType::UnsignedLong,
-            Self::Boolean => ValueType::Boolean,
-            Self::DateTime => ValueType::DateTime,
-            Self::Base64 => ValueType::Base64,
-            Self::HexBinary => ValueType::HexBinary,
-            Self::Decimal => ValueType::Other("decimal".to_owned()),
-        }
-    }
-}
+pub use base_type::BaseType;
 
 /// The data model's `activeNotify` attribute of a parameter (TR-106).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -216,16 +142,17 @@ pub struct ParamSpec {
 
 impl Default for ParamSpec {
     fn default() -> Self {
-        Self::new("", BaseType::String)
+        Self::new("", ValueType::String)
     }
 }
 
 impl ParamSpec {
-    /// A read-only parameter of a type, without constraints.
-    pub fn new(name: impl Into<String>, base: BaseType) -> Self {
+    /// A read-only parameter of a type, without constraints: `base` is a [`BaseType`] or a
+    /// [`ValueType`] (`ParamSpec::new("Speed", ValueType::UnsignedInt)`).
+    pub fn new(name: impl Into<String>, base: impl Into<BaseType>) -> Self {
         Self {
             name: name.into(),
-            base,
+            base: base.into(),
             data_type: None,
             writable: false,
             write_once: false,
@@ -554,7 +481,8 @@ impl Schema {
     }
 
     /// Adds an object (vendor extension: `Device.X_00D09E_Diagnostics.`). Its parent must
-    /// exist unless it is the first (root) object; its parameters come with it.
+    /// exist unless it is the first (root) object; its parameters come with it, each typed
+    /// with a TR-106 type (not [`ValueType::Other`]).
     pub fn add_object(&mut self, object: ObjectSpec) -> Result<(), SchemaError> {
         let p = &object.path;
         let ok_syntax = p.ends_with('.')
@@ -571,6 +499,9 @@ impl Schema {
         if self.by_path.contains_key(p) {
             return Err(SchemaError::at(0, 0, format!("{p} defined twice")));
         }
+        if let Some(param) = object.params.iter().find(|q| !q.base.is_known()) {
+            return Err(unknown_type(p, param));
+        }
         if !self.objects.is_empty() {
             let parent = parent_object(p);
             if !parent.is_some_and(|q| self.by_path.contains_key(q)) {
@@ -586,7 +517,8 @@ impl Schema {
         Ok(())
     }
 
-    /// Adds a parameter to an existing object (vendor extension: `X_00D09E_Mode`).
+    /// Adds a parameter to an existing object (vendor extension: `X_00D09E_Mode`), typed with
+    /// a TR-106 type (not [`ValueType::Other`]).
     pub fn add_parameter(&mut self, object: &str, param: ParamSpec) -> Result<(), SchemaError> {
         let i = *self
             .by_path
@@ -599,6 +531,9 @@ impl Schema {
                 0,
                 format!("bad parameter name {:?}", param.name),
             ));
+        }
+        if !param.base.is_known() {
+            return Err(unknown_type(object, &param));
         }
         if o.params.iter().any(|p| p.name == param.name) {
             return Err(SchemaError::at(
@@ -758,6 +693,15 @@ fn parse_param(f: &[&str], n: usize, off: usize) -> Result<ParamSpec, SchemaErro
         }
     }
     Ok(p)
+}
+
+/// A parameter typed with no TR-106 name (`ValueType::Other`).
+fn unknown_type(object: &str, param: &ParamSpec) -> SchemaError {
+    SchemaError::at(
+        0,
+        0,
+        format!("{object}{}: unknown type {}", param.name, param.base),
+    )
 }
 
 /// `Device.IP.` for `Device.IP.Interface.` and for `Device.IP.Interface.{i}.`.

@@ -705,7 +705,7 @@ fn add_object_refuses_defaults_that_repeat_a_unique_key() {
     key.parameters = vec!["Name".into()];
     t.unique_keys = vec![key];
     t.params.push(
-        cwmp_datamodel::ParamSpec::new("Name", cwmp_datamodel::BaseType::String)
+        cwmp_datamodel::ParamSpec::new("Name", ValueType::String)
             .writable()
             .with_default("rule"),
     );

@@ -22,10 +22,11 @@ pub const SUPPORTED: &[&str] = &[
     "Device.IP.Interface.{i}.",
 ];
 
-/// The device's schema: TR-181 Device:2.16 narrowed to [`SUPPORTED`] (parsed once).
-pub fn schema() -> &'static Schema {
-    static SCHEMA: OnceLock<Schema> = OnceLock::new();
-    SCHEMA.get_or_init(|| Schema::tr181().select(SUPPORTED))
+/// The device's schema: TR-181 Device:2.16 narrowed to [`SUPPORTED`] (parsed once, and one
+/// copy shared by every device's tree).
+pub fn schema() -> &'static Arc<Schema> {
+    static SCHEMA: OnceLock<Arc<Schema>> = OnceLock::new();
+    SCHEMA.get_or_init(|| Arc::new(Schema::tr181().select(SUPPORTED)))
 }
 
 /// Who the device is: the fixed DeviceInfo values.
@@ -131,7 +132,7 @@ impl Device {
     /// periodic Inform, retry policy, ConnectionRequestURL) with [`DataModel::set`] and then
     /// calls [`DataModel::clear_changes`].
     pub fn new(id: &DeviceIdentity, acs_url: &str, software_version: &str) -> Self {
-        let mut model = DataModel::new(schema().clone());
+        let mut model = DataModel::new(Arc::clone(schema()));
         let boot = Arc::new(Mutex::new(Instant::now()));
         let since = boot.clone();
         let uptime = move |_: &str| {

@@ -57,7 +57,7 @@ fn vendor_parameters_are_added_in_code() {
         .unwrap();
     s.add_parameter(
         "Device.X_00D09E_Fan.",
-        ParamSpec::new("Speed", BaseType::UnsignedInt)
+        ParamSpec::new("Speed", ValueType::UnsignedInt)
             .writable()
             .with_range(Some(0), Some(100)),
     )
@@ -68,6 +68,49 @@ fn vendor_parameters_are_added_in_code() {
             .is_err()
     );
     assert!(s.add_object(ObjectSpec::new("Device.Nope.Sub.")).is_err());
+}
+
+#[test]
+fn parameters_of_types_without_a_tr106_name_are_refused() {
+    let vendor = || ParamSpec::new("Blob", ValueType::Other("X_ACME_Blob".into()));
+    let mut s = Schema::tr181().select(&["Device.DeviceInfo."]);
+    let e = s.add_parameter("Device.DeviceInfo.", vendor()).unwrap_err();
+    assert!(e.reason.contains("unknown type X_ACME_Blob"), "{e}");
+    let mut obj = ObjectSpec::new("Device.X_00D09E_Box.");
+    obj.params.push(vendor());
+    let e = s.add_object(obj).unwrap_err();
+    assert!(e.reason.contains("Device.X_00D09E_Box.Blob"), "{e}");
+    assert!(s.object("Device.X_00D09E_Box.").is_none());
+    // `xsd:decimal` on the wire is the data model's decimal.
+    s.add_parameter(
+        "Device.DeviceInfo.",
+        ParamSpec::new("X_00D09E_Ratio", ValueType::Other("decimal".into())),
+    )
+    .unwrap();
+    let p = s.parameter("Device.DeviceInfo.X_00D09E_Ratio").unwrap();
+    assert_eq!(p.base, BaseType::Decimal);
+    let e = Schema::parse("M\tX:1\nO\tX.\t-\t1\t1\t\t\t\nP\tA\tw\tX_ACME_Blob\t-\n").unwrap_err();
+    assert!(e.reason.contains("unknown type"), "{e}");
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn json_extensions_name_tr106_types() {
+    let mut s = Schema::tr181().select(&["Device.DeviceInfo."]);
+    let e = s
+        .extend_from_json(
+            r#"{"parameters": [{"object": "Device.DeviceInfo.", "name": "X_00D09E_N",
+                "type": "number"}]}"#,
+        )
+        .unwrap_err();
+    assert!(e.reason.contains("TR-106"), "{e}");
+    s.extend_from_json(
+        r#"{"parameters": [{"object": "Device.DeviceInfo.", "name": "X_00D09E_N",
+            "type": "hexBinary"}]}"#,
+    )
+    .unwrap();
+    let p = s.parameter("Device.DeviceInfo.X_00D09E_N").unwrap();
+    assert_eq!(p.base, BaseType::Value(ValueType::HexBinary));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! A small TR-181 device shared by the tests.
 #![allow(dead_code, unreachable_pub)]
 
-use cwmp_datamodel::{BaseType, DataModel, ObjectSpec, ParamSpec, Schema};
+use cwmp_datamodel::{DataModel, ObjectSpec, ParamSpec, Schema};
 use cwmp_types::*;
 
 /// TR-181's DeviceInfo, ManagementServer and IP subtrees, plus a vendor table with at most
@@ -18,7 +18,7 @@ pub fn schema() -> Schema {
     fans.min_entries = 0;
     fans.max_entries = Some(2);
     fans.params.push(
-        ParamSpec::new("Speed", BaseType::UnsignedInt)
+        ParamSpec::new("Speed", ValueType::UnsignedInt)
             .writable()
             .with_range(Some(0), Some(100))
             .with_default("50"),
