@@ -30,7 +30,7 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
     [--basic] [--cr-username U] [--cr-password P]
     [--periodic-interval SECONDS] [--session-timeout SECONDS] [--no-compression] [--quiet]
     [--max-devices N] [--max-sessions N] [--xmpp JID,PASSWORD,SERVER]
-    [--store memory|redis://HOST:PORT] [HTTP limits]
+    [--store memory|redis://HOST:PORT] [--fault-status 200|500] [HTTP limits]
 
   --listen ADDR          where to listen (default 127.0.0.1:7557); CPEs post to http://ADDR/cwmp
   --public-url URL       base URL CPEs reach this server at (for the Download's firmware URL)
@@ -48,7 +48,8 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
   --no-compression       answer gzip/deflate request bodies with 415
   --quiet                no per-session log lines
   --max-devices N        device records kept at most (default 100000); more get 503
-  --max-sessions N       sessions open at once (default 10000); more get 503
+  --max-sessions N       sessions open at once (default 10000); more get 503 (with --store
+                         redis://, both caps hold for the whole cluster, counted in Redis)
   --xmpp JID,PASSWORD,SERVER  the ACS's XMPP account (SERVER is host:port, plain TCP): Connection
                          Requests go over XMPP to devices that publish a ConnReqJabberID, else
                          over UDP to a UDPConnectionRequestAddress, else over HTTP
@@ -57,6 +58,8 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
                          Redis (a cluster behind a load balancer that keeps each client
                          connection on one backend connection; digest nonces verified by every
                          node, replays refused per node)
+  --fault-status 200|500 the HTTP status of responses carrying a SOAP Fault (default 200,
+                         as deployed ACSs send them; 500 as the SOAP 1.1 HTTP binding does)
 HTTP limits:
 ";
 
@@ -79,6 +82,7 @@ const FLAGS: &[(&str, bool)] = &[
     ("max-sessions", true),
     ("xmpp", true),
     ("store", true),
+    ("fault-status", true),
     ("help", false),
 ];
 
@@ -127,6 +131,11 @@ fn config(flags: &Flags) -> Result<(String, AcsConfig, String), String> {
     if let Some(x) = flags.get("xmpp") {
         config.xmpp = Some(XmppAccount::parse(x).map_err(|e| format!("--xmpp: {e}"))?);
     }
+    config.fault_status = match flags.get("fault-status").unwrap_or("200") {
+        "200" => cwmp_session::acs::FaultStatus::Ok200,
+        "500" => cwmp_session::acs::FaultStatus::InternalServerError500,
+        other => return Err(format!("--fault-status {other:?}: expected 200 or 500")),
+    };
     let store = flags.get("store").unwrap_or("memory").to_owned();
     if store != "memory" && !store.starts_with("redis://") {
         return Err(format!(

@@ -110,6 +110,9 @@ pub struct AcsConfig {
     /// writes a device's record wakes the waiter on another node at once, instead of at its
     /// next poll of the store); `None`: this node's own.
     pub progress_signals: Option<Arc<ProgressSignals>>,
+    /// The HTTP status of responses carrying a SOAP Fault (200 by default, as deployed ACSs
+    /// send them; 500 as the SOAP 1.1 HTTP binding does).
+    pub fault_status: acs::FaultStatus,
 }
 
 /// The per-device wake-ups of [`Acs::wait_for`]; see [`AcsConfig::progress_signals`].
@@ -148,6 +151,7 @@ impl Default for AcsConfig {
             store: None,
             nonce_secret: None,
             progress_signals: None,
+            fault_status: acs::FaultStatus::default(),
         }
     }
 }
@@ -477,6 +481,16 @@ impl State {
         }
     }
 
+    /// The library config of this node's sessions (given again when a stored one is
+    /// restored).
+    fn session_config(&self) -> acs::Config {
+        let mut config = acs::Config::default();
+        config.session_timeout = self.config.session_timeout;
+        config.auto_answer_cpe_requests = true;
+        config.fault_status = self.config.fault_status;
+        config
+    }
+
     /// One HTTP request, admitted by [`State::admit`].
     fn handle(self: &Arc<Self>, req: IncomingRequest) -> Reply {
         if req.method == Method::GET && req.uri.path() == "/firmware.bin" {
@@ -507,9 +521,7 @@ impl State {
                 if self.sessions.lock().expect("lock").by_id.len() >= self.config.max_sessions {
                     return Reply::status(StatusCode::SERVICE_UNAVAILABLE);
                 }
-                let mut config = acs::Config::default();
-                config.session_timeout = self.config.session_timeout;
-                config.auto_answer_cpe_requests = true;
+                let config = self.session_config();
                 let id = {
                     let mut sessions = self.sessions.lock().expect("lock");
                     sessions.next_id += 1;

@@ -28,7 +28,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
-use cwmp_session::acs::{self, Route, SavedSession};
+use cwmp_session::acs::{self, Route, SavedSession, Step};
 use cwmp_session::http::is_empty_body;
 use cwmp_session::{AcsSession, RpcHandle};
 use cwmp_soap::Peek;
@@ -85,15 +85,31 @@ struct Committed {
     connection_request: Option<Targets>,
 }
 
-impl State {
-    /// The library config of this node's sessions.
-    fn session_config(&self) -> acs::Config {
-        let mut config = acs::Config::default();
-        config.session_timeout = self.config.session_timeout;
-        config.auto_answer_cpe_requests = true;
-        config
+/// Whether `session` waits for this POST (or it repeats its last one): the method the CPE
+/// answers, its empty POST or one of its requests.
+fn waits_for(session: &AcsSession, body: &[u8], peek: Option<&Peek>) -> bool {
+    if session.is_retry(body) {
+        return true;
     }
+    let Some(waiting) = session.waiting_for() else {
+        return false;
+    };
+    match (&waiting.step, peek) {
+        (Step::CpeResponse(method), Some(p)) => {
+            p.method == "Fault"
+                || p.method
+                    .strip_suffix("Response")
+                    .is_some_and(|m| m == method.as_str())
+        }
+        (Step::CpeMessage | Step::CpeAfterHold, None) => is_empty_body(body),
+        (Step::CpeMessage | Step::CpeAfterHold, Some(p)) => {
+            !p.is_inform() && !p.method.ends_with("Response") && p.method != "Fault"
+        }
+        _ => false,
+    }
+}
 
+impl State {
     fn restore(&self, key: &str, stored: &[u8], device: Option<Vec<u8>>) -> Option<Running> {
         let record: SessionRecord = serde_json::from_slice(stored).ok()?;
         let session = AcsSession::restore(record.saved, self.session_config()).ok()?;
@@ -395,7 +411,13 @@ impl State {
     ) -> Result<Result<(Committed, Option<String>, Option<Vec<u8>>, u64), Reply>, StoreError> {
         // What the store holds under `key`, when a failed compare-and-set told.
         let mut current = None;
-        let mut cached = key.as_deref().and_then(|k| self.take_cached(k));
+        // This node's copy, if the POST is what that copy waits for: a copy that waits for
+        // something else is stale (another node went on with the session), and working on it
+        // would only be thrown away by the compare-and-set.
+        let mut cached = key
+            .as_deref()
+            .and_then(|k| self.take_cached(k))
+            .filter(|c| waits_for(&c.running.session, &req.body, peek));
         loop {
             let now = SystemTime::now();
             let (existing, mut loaded_device) = match cached.take() {
