@@ -44,8 +44,8 @@ impl CpuTime {
     }
 
     /// The time spent since `earlier`.
-    pub fn since(&self, earlier: &CpuTime) -> CpuTime {
-        CpuTime {
+    pub fn since(&self, earlier: &Self) -> Self {
+        Self {
             user: self.user.saturating_sub(earlier.user),
             system: self.system.saturating_sub(earlier.system),
         }

@@ -1,0 +1,134 @@
+//! The store's locks: an owner token and a TTL (the per-device lock of an Inform, the
+//! sweeper's).
+
+use super::*;
+
+impl Store {
+    /// Takes the lock `name` for `ttl` (trying again every few milliseconds for up to `wait`)
+    /// and reads the record of device `serial` in the same round trip: `Ok(None)` if the lock
+    /// stayed taken, else the record (`None` for a device never written).
+    pub async fn lock_and_get_device(
+        &self,
+        name: &str,
+        token: &str,
+        ttl: Duration,
+        wait: Duration,
+        serial: &str,
+    ) -> Result<Option<Option<Vec<u8>>>, StoreError> {
+        let give_up = tokio::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            let got = match &self.backend {
+                Backend::Memory(_) => {
+                    if self.try_lock(name, token, ttl).await? {
+                        Some(self.device(serial).await?)
+                    } else {
+                        None
+                    }
+                }
+                Backend::Redis(r) => {
+                    let reply: redis::Value = r
+                        .lock_get
+                        .key(self.key("lock", name))
+                        .key(self.key("d", serial))
+                        .arg(token)
+                        .arg(millis(ttl))
+                        .invoke_async(&mut self.redis(r))
+                        .await?;
+                    let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
+                    let taken: i64 = item(&items, 0)?.unwrap_or(0);
+                    let device: Option<Vec<u8>> = item(&items, 1)?;
+                    (taken == 1).then_some(device)
+                }
+            };
+            if got.is_some() {
+                return Ok(got);
+            }
+            if tokio::time::Instant::now() + pause > give_up {
+                return Ok(None);
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+
+    /// Takes the lock `name` with `token` for `ttl` if it is free (or expired).
+    pub async fn try_lock(
+        &self,
+        name: &str,
+        token: &str,
+        ttl: Duration,
+    ) -> Result<bool, StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                let now = Instant::now();
+                match m.locks.get(name) {
+                    Some((_, expires)) if *expires > now => Ok(false),
+                    _ => {
+                        m.locks
+                            .insert(name.to_owned(), (token.to_owned(), now + ttl));
+                        Ok(true)
+                    }
+                }
+            }
+            Backend::Redis(r) => {
+                let set: Option<String> = redis::cmd("SET")
+                    .arg(self.key("lock", name))
+                    .arg(token)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(millis(ttl))
+                    .query_async(&mut self.redis(r))
+                    .await?;
+                Ok(set.is_some())
+            }
+        }
+    }
+
+    /// Takes the lock, trying again every few milliseconds for up to `wait`; `Ok(false)` if it
+    /// stayed taken.
+    pub async fn lock(
+        &self,
+        name: &str,
+        token: &str,
+        ttl: Duration,
+        wait: Duration,
+    ) -> Result<bool, StoreError> {
+        let give_up = tokio::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            if self.try_lock(name, token, ttl).await? {
+                return Ok(true);
+            }
+            if tokio::time::Instant::now() + pause > give_up {
+                return Ok(false);
+            }
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_millis(20));
+        }
+    }
+
+    /// Releases the lock if it still holds `token` (a lock that expired and was taken by
+    /// another holder is left alone).
+    pub async fn unlock(&self, name: &str, token: &str) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Memory(m) => {
+                let mut m = Self::memory(m);
+                if m.locks.get(name).is_some_and(|(t, _)| t == token) {
+                    m.locks.remove(name);
+                }
+                Ok(())
+            }
+            Backend::Redis(r) => {
+                let _: i64 = r
+                    .unlock
+                    .key(self.key("lock", name))
+                    .arg(token)
+                    .invoke_async(&mut self.redis(r))
+                    .await?;
+                Ok(())
+            }
+        }
+    }
+}
