@@ -57,7 +57,7 @@ const USAGE: &str = "usage: acs_server [--listen ADDR] [--public-url http://HOST
                          process) or redis://HOST:PORT[/DB], shared by every acs_server on that
                          Redis (a cluster behind a load balancer that keeps each client
                          connection on one backend connection; digest nonces verified by every
-                         node, replays refused per node)
+                         node, a replayed Inform refused by every node)
   --fault-status 200|500 the HTTP status of responses carrying a SOAP Fault (default 200,
                          as deployed ACSs send them; 500 as the SOAP 1.1 HTTP binding does)
 HTTP limits:

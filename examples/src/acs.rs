@@ -59,6 +59,8 @@ mod shared;
 
 /// The realm of the ACS's challenges.
 const REALM: &str = "cwmp-rs ACS";
+/// How long a digest nonce of the ACS is valid.
+const NONCE_LIFETIME_SECS: u64 = 300;
 
 /// Longest a Connection Request (both GETs) may take.
 pub(crate) const CONNECTION_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -171,6 +173,10 @@ pub(crate) struct DeviceRecord {
     /// With a shared store: the key of the device's live session.
     #[serde(default)]
     session: Option<String>,
+    /// With a shared store: the digest nonces its recent Informs used, with the highest `nc`
+    /// and when (unix seconds), so that an Inform replayed to any node is refused.
+    #[serde(default)]
+    inform_nonces: Vec<(String, u32, u64)>,
 }
 
 /// The server state shared by every connection.
@@ -230,8 +236,13 @@ impl Acs {
                 .map(|u| u.trim_end_matches('/').to_owned())
                 .unwrap_or_else(|| format!("http://{addr}")),
             auth: match config.nonce_secret {
-                Some(secret) => Authenticator::with_secret(REALM, 300, config.basic_auth, secret),
-                None => Authenticator::new(REALM, 300, config.basic_auth),
+                Some(secret) => Authenticator::with_secret(
+                    REALM,
+                    NONCE_LIFETIME_SECS,
+                    config.basic_auth,
+                    secret,
+                ),
+                None => Authenticator::new(REALM, NONCE_LIFETIME_SECS, config.basic_auth),
             },
             node_token: hex(&os_random::<16>()),
             peers: Mutex::new(HashMap::new()),

@@ -211,6 +211,7 @@ impl State {
             targets: Targets::default(),
             in_session: false,
             session: None,
+            inform_nonces: Vec::new(),
         }
     }
 

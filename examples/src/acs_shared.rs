@@ -18,10 +18,20 @@
 //! sends again the Connection Requests a node may have lost by dying.
 //!
 //! Digest nonces use the secret shared through the store, so any node verifies any node's
-//! nonce; replay tracking stays per node (an `Authorization` replayed to another node within
-//! the nonce's lifetime is accepted there). "This TCP connection authenticated" is trusted as
+//! nonce. Each node refuses an `Authorization` it has seen; an Inform's `(nonce, nc)` is also
+//! kept in its device's record, so an Inform replayed to any node of the cluster is refused
+//! before the device's live session is touched. A later POST of a session replayed to
+//! another node within the nonce's lifetime is accepted there (it needs the session's cookie
+//! too; a copy of the session's last POST is answered from the state and applies nothing, any
+//! other is out of turn for the session). "This TCP connection authenticated" is trusted as
 //! without a store: behind a balancer that keeps each client connection on its own backend
 //! connection ([`crate::balancer`] does), never behind one that mixes clients on a connection.
+//!
+//! A node keeps the sessions it wrote last (bounded, those past their deadline dropped) and
+//! works on its copy when the POST is the one the copy waits for: then the POST costs one
+//! round trip, the compare-and-set, which fails and returns the stored state if another node
+//! wrote since. Caps on live sessions and on device records hold for the whole cluster: the
+//! compare-and-set that creates one counts them in the same atomic step.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +39,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
 use cwmp_session::acs::{self, Route, SavedSession, Step};
+use cwmp_session::connreq::digest::AuthorizationParams;
 use cwmp_session::http::is_empty_body;
 use cwmp_session::{AcsSession, RpcHandle};
 use cwmp_soap::Peek;
@@ -110,6 +121,40 @@ fn waits_for(session: &AcsSession, body: &[u8], peek: Option<&Peek>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Nonces an Inform's record remembers at most.
+const INFORM_NONCES: usize = 16;
+
+/// Records the digest `(nonce, nc)` of an Inform in its device's record; `false` if the
+/// record shows it used already (a replay, whichever node saw it first). Entries older than
+/// a nonce's lifetime are dropped (the verifier refuses such nonces as stale anyway).
+fn first_use_of_nonce(record: &mut DeviceRecord, req: &IncomingRequest, now: SystemTime) -> bool {
+    let Some(params) = req
+        .headers
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| AuthorizationParams::parse(v).ok())
+    else {
+        return true;
+    };
+    let nc = params.qop_auth.map_or(1, |(nc, _)| nc);
+    let now = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let nonces = &mut record.inform_nonces;
+    nonces.retain(|(_, _, at)| now.saturating_sub(*at) <= super::NONCE_LIFETIME_SECS);
+    match nonces.iter_mut().find(|(n, _, _)| *n == params.nonce) {
+        Some((_, last, _)) if *last >= nc => return false,
+        Some((_, last, at)) => (*last, *at) = (nc, now),
+        None => {
+            if nonces.len() >= INFORM_NONCES {
+                nonces.remove(0);
+            }
+            nonces.push((params.nonce, nc, now));
+        }
+    }
+    true
 }
 
 impl State {
@@ -474,9 +519,20 @@ impl State {
                                     return Ok(Err(Reply::status(StatusCode::FORBIDDEN)));
                                 }
                             }
-                            let (serial, record, bytes) = self
-                                .take_device(store, &id.serial_number, lock, now)
-                                .await?;
+                            let Some((serial, record, bytes)) = self
+                                .take_device(store, &id.serial_number, req, lock, now)
+                                .await?
+                            else {
+                                // Each node refuses an Authorization it saw; this refuses
+                                // an Inform's that any node saw.
+                                if self.config.verbose {
+                                    eprintln!(
+                                        "acs: {}: a replayed Inform",
+                                        log_text(&id.serial_number)
+                                    );
+                                }
+                                return Ok(Err(self.challenge(false)));
+                            };
                             loaded_device = bytes;
                             Some((serial, record))
                         }
@@ -582,14 +638,16 @@ impl State {
 
     /// Takes the device's lock for an Inform, ends its live session if it has one, and returns
     /// its record (a new one for a device seen for the first time) and the bytes it was read
-    /// from. Lock and record come in one round trip.
+    /// from; `None`, with nothing touched, if the record shows the Inform's Authorization
+    /// used already. Lock and record come in one round trip.
     async fn take_device(
         self: &Arc<Self>,
         store: &Arc<Store>,
         serial: &str,
+        req: &IncomingRequest,
         lock: &mut Option<String>,
         now: SystemTime,
-    ) -> Result<(String, DeviceRecord, Option<Vec<u8>>), StoreError> {
+    ) -> Result<Option<(String, DeviceRecord, Option<Vec<u8>>)>, StoreError> {
         let name = format!("device:{serial}");
         let mut bytes = if lock.is_none() {
             let got = store
@@ -616,12 +674,17 @@ impl State {
                 .unwrap_or_else(|| self.new_device_record())
         };
         let mut d = record(&bytes);
+        if !first_use_of_nonce(&mut d, req, now) {
+            return Ok(None);
+        }
         if let Some(previous) = d.session.clone() {
             self.end_session(store, &previous, now).await?;
             bytes = store.device(serial).await?;
             d = record(&bytes);
+            // The same check on the record as it is now: it still holds.
+            first_use_of_nonce(&mut d, req, now);
         }
-        Ok((serial.to_owned(), d, bytes))
+        Ok(Some((serial.to_owned(), d, bytes)))
     }
 
     /// Ends a live session (its device walked away from it with a new Inform).

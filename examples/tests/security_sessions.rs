@@ -333,6 +333,41 @@ async fn on_a_shared_store_sessions_stay_bound_to_their_identity_on_every_node()
 }
 
 #[tokio::test]
+async fn an_inform_replayed_to_another_node_of_a_cluster_is_refused() {
+    let redis = common::redis::RedisServer::start();
+    let secret = b"factory secret";
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        let store = cwmp_examples::store::Store::open(&redis.url(), Default::default())
+            .await
+            .unwrap();
+        let mut config = per_device_config(secret);
+        config.use_store(Arc::new(store)).await.unwrap();
+        nodes.push(start_acs(config).await);
+    }
+    let mut device = Cpe::new(&nodes[0], Some(device_creds(secret, "DEV3")));
+    let body = inform("DEV3", None);
+    assert!(is_inform_response(&device.post(body.clone()).await));
+    let seen = device.last_auth.clone().unwrap();
+    // The same Inform with the same Authorization, on a fresh connection to the other node
+    // (which never saw it): refused there too, and the device's session is untouched.
+    let replay = raw_post(&nodes[1], body.clone(), &[(AUTHORIZATION, &seen)]).await;
+    assert_eq!(replay.status, StatusCode::UNAUTHORIZED);
+    let again = raw_post(&nodes[0], body.clone(), &[(AUTHORIZATION, &seen)]).await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+    let r = device.post(Bytes::new()).await;
+    assert!(
+        matches!(rpc(&r), Some(Request::GetParameterValues(_))),
+        "the session goes on: {r:?}"
+    );
+    // The device's next Inform, with the next nc of the same nonce, on the other node: taken.
+    let mut next = Cpe::new(&nodes[1], Some(device_creds(secret, "DEV3")));
+    next.challenge = device.challenge.clone();
+    next.nc = device.nc;
+    assert!(is_inform_response(&next.post(body).await));
+}
+
+#[tokio::test]
 async fn a_credentials_file_names_the_devices() {
     let mut table = HashMap::new();
     table.insert("00D09E-Router-FILE1".to_owned(), "pw1".to_owned());
