@@ -19,6 +19,10 @@
 //! run the same code over loopback HTTP.
 #![forbid(unsafe_code)]
 
+/// Every example binary and test allocates with mimalloc (see the workspace Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "src/acs.rs"]
 pub mod acs;
 #[path = "src/acs_sessions.rs"]
