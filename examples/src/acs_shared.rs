@@ -205,7 +205,9 @@ impl State {
             asked: running.asked.iter().map(|(h, r)| (*h, r.clone())).collect(),
             identity: running.identity.clone(),
         };
-        let state = serde_json::to_vec(&record).map_err(|e| StoreError(e.to_string()))?;
+        // Sized for a typical session (its last response included): no regrowth.
+        let mut state = Vec::with_capacity(16 * 1024);
+        serde_json::to_writer(&mut state, &record).map_err(|e| StoreError(e.to_string()))?;
         let device = match &running.device {
             Some((serial, d)) => Some((
                 serial.as_str(),

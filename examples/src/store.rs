@@ -357,7 +357,12 @@ impl Store {
     }
 
     fn key(&self, kind: &str, name: &str) -> String {
-        format!("{}:{kind}:{name}", self.config.prefix)
+        let prefix = &self.config.prefix;
+        let mut key = String::with_capacity(prefix.len() + kind.len() + name.len() + 2);
+        for part in [prefix.as_str(), ":", kind, ":", name] {
+            key.push_str(part);
+        }
+        key
     }
 
     fn memory(m: &Mutex<Memory>) -> std::sync::MutexGuard<'_, Memory> {
