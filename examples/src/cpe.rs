@@ -27,7 +27,6 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use cwmp_datamodel::{DataModel, Effects, ReadOnly, Stored, Value};
 use cwmp_session::connreq::Credentials;
 use cwmp_session::connreq::basic;
-use cwmp_session::connreq::digest::{self, Challenge};
 use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
 use cwmp_session::http::{IncomingResponse, SendReason};
 use cwmp_session::{CpeRequest, CpeSession, EventQueue, Reply, RetryPolicy, TransferKind};
@@ -54,7 +53,8 @@ pub struct AgentConfig {
     pub serial: String,
     /// `ManagementServer.URL`.
     pub acs_url: String,
-    /// Credentials for the ACS's digest challenge (`ManagementServer.Username/Password`).
+    /// `ManagementServer.Username/Password`: the session machine answers the ACS's challenges
+    /// with them ([`Config::credentials`]).
     pub acs_credentials: Credentials,
     /// Where the Connection Request listener binds (`0.0.0.0:7547` by default).
     pub connection_request_listen: String,
@@ -188,8 +188,9 @@ struct Agent {
     config: AgentConfig,
     stats: Arc<Stats>,
     client: SessionClient,
-    challenge: Option<AcsChallenge>,
-    nc: u32,
+    /// The ACS asked for Basic over plain HTTP this session: the session machine answers
+    /// Digest, and Basic over `https` only, so the agent adds Basic itself.
+    basic: bool,
     rng: SplitMix64,
     report: AgentReport,
     restart_done: bool,
@@ -284,8 +285,7 @@ pub async fn run(
         client,
         config,
         stats,
-        challenge: None,
-        nc: 0,
+        basic: false,
         rng,
         report: AgentReport::default(),
         restart_done: false,
@@ -317,6 +317,8 @@ pub async fn run(
         session_config.fallback_periodic_interval = agent.config.fallback_periodic_interval;
         session_config.seed = agent.rng.next_u64();
         session_config.response_timeout = agent.config.response_timeout;
+        // The machine answers the ACS's challenges itself.
+        session_config.credentials = Some(agent.config.acs_credentials.clone());
         let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
         let startup = Effects::startup();
         if let Err(e) =
@@ -427,13 +429,6 @@ const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest file a Download accepts (the simulated flash).
 const MAX_DOWNLOAD: usize = 64 << 20;
 
-/// How the ACS asked the CPE to authenticate.
-#[derive(Debug)]
-enum AcsChallenge {
-    Digest(Challenge),
-    Basic,
-}
-
 enum BootEnd {
     Shutdown,
     Reboot {
@@ -453,7 +448,7 @@ impl Agent {
 
     /// Picks up the ManagementServer settings the ACS changed that are the transport's (the
     /// session's are applied by the tree already): the credentials of both directions.
-    fn take_effects(&mut self, model: &DataModel, effects: Effects) {
+    fn take_effects(&mut self, cpe: &mut CpeSession, model: &DataModel, effects: Effects) {
         if !effects.any() {
             return;
         }
@@ -463,6 +458,7 @@ impl Agent {
         }
         if effects.acs_credentials {
             self.config.acs_credentials = Credentials::new(ms.username, ms.password);
+            cpe.set_credentials(Some(self.config.acs_credentials.clone()));
         }
         if effects.connection_request_credentials {
             let creds = Credentials::new(
@@ -535,7 +531,7 @@ impl Agent {
                                 if matches!(request, Request::SetParameterValues(_)) {
                                     device.follow_settings();
                                 }
-                                self.take_effects(&device.model, effects);
+                                self.take_effects(cpe, &device.model, effects);
                                 reply
                             }
                             None => match device.answer(&request) {
@@ -567,7 +563,7 @@ impl Agent {
                         self.report.sessions += 1;
                         Stats::bump(&self.stats.sessions);
                         self.client.end_session();
-                        self.challenge = None;
+                        self.basic = false;
                         if let Err(failure) = &end.result {
                             self.report.failed_sessions += 1;
                             Stats::bump(&self.stats.failures);
@@ -692,33 +688,22 @@ impl Agent {
             };
             self.note(format!("CPE → ACS  {line}"));
         }
-        if request.reason == SendReason::NewSession {
-            self.client.end_session();
-            self.challenge = None;
-        }
-        // Once challenged, every POST of the session carries credentials (digest with the
-        // next nonce count), as the ACS authenticates each request.
-        let authorization = match &self.challenge {
-            Some(AcsChallenge::Basic) => Some(basic::authorization(&self.config.acs_credentials)),
-            Some(AcsChallenge::Digest(challenge)) => {
-                self.nc += 1;
-                let cnonce = format!("{:016x}", self.rng.next_u64());
-                let uri = request.url.parse::<Uri>().ok();
-                let path = uri
-                    .as_ref()
-                    .and_then(|u| u.path_and_query())
-                    .map_or("/", |p| p.as_str());
-                Some(digest::authorization(
-                    challenge,
-                    &self.config.acs_credentials,
-                    "POST",
-                    path,
-                    &cnonce,
-                    self.nc,
-                ))
+        match request.reason {
+            SendReason::NewSession => {
+                self.client.end_session();
+                self.basic = false;
             }
-            None => None,
-        };
+            // A redirect goes to a target that has not asked for credentials yet.
+            SendReason::Redirect => self.basic = false,
+            _ => {}
+        }
+        // The machine's answer to the ACS's challenge (Digest with the next nonce count, as
+        // the ACS authenticates each request), or Basic when that is what the ACS asked for
+        // over plain HTTP.
+        let authorization = request.authorization.clone().or_else(|| {
+            self.basic
+                .then(|| basic::authorization(&self.config.acs_credentials))
+        });
         // The machine's response deadline (set as it sent this request) bounds the whole
         // exchange (connect, send, answer): an ACS that stops answering fails the session
         // instead of hanging the agent. (`poll_timeout` is not it: it also carries the
@@ -764,29 +749,29 @@ impl Agent {
         let now = Instant::now();
         match outcome {
             Ok(response) => {
-                if response.status == StatusCode::UNAUTHORIZED {
-                    let offered: Vec<&str> = response
-                        .headers
-                        .get_all(WWW_AUTHENTICATE)
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .collect();
-                    // Digest when offered; Basic (ACSs behind HTTPS use it) otherwise.
-                    self.challenge = offered
-                        .iter()
-                        .find_map(|v| Challenge::parse(v).ok())
-                        .map(AcsChallenge::Digest)
-                        .or_else(|| {
-                            offered
-                                .iter()
-                                .any(|v| {
-                                    v.trim_start()
-                                        .get(..5)
-                                        .is_some_and(|s| s.eq_ignore_ascii_case("basic"))
-                                })
-                                .then_some(AcsChallenge::Basic)
-                        });
-                    self.nc = 0;
+                // The challenges offered, as one list (RFC 9110 §11.6.1), for the machine.
+                let challenge = (response.status == StatusCode::UNAUTHORIZED)
+                    .then(|| {
+                        let offered: Vec<&str> = response
+                            .headers
+                            .get_all(WWW_AUTHENTICATE)
+                            .iter()
+                            .filter_map(|v| v.to_str().ok())
+                            .collect();
+                        offered.join(", ")
+                    })
+                    .filter(|c| !c.is_empty());
+                // Basic alone over plain HTTP: the machine refuses to send the password in
+                // clear text; the example ACS's `--basic` asks for it all the same, so the
+                // agent answers it (the machine resends without `Authorization`).
+                let basic_only = challenge.as_deref().is_some_and(|c| {
+                    let schemes = auth_schemes(c);
+                    !request.url.to_ascii_lowercase().starts_with("https://")
+                        && schemes.iter().any(|s| s.eq_ignore_ascii_case("basic"))
+                        && !schemes.iter().any(|s| s.eq_ignore_ascii_case("digest"))
+                });
+                if basic_only {
+                    self.basic = true;
                 }
                 if self.noting() {
                     let line = match response.status {
@@ -815,6 +800,9 @@ impl Agent {
                 if let Some(ct) = content_type {
                     incoming = incoming.with_content_type(ct);
                 }
+                if let Some(c) = challenge.as_deref().filter(|_| !basic_only) {
+                    incoming = incoming.with_www_authenticate(c);
+                }
                 let _ = cpe.handle_input(Input::HttpResponse {
                     now,
                     response: incoming,
@@ -841,7 +829,9 @@ impl Agent {
         let start = DateTime::from_unix(unix_now());
         let fetched = match download.url.parse::<Uri>() {
             Ok(url) => {
-                tokio::time::timeout(DOWNLOAD_TIMEOUT, transport::fetch(&url, MAX_DOWNLOAD)).await
+                let fetch =
+                    transport::fetch_from_cluster(&url, MAX_DOWNLOAD, &self.config.spread_over);
+                tokio::time::timeout(DOWNLOAD_TIMEOUT, fetch).await
             }
             Err(_) => Ok(Err(ClientError::BadUrl(download.url.clone()))),
         };
@@ -884,6 +874,33 @@ impl Agent {
         // The TransferComplete must survive a restart until the ACS acknowledges it.
         self.persist(cpe);
     }
+}
+
+/// The auth-schemes of a `WWW-Authenticate` list: the first token of each challenge (a token
+/// that follows a comma and is not a `name=value` parameter).
+fn auth_schemes(header: &str) -> Vec<&str> {
+    let mut schemes = Vec::new();
+    let mut in_quotes = false;
+    let mut start = 0;
+    let mut pieces = Vec::new();
+    for (i, c) in header.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => {
+                pieces.push(&header[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    pieces.push(&header[start..]);
+    for piece in pieces {
+        let first = piece.split_whitespace().next().unwrap_or("");
+        if !first.is_empty() && !first.contains('=') {
+            schemes.push(first);
+        }
+    }
+    schemes
 }
 
 fn transfer_failure(reason: String) -> FaultStruct {
