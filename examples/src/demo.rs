@@ -458,11 +458,12 @@ impl Cluster {
         let mut acs = Vec::new();
         let mut addrs = Vec::new();
         let mut stores = Vec::new();
-        for i in 0..nodes {
+        // One runtime per node (the in-process store has one node).
+        for node_runtime in &runtimes {
             let (node_config, stats) = (acs_config.clone(), stats.clone());
             let (spec, memory) = (config.store.clone(), memory.clone());
-            // Started on the nodes' runtime: their connections and Redis client run there.
-            let started = runtimes[i].spawn(async move {
+            // Started on the node's runtime: its connections and Redis client run there.
+            let started = node_runtime.spawn(async move {
                 let listener = transport::bind("127.0.0.1:0").await?;
                 let addr = listener.local_addr()?;
                 let mut node_config = node_config;
