@@ -726,9 +726,10 @@ pub async fn get(
     Ok((resp.status(), resp.headers().clone()))
 }
 
-/// [`fetch`] from the URL's host, or, when no connection to it can be made and it is one of
-/// the nodes of a cluster (`host:port`, as [`SessionClient::spread_over`]), from the other
-/// nodes in turn (the same path): every node serves the same files.
+/// [`fetch`] from the URL's host, or, when the connection to it cannot be made or breaks and
+/// it is one of the nodes of a cluster (`host:port`, as [`SessionClient::spread_over`]), from
+/// the other nodes in turn (the same path): every node serves the same files, and a GET can
+/// be repeated.
 pub async fn fetch_from_cluster(
     url: &Uri,
     limit: usize,
@@ -738,7 +739,9 @@ pub async fn fetch_from_cluster(
     let Some(authority) = url.authority().map(|a| a.as_str().to_owned()) else {
         return first;
     };
-    if !matches!(first, Err(ClientError::Io(_))) || !nodes.contains(&authority) {
+    let broken =
+        |r: &Result<_, ClientError>| matches!(r, Err(ClientError::Io(_) | ClientError::Http(_)));
+    if !broken(&first) || !nodes.contains(&authority) {
         return first;
     }
     let mut last = first;
@@ -751,7 +754,7 @@ pub async fn fetch_from_cluster(
             continue;
         };
         last = fetch(&other, limit).await;
-        if !matches!(last, Err(ClientError::Io(_))) {
+        if !broken(&last) {
             break;
         }
     }
