@@ -1,5 +1,6 @@
 //! The hyper transports over real loopback HTTP: gzip bodies, cookies and the fallback for
-//! CPEs that drop them, redirects, `Expect: 100-continue`, unsupported codings; POSTs spread over cluster nodes failing over from a dead one.
+//! CPEs that drop them, redirects, `Expect: 100-continue`, unsupported codings, POSTs spread
+//! over cluster nodes failing over from a dead one.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
