@@ -93,7 +93,8 @@ pub struct DemoReport {
     /// With several nodes: the requests each node answered.
     pub per_node: Vec<u64>,
     /// CPU time of the ACS nodes' threads during the run (HTTP, authentication, sessions,
-    /// policy, their Redis client), where `/proc` tells.
+    /// policy, their Redis client), where `/proc` tells (a killed node's threads are gone and
+    /// not counted).
     pub acs_cpu: Option<Duration>,
     /// CPU time of the Redis server during the run (on Redis).
     pub store_cpu: Option<Duration>,
