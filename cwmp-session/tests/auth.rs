@@ -383,3 +383,19 @@ fn a_forgotten_nonce_is_refused_not_accepted_again() {
     assert_eq!(t.check(&v_new, 1003, 300), Ok(()));
     assert_eq!(t.check(&v_old, 1004, 300), Err(VerifyError::Replayed));
 }
+
+#[test]
+fn credentials_set_on_a_running_machine_answer_the_next_challenge() {
+    // Configured with old credentials, then changed (as a SetParameterValues of
+    // ManagementServer.Username/Password does): the ACS, which knows only the new ones,
+    // accepts the answer.
+    let gate = Gate::Digest(NonceIssuer::new(SECRET, "acs", Algorithm::Md5, 300));
+    let old = Some(Credentials::new("old-user", "old-secret"));
+    let mut w = World::new("http://acs.example/cwmp", old, gate);
+    w.cpe.set_credentials(creds());
+    w.run();
+    assert_eq!(w.ends[0].result, Ok(()));
+    assert_eq!(w.statuses, [401, 200, 204]);
+    let answer = digest::AuthorizationParams::parse(w.authorizations()[1].as_deref().unwrap());
+    assert_eq!(answer.unwrap().username, "cpe");
+}

@@ -1,11 +1,13 @@
 //! The example CPE agent: [`CpeSession`] driven by a real HTTP client.
 //!
 //! * HTTP: one connection per session (or one per POST, to mimic CPEs that do that), cookies,
-//!   gzip request bodies on demand (plain again after a `415`), digest or Basic authentication
-//!   to the ACS after a `401`, redirects (the session machine bounds them).
+//!   gzip request bodies on demand (plain again after a `415`), the session machine's answers
+//!   to the ACS's `401` challenges (`Config::credentials`; Basic over plain HTTP, which the
+//!   machine refuses, added by the agent), redirects (the session machine bounds them); with
+//!   several ACS nodes, a node that cannot be connected to is left for the others.
 //! * Time and randomness: the machine's deadlines are slept on with tokio; its retry waits
 //!   follow the Session Retry Policy with a per-device seed.
-//! * The device: a TR-181 tree from `cwmp-datamodel` ([`Device`]) answers the ACS, and the
+//! * The device: a TR-181 tree from `cwmp-datamodel` ([`Device`](crate::device::Device)) answers the ACS, and the
 //!   ManagementServer parameters the ACS sets take effect through the tree's session glue
 //!   (URL, periodic Inform, retry policy, credentials of both directions). Changes the device
 //!   makes itself are notified as their Notification attributes say (an active one opens a
@@ -20,31 +22,38 @@
 //! * Every exchange with the ACS is bounded by the session's response timeout and a connect
 //!   timeout: an ACS that stops answering fails the session (`TransportFailed`), which is
 //!   retried as the Session Retry Policy says.
+//!
+//! The code: this file (settings, report, the boot loop), `cpe_boot.rs` (one boot: the
+//! machine driven through sessions), `cpe_http.rs` (POSTs to the ACS, the Download's GET),
+//! `cpe_flash.rs` (the factory device and the state file).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use cwmp_datamodel::{DataModel, Effects, ReadOnly, Stored, Value};
+use cwmp_datamodel::{DataModel, Effects, Stored};
 use cwmp_session::connreq::Credentials;
-use cwmp_session::connreq::basic;
-use cwmp_session::connreq::digest::{self, Challenge};
-use cwmp_session::cpe::{Config, Deferred, Event, InformArgs, Input, Output, TransportError};
-use cwmp_session::http::{IncomingResponse, SendReason};
-use cwmp_session::{CpeRequest, CpeSession, EventQueue, Reply, RetryPolicy, TransferKind};
-use cwmp_types::{
-    DateTime, Download, EventCode, EventStruct, FaultCode, FaultStruct, Request, TransferComplete,
-};
-use hyper::header::WWW_AUTHENTICATE;
-use hyper::{StatusCode, Uri};
+use cwmp_session::cpe::Config;
+use cwmp_session::{CpeSession, EventQueue, RetryPolicy};
+use cwmp_types::Download;
+use hyper::Uri;
 use tokio::sync::watch;
 
 use crate::crlisten::{self, ListenOptions};
-use crate::device::{Device, DeviceIdentity, describe};
+use crate::device::DeviceIdentity;
 use crate::http::{ContentCoding, SplitMix64, hex, os_random};
 use crate::limits::Limits;
 use crate::natcr::{NatConfig, NatPaths};
 use crate::support::Stats;
-use crate::transport::{self, ClientError, SessionClient};
+use crate::transport::{self, SessionClient};
+
+#[path = "cpe_boot.rs"]
+mod boot;
+#[path = "cpe_flash.rs"]
+mod flash;
+#[path = "cpe_http.rs"]
+mod http;
+
+use flash::{factory_device, load_state, save_state};
 
 /// CPE agent settings.
 #[derive(Debug, Clone)]
@@ -54,7 +63,8 @@ pub struct AgentConfig {
     pub serial: String,
     /// `ManagementServer.URL`.
     pub acs_url: String,
-    /// Credentials for the ACS's digest challenge (`ManagementServer.Username/Password`).
+    /// `ManagementServer.Username/Password`: the session machine answers the ACS's challenges
+    /// with them ([`Config::credentials`]).
     pub acs_credentials: Credentials,
     /// Where the Connection Request listener binds (`0.0.0.0:7547` by default).
     pub connection_request_listen: String,
@@ -188,8 +198,9 @@ struct Agent {
     config: AgentConfig,
     stats: Arc<Stats>,
     client: SessionClient,
-    challenge: Option<AcsChallenge>,
-    nc: u32,
+    /// The ACS asked for Basic over plain HTTP this session: the session machine answers
+    /// Digest, and Basic over `https` only, so the agent adds Basic itself.
+    basic: bool,
     rng: SplitMix64,
     report: AgentReport,
     restart_done: bool,
@@ -284,8 +295,7 @@ pub async fn run(
         client,
         config,
         stats,
-        challenge: None,
-        nc: 0,
+        basic: false,
         rng,
         report: AgentReport::default(),
         restart_done: false,
@@ -317,6 +327,8 @@ pub async fn run(
         session_config.fallback_periodic_interval = agent.config.fallback_periodic_interval;
         session_config.seed = agent.rng.next_u64();
         session_config.response_timeout = agent.config.response_timeout;
+        // The machine answers the ACS's challenges itself.
+        session_config.credentials = Some(agent.config.acs_credentials.clone());
         let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
         let startup = Effects::startup();
         if let Err(e) =
@@ -368,72 +380,6 @@ pub async fn run(
     }
 }
 
-/// The device fresh from the factory: the tree with the ACS URL, the Connection Request
-/// URL, the credentials, the periodic Inform and the retry policy of the agent's
-/// configuration.
-fn factory_device(identity: &DeviceIdentity, config: &AgentConfig, cr_url: &str) -> Device {
-    let mut device = Device::new(identity, &config.acs_url, "1.0.0");
-    // The listener's address is the system's (a new path at every start), not a stored value.
-    let url = cr_url.to_owned();
-    let read = move |_: &str| Ok(Value::from(url.as_str()));
-    device
-        .model
-        .bind(CR_URL, ReadOnly(read))
-        .expect("in the schema");
-    let periodic = config.fallback_periodic_interval;
-    let interval = periodic.map_or(3600, |d| {
-        u32::try_from(d.as_secs().max(1)).unwrap_or(u32::MAX)
-    });
-    let retry = &config.retry_policy;
-    for (leaf, value) in [
-        ("Username", config.acs_credentials.username.clone()),
-        ("Password", config.acs_credentials.password.clone()),
-        (
-            "ConnectionRequestUsername",
-            config.connection_request_credentials.username.clone(),
-        ),
-        (
-            "ConnectionRequestPassword",
-            config.connection_request_credentials.password.clone(),
-        ),
-        ("PeriodicInformEnable", periodic.is_some().to_string()),
-        ("PeriodicInformInterval", interval.to_string()),
-        (
-            "CWMPRetryMinimumWaitInterval",
-            retry.minimum_wait_interval().to_string(),
-        ),
-        (
-            "CWMPRetryIntervalMultiplier",
-            retry.interval_multiplier().to_string(),
-        ),
-    ] {
-        let path = format!("Device.ManagementServer.{leaf}");
-        if let Err(e) = device.model.set(&path, value.as_str()) {
-            // A configuration the schema refuses keeps the schema's default.
-            eprintln!(
-                "{}: {path} = {value:?} refused ({e:?})",
-                identity.serial_number
-            );
-        }
-    }
-    device.model.clear_changes();
-    device
-}
-
-const CR_URL: &str = "Device.ManagementServer.ConnectionRequestURL";
-
-/// Longest a Download may take.
-const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(60);
-/// Largest file a Download accepts (the simulated flash).
-const MAX_DOWNLOAD: usize = 64 << 20;
-
-/// How the ACS asked the CPE to authenticate.
-#[derive(Debug)]
-enum AcsChallenge {
-    Digest(Challenge),
-    Basic,
-}
-
 enum BootEnd {
     Shutdown,
     Reboot {
@@ -453,7 +399,7 @@ impl Agent {
 
     /// Picks up the ManagementServer settings the ACS changed that are the transport's (the
     /// session's are applied by the tree already): the credentials of both directions.
-    fn take_effects(&mut self, model: &DataModel, effects: Effects) {
+    fn take_effects(&mut self, cpe: &mut CpeSession, model: &DataModel, effects: Effects) {
         if !effects.any() {
             return;
         }
@@ -463,6 +409,7 @@ impl Agent {
         }
         if effects.acs_credentials {
             self.config.acs_credentials = Credentials::new(ms.username, ms.password);
+            cpe.set_credentials(Some(self.config.acs_credentials.clone()));
         }
         if effects.connection_request_credentials {
             let creds = Credentials::new(
@@ -489,407 +436,6 @@ impl Agent {
     fn noting(&self) -> bool {
         self.config.transcript || self.config.echo
     }
-
-    /// Drives the machine until the device reboots or the agent is shut down.
-    async fn run_boot(
-        &mut self,
-        cpe: &mut CpeSession,
-        device: &mut Device,
-        connection_requests: &mut Option<crlisten::ConnectionRequests>,
-        nat: &mut NatPaths,
-        shutdown: &mut watch::Receiver<bool>,
-    ) -> BootEnd {
-        loop {
-            // Changes the device made (a Status following its Enable, ...) are told to the
-            // session: `4 VALUE CHANGE`, with a session of its own for an active one.
-            if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
-                self.report.problems.push(format!("value change: {e}"));
-            }
-            while let Some(output) = cpe.poll_output() {
-                match output {
-                    Output::SendHttp(request) => self.send(cpe, request).await,
-                    Output::Event(Event::InformDue { .. }) => {
-                        self.note(format!("---- session {} ----", self.report.sessions + 1));
-                        let mut published = Vec::new();
-                        nat.add_inform_parameters(&mut published);
-                        device.publish(&published);
-                        if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
-                            self.report.problems.push(format!("value change: {e}"));
-                        }
-                        let mut parameters = device.model.inform_parameters();
-                        parameters.retain(|p| !published.iter().any(|q| q.name == p.name));
-                        parameters.extend(published);
-                        let args = InformArgs::new(DateTime::from_unix(unix_now()), parameters);
-                        if let Err(e) = cpe.start_session(Instant::now(), args) {
-                            self.report
-                                .problems
-                                .push(format!("cannot start a session: {e}"));
-                        }
-                    }
-                    Output::Event(Event::AcsRequest { handle, request }) => {
-                        Stats::bump(&self.stats.rpcs);
-                        let now = Instant::now();
-                        let answered = device.model.answer_session(cpe, now, unix_now(), &request);
-                        let reply = match answered {
-                            Some((reply, effects)) => {
-                                if matches!(request, Request::SetParameterValues(_)) {
-                                    device.follow_settings();
-                                }
-                                self.take_effects(&device.model, effects);
-                                reply
-                            }
-                            None => match device.answer(&request) {
-                                Ok(response) => Reply::Response(response),
-                                Err(fault) => Reply::Fault(fault),
-                            },
-                        };
-                        if let Err(e) = cpe.respond(Instant::now(), handle, reply) {
-                            self.report.problems.push(format!("cannot answer: {e}"));
-                        }
-                        // What the device changed in answer (a Status following its Enable).
-                        if let Err(e) = device.model.notify_session(cpe, Instant::now()) {
-                            self.report.problems.push(format!("value change: {e}"));
-                        }
-                    }
-                    Output::Event(Event::CpeRequestAcknowledged { .. }) => {
-                        self.report.transfers_reported += 1;
-                    }
-                    Output::Event(Event::SessionEstablished { version }) => {
-                        device
-                            .model
-                            .on_session_event(&Event::SessionEstablished { version });
-                    }
-                    Output::Event(Event::SessionEnded(end)) => {
-                        if self.config.state_file.is_some() {
-                            self.stored = Some(device.model.stored());
-                        }
-                        self.persist(cpe);
-                        self.report.sessions += 1;
-                        Stats::bump(&self.stats.sessions);
-                        self.client.end_session();
-                        self.challenge = None;
-                        if let Err(failure) = &end.result {
-                            self.report.failed_sessions += 1;
-                            Stats::bump(&self.stats.failures);
-                            self.report
-                                .problems
-                                .push(format!("session failed: {failure}"));
-                            let retry = end.retry_at.map_or(String::new(), |at| {
-                                format!(
-                                    "; retry {} in {:.1}s",
-                                    end.retry_count,
-                                    at.saturating_duration_since(Instant::now()).as_secs_f64()
-                                )
-                            });
-                            self.note(format!("     session failed: {failure}{retry}"));
-                        }
-                        // The device's own record of deferred actions duplicates the
-                        // machine's; the machine's list is the one acted on.
-                        device.take_deferred();
-                        for action in end.deferred {
-                            match action {
-                                Deferred::Reboot { .. } => {
-                                    return BootEnd::Reboot {
-                                        interrupted_download: None,
-                                    };
-                                }
-                                Deferred::FactoryReset => return BootEnd::FactoryReset,
-                                Deferred::Download(download) => {
-                                    if self.config.restart_during_download && !self.restart_done {
-                                        self.restart_done = true;
-                                        self.note("     (power lost during the download)".into());
-                                        return BootEnd::Reboot {
-                                            interrupted_download: Some(download),
-                                        };
-                                    }
-                                    if download.delay_seconds > 0 {
-                                        let delay =
-                                            Duration::from_secs(download.delay_seconds.into());
-                                        self.note(format!(
-                                            "     (download in {}s)",
-                                            download.delay_seconds
-                                        ));
-                                        self.scheduled_downloads
-                                            .push((Instant::now() + delay, download));
-                                        self.scheduled_downloads.sort_by_key(|(at, _)| *at);
-                                    } else {
-                                        self.download(cpe, &download).await;
-                                    }
-                                }
-                                other => {
-                                    self.report
-                                        .problems
-                                        .push(format!("unexpected deferred action {other:?}"));
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            let deadline = cpe.poll_timeout();
-            let next_download = self.scheduled_downloads.first().map(|(at, _)| *at);
-            tokio::select! {
-                () = sleep_until(deadline) => {
-                    let _ = cpe.handle_input(Input::Timeout(Instant::now()));
-                }
-                () = sleep_until(next_download) => {
-                    let (_, download) = self.scheduled_downloads.remove(0);
-                    self.download(cpe, &download).await;
-                }
-                Some(()) = async {
-                    match connection_requests.as_mut() {
-                        Some(c) => c.recv().await,
-                        None => std::future::pending().await,
-                    }
-                } => {
-                    self.note("ACS → CPE  GET Connection Request (digest verified)".into());
-                    let event = EventStruct::new(EventCode::ConnectionRequest);
-                    if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
-                        self.report.problems.push(format!("connection request: {e}"));
-                    }
-                }
-                notice = nat.recv() => {
-                    for line in notice.lines {
-                        self.note(line);
-                    }
-                    let codes = [
-                        (notice.connection_request, EventCode::ConnectionRequest),
-                        (notice.value_change, EventCode::ValueChange),
-                    ];
-                    for (due, code) in codes {
-                        if due {
-                            let event = EventStruct::new(code);
-                            if let Err(e) = cpe.queue_event(Instant::now(), event, true) {
-                                self.report.problems.push(format!("connection request: {e}"));
-                            }
-                        }
-                    }
-                }
-                changed = shutdown.changed() => {
-                    // A dropped sender stops the agent too (rather than waking this loop
-                    // forever).
-                    if changed.is_err() || *shutdown.borrow() {
-                        return BootEnd::Shutdown;
-                    }
-                }
-            }
-        }
-    }
-
-    /// Sends one POST and feeds the outcome to the machine.
-    async fn send(&mut self, cpe: &mut CpeSession, request: cwmp_session::http::HttpRequest) {
-        if self.noting() {
-            let line = if request.body.is_empty() {
-                "(empty POST)".to_owned()
-            } else {
-                describe(
-                    cwmp_soap::decode(&request.body)
-                        .ok()
-                        .map(|d| d.envelope.body)
-                        .as_ref(),
-                )
-            };
-            self.note(format!("CPE → ACS  {line}"));
-        }
-        if request.reason == SendReason::NewSession {
-            self.client.end_session();
-            self.challenge = None;
-        }
-        // Once challenged, every POST of the session carries credentials (digest with the
-        // next nonce count), as the ACS authenticates each request.
-        let authorization = match &self.challenge {
-            Some(AcsChallenge::Basic) => Some(basic::authorization(&self.config.acs_credentials)),
-            Some(AcsChallenge::Digest(challenge)) => {
-                self.nc += 1;
-                let cnonce = format!("{:016x}", self.rng.next_u64());
-                let uri = request.url.parse::<Uri>().ok();
-                let path = uri
-                    .as_ref()
-                    .and_then(|u| u.path_and_query())
-                    .map_or("/", |p| p.as_str());
-                Some(digest::authorization(
-                    challenge,
-                    &self.config.acs_credentials,
-                    "POST",
-                    path,
-                    &cnonce,
-                    self.nc,
-                ))
-            }
-            None => None,
-        };
-        // The machine's response deadline (set as it sent this request) bounds the whole
-        // exchange (connect, send, answer): an ACS that stops answering fails the session
-        // instead of hanging the agent. (`poll_timeout` is not it: it also carries the
-        // periodic and scheduled Informs.)
-        let deadline = Some(Instant::now() + self.config.response_timeout);
-        let exchange = async {
-            match request.url.parse::<Uri>() {
-                Ok(url) => {
-                    let soap_action = request.soap_action.is_some();
-                    let body = request.body.clone();
-                    let auth = authorization.as_deref();
-                    let mut outcome = self
-                        .client
-                        .post(&url, body.clone(), auth, soap_action)
-                        .await;
-                    if outcome
-                        .as_ref()
-                        .is_ok_and(|r| r.status == StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                        && self
-                            .client
-                            .coding
-                            .is_some_and(|c| c != ContentCoding::Identity)
-                    {
-                        // The ACS does not take compressed bodies: send them plain from now on
-                        // (as CPEs that compress do), and resend this one at once.
-                        self.client.coding = None;
-                        self.note(
-                            "ACS → CPE  415 Unsupported Media Type (resent, and every body from \
-                         now on, uncompressed)"
-                                .into(),
-                        );
-                        outcome = self.client.post(&url, body, auth, soap_action).await;
-                    }
-                    outcome
-                }
-                Err(e) => Err(ClientError::BadUrl(e.to_string())),
-            }
-        };
-        let outcome = tokio::select! {
-            outcome = exchange => outcome,
-            () = sleep_until(deadline) => Err(ClientError::TimedOut),
-        };
-        let now = Instant::now();
-        match outcome {
-            Ok(response) => {
-                if response.status == StatusCode::UNAUTHORIZED {
-                    let offered: Vec<&str> = response
-                        .headers
-                        .get_all(WWW_AUTHENTICATE)
-                        .iter()
-                        .filter_map(|v| v.to_str().ok())
-                        .collect();
-                    // Digest when offered; Basic (ACSs behind HTTPS use it) otherwise.
-                    self.challenge = offered
-                        .iter()
-                        .find_map(|v| Challenge::parse(v).ok())
-                        .map(AcsChallenge::Digest)
-                        .or_else(|| {
-                            offered
-                                .iter()
-                                .any(|v| {
-                                    v.trim_start()
-                                        .get(..5)
-                                        .is_some_and(|s| s.eq_ignore_ascii_case("basic"))
-                                })
-                                .then_some(AcsChallenge::Basic)
-                        });
-                    self.nc = 0;
-                }
-                if self.noting() {
-                    let line = match response.status {
-                        StatusCode::OK if !response.body.is_empty() => describe(
-                            cwmp_soap::decode(&response.body)
-                                .ok()
-                                .map(|d| d.envelope.body)
-                                .as_ref(),
-                        ),
-                        StatusCode::OK | StatusCode::NO_CONTENT => {
-                            format!("{} (session over)", response.status)
-                        }
-                        other => other.to_string(),
-                    };
-                    self.note(format!("ACS → CPE  {line}"));
-                }
-                let location = response.redirect.as_ref().map(ToString::to_string);
-                let content_type = response
-                    .headers
-                    .get(hyper::header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok());
-                let mut incoming = IncomingResponse::new(response.status.as_u16(), &response.body);
-                if let Some(l) = &location {
-                    incoming = incoming.with_location(l);
-                }
-                if let Some(ct) = content_type {
-                    incoming = incoming.with_content_type(ct);
-                }
-                let _ = cpe.handle_input(Input::HttpResponse {
-                    now,
-                    response: incoming,
-                });
-            }
-            Err(e) => {
-                self.note(format!("     transport failed: {e}"));
-                let error = match e {
-                    ClientError::BadUrl(_) | ClientError::Io(_) => TransportError::Connect,
-                    ClientError::TimedOut => {
-                        // The connection may still be busy with the late exchange.
-                        self.client.drop_connection();
-                        TransportError::ConnectionLost
-                    }
-                    _ => TransportError::ConnectionLost,
-                };
-                let _ = cpe.handle_input(Input::TransportFailed { now, error });
-            }
-        }
-    }
-
-    /// Carries out a Download (an HTTP GET of the file) and queues its TransferComplete.
-    async fn download(&mut self, cpe: &mut CpeSession, download: &Download) {
-        let start = DateTime::from_unix(unix_now());
-        let fetched = match download.url.parse::<Uri>() {
-            Ok(url) => {
-                tokio::time::timeout(DOWNLOAD_TIMEOUT, transport::fetch(&url, MAX_DOWNLOAD)).await
-            }
-            Err(_) => Ok(Err(ClientError::BadUrl(download.url.clone()))),
-        };
-        let fault = match fetched {
-            Ok(Ok((StatusCode::OK, file))) => {
-                if download.file_size == 0
-                    || u64::try_from(file.len()) == Ok(download.file_size.into())
-                {
-                    FaultStruct::success()
-                } else {
-                    let mut f = FaultStruct::failure(FaultCode::FileCorrupted);
-                    f.fault_string = format!(
-                        "got {} bytes, FileSize says {}",
-                        file.len(),
-                        download.file_size
-                    );
-                    f
-                }
-            }
-            Ok(Ok((status, _))) => transfer_failure(format!("the file server answered {status}")),
-            Ok(Err(e)) => transfer_failure(e.to_string()),
-            Err(_) => transfer_failure(format!("no file within {DOWNLOAD_TIMEOUT:?}")),
-        };
-        if !fault.is_success() {
-            self.report
-                .problems
-                .push(format!("download failed: {}", fault.fault_string));
-        }
-        let complete = DateTime::from_unix(unix_now());
-        let body = TransferComplete::new(download.command_key.clone(), fault, start, complete);
-        let request = CpeRequest::TransferComplete {
-            kind: TransferKind::Download,
-            body,
-        };
-        if let Err(e) = cpe.queue_request(Instant::now(), request) {
-            self.report
-                .problems
-                .push(format!("cannot queue TransferComplete: {e}"));
-        }
-        // The TransferComplete must survive a restart until the ACS acknowledges it.
-        self.persist(cpe);
-    }
-}
-
-fn transfer_failure(reason: String) -> FaultStruct {
-    let mut fault = FaultStruct::failure(FaultCode::FileTransferFailure);
-    fault.fault_string = reason;
-    fault
 }
 
 async fn sleep_until(deadline: Option<Instant>) {
@@ -897,53 +443,4 @@ async fn sleep_until(deadline: Option<Instant>) {
         Some(t) => tokio::time::sleep_until(tokio::time::Instant::from_std(t)).await,
         None => std::future::pending().await,
     }
-}
-
-/// Loads the persisted event queue and tree: the agent process (re)starting is a boot of the
-/// device. A missing file is a first start (`0 BOOTSTRAP`, the factory tree); a file holding
-/// only an event queue (as older agents wrote) keeps the factory tree.
-fn load_state(path: &std::path::Path) -> std::io::Result<(EventQueue, Option<Stored>)> {
-    let bad = |e: serde_json::Error| {
-        std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("{}: {e}", path.display()),
-        )
-    };
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(bad)?;
-            let (mut queue, stored): (EventQueue, _) = match json.get("queue") {
-                Some(queue) => {
-                    let queue = serde_json::from_value(queue.clone()).map_err(bad)?;
-                    let stored = match json.get("model") {
-                        Some(m) if !m.is_null() => {
-                            Some(serde_json::from_value(m.clone()).map_err(bad)?)
-                        }
-                        _ => None,
-                    };
-                    (queue, stored)
-                }
-                None => (serde_json::from_value(json).map_err(bad)?, None),
-            };
-            queue.on_reboot();
-            Ok((queue, stored))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((EventQueue::bootstrap(), None)),
-        Err(e) => Err(e),
-    }
-}
-
-/// Saves the event queue and the tree (written to a temporary file, then renamed over the old
-/// one).
-fn save_state(
-    path: &std::path::Path,
-    queue: &EventQueue,
-    model: Option<&Stored>,
-) -> std::io::Result<()> {
-    let state = serde_json::json!({ "queue": queue, "model": model });
-    let json = serde_json::to_vec(&state).map_err(std::io::Error::other)?;
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    std::fs::write(&tmp, json)?;
-    std::fs::rename(&tmp, path)
 }

@@ -1,8 +1,8 @@
 //! The demo: an ACS and N CPE agents on loopback, each CPE running the provisioning
 //! scenario of [`crate::policy`] to the end.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, watch};
@@ -41,6 +41,10 @@ pub struct DemoConfig {
     /// connections spreads requests). More than one node with the `memory` store share an
     /// in-process store.
     pub acs_nodes: usize,
+    /// With at least two nodes on a store: once node 0 has answered this many requests, it is
+    /// killed abruptly, as a SIGKILL would (its runtime shut down: its tasks, connections and
+    /// store client dropped mid-exchange), and the CPEs fail over to the other nodes.
+    pub kill_node_after: Option<u64>,
 }
 
 impl Default for DemoConfig {
@@ -54,6 +58,7 @@ impl Default for DemoConfig {
             connection_request: Path::Http,
             store: "memory".into(),
             acs_nodes: 1,
+            kill_node_after: None,
         }
     }
 }
@@ -88,12 +93,57 @@ pub struct DemoReport {
     /// With several nodes: the requests each node answered.
     pub per_node: Vec<u64>,
     /// CPU time of the ACS nodes' threads during the run (HTTP, authentication, sessions,
-    /// policy, their Redis client), where `/proc` tells.
+    /// policy, their Redis client), where `/proc` tells (a killed node's threads are gone and
+    /// not counted).
     pub acs_cpu: Option<crate::cpu::CpuTime>,
     /// CPU time of the Redis server during the run (on Redis).
     pub store_cpu: Option<Duration>,
     /// With a shared store: the requests the nodes sent it (Redis round trips; 0 in memory).
     pub store_round_trips: Option<u64>,
+    /// With [`DemoConfig::kill_node_after`]: what the killing of node 0 cost.
+    pub failover: Option<Failover>,
+}
+
+/// What a run with node 0 killed mid-run ([`DemoConfig::kill_node_after`]) shows, from the
+/// CPEs' side: every device provisioned once, none twice.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Failover {
+    /// The requests node 0 had answered when it stopped (`None`: the run ended before it
+    /// reached [`DemoConfig::kill_node_after`]).
+    pub killed_after: Option<u64>,
+    /// Requests node 0 answered after it was killed (0 unless it was not really dead).
+    pub answered_after_kill: u64,
+    /// CPEs that completed the scenario.
+    pub cpes_done: usize,
+    /// CPEs that did not complete it, or whose agent saw no reboot or no acknowledged
+    /// TransferComplete.
+    pub not_provisioned: usize,
+    /// CPEs whose agent saw more than one reboot or more than one acknowledged
+    /// TransferComplete: a step applied twice.
+    pub duplicates: usize,
+    /// CPE sessions given up (failed, then retried as the Session Retry Policy says): those
+    /// cut off by the kill, among others.
+    pub sessions_given_up: u64,
+}
+
+impl Failover {
+    /// The report line.
+    pub fn summary(&self) -> String {
+        let killed = match self.killed_after {
+            Some(n) => format!("node 0 killed after {n} requests"),
+            None => "node 0 not killed (the run ended first)".to_owned(),
+        };
+        format!(
+            "failover: {killed}, {} answered after; CPEs done: {}  not provisioned: {}  \
+             duplicates: {}  sessions given up: {}",
+            self.answered_after_kill,
+            self.cpes_done,
+            self.not_provisioned,
+            self.duplicates,
+            self.sessions_given_up
+        )
+    }
 }
 
 impl DemoReport {
@@ -165,6 +215,19 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     // Every agent of the demo connects from 127.0.0.1: the per-address cap is the total one.
     acs_config.limits.max_connections_per_address = acs_config.limits.max_connections;
     let cluster = Cluster::start(&config, acs_config, &acs_stats).await?;
+    if config.kill_node_after.is_some() && cluster.nodes.len() < 2 {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "killing a node needs at least two nodes",
+        ));
+    }
+    let killer = config.kill_node_after.map(|after| {
+        tokio::spawn(kill_node_0(
+            cluster.nodes[0].clone(),
+            cluster.runtimes.clone(),
+            after,
+        ))
+    });
     let acs = cluster.watcher.clone();
     let cpe_url = cluster.url.clone();
     let spread_over = cluster.spread_over.clone();
@@ -184,6 +247,9 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         let servers = servers.clone();
         let deadline = config.cpe_deadline;
         let (cpe_url, spread_over) = (cpe_url.clone(), spread_over.clone());
+        // With a node killed, a session cut off leaves its RPCs unanswered (a problem at
+        // the ACS) and the next session carries on: wait for the device until its deadline.
+        let patient = config.kill_node_after.is_some();
         tasks.push(tokio::spawn(async move {
             let _permit = gate
                 .acquire_owned()
@@ -197,13 +263,14 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             agent.transcript = i == 0;
             servers.configure(&mut agent, i);
             let _alive = live.enter();
-            run_one(&acs, agent, stats, deadline).await
+            run_one(&acs, agent, stats, deadline, patient).await
         }));
     }
     let mut report = DemoReport {
         baseline_rss_kib,
         ..DemoReport::default()
     };
+    let mut failover = Failover::default();
     let total = config.cpes;
     let mut last_print = Instant::now();
     let mut pending = tasks.into_iter();
@@ -213,6 +280,15 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
             result = task => {
                 match result {
                     Ok((serial, cpe_report, done)) => {
+                        let (reboots, transfers) =
+                            (cpe_report.reboots, cpe_report.transfers_reported);
+                        if !done || reboots == 0 || transfers == 0 {
+                            failover.not_provisioned += 1;
+                        }
+                        if reboots > 1 || transfers > 1 {
+                            failover.duplicates += 1;
+                        }
+                        failover.sessions_given_up += cpe_report.failed_sessions;
                         if done {
                             report.cpes_done += 1;
                         } else {
@@ -228,6 +304,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
                     }
                     Err(e) => {
                         report.failures += 1;
+                        failover.not_provisioned += 1;
                         report.problems.push(format!("a CPE task failed: {e}"));
                     }
                 }
@@ -246,6 +323,20 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
         }
     }
     report.elapsed = started.elapsed();
+    if let Some(killer) = killer {
+        failover.killed_after = match killer.is_finished() {
+            true => killer.await.ok(),
+            false => {
+                killer.abort();
+                None
+            }
+        };
+        failover.answered_after_kill = failover.killed_after.map_or(0, |n| {
+            cluster.nodes[0].requests_answered().saturating_sub(n)
+        });
+        failover.cpes_done = report.cpes_done;
+        report.failover = Some(failover);
+    }
     report.acs_cpu = crate::cpu::threads_cpu(ACS_THREADS)
         .zip(acs_cpu_before)
         .map(|(after, before)| after.since(&before));
@@ -293,15 +384,40 @@ struct Cluster {
     stores: Vec<Arc<Store>>,
     /// The watcher's store handle (Redis only): asks the server for its CPU time.
     watcher_store: Option<Arc<Store>>,
-    runtime: Option<tokio::runtime::Runtime>,
+    /// The nodes' runtimes: one for all on the in-process store, else one per node (so that
+    /// one node can be killed); `None` once killed.
+    runtimes: Runtimes,
 }
+
+type Runtimes = Arc<Mutex<Vec<Option<tokio::runtime::Runtime>>>>;
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        if let Some(runtime) = self.runtime.take() {
+        let mut runtimes = self.runtimes.lock().unwrap_or_else(|e| e.into_inner());
+        for runtime in runtimes.iter_mut().filter_map(Option::take) {
             runtime.shutdown_background();
         }
     }
+}
+
+/// Kills node 0 once it has answered `after` requests: its runtime is shut down, which drops
+/// its tasks (listener, connections mid-exchange, store client) where they stand, as a
+/// SIGKILL of a node process would. Returns the requests it had answered when its threads
+/// had stopped.
+async fn kill_node_0(node: Acs, runtimes: Runtimes, after: u64) -> u64 {
+    while node.requests_answered() < after {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let runtime = runtimes.lock().unwrap_or_else(|e| e.into_inner())[0].take();
+    if let Some(runtime) = runtime {
+        // `shutdown_background`, then a wait for the worker threads to have left the tasks
+        // they were polling, so that the count below is the node's last.
+        let _ = tokio::task::spawn_blocking(move || {
+            runtime.shutdown_timeout(Duration::from_secs(5));
+        })
+        .await;
+    }
+    node.requests_answered()
 }
 
 impl Cluster {
@@ -310,13 +426,20 @@ impl Cluster {
         acs_config: AcsConfig,
         stats: &Arc<Stats>,
     ) -> std::io::Result<Self> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name(ACS_THREADS)
-            .enable_all()
-            .build()?;
         let nodes = config.acs_nodes.max(1);
         let in_process = config.store == "memory" && nodes == 1;
+        // Two worker threads for the ACS, split between the nodes.
+        let runtime = |workers: usize| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(workers)
+                .thread_name(ACS_THREADS)
+                .enable_all()
+                .build()
+        };
+        let mut runtimes = Vec::new();
+        for _ in 0..if in_process { 1 } else { nodes } {
+            runtimes.push(runtime((2 / nodes).max(1))?);
+        }
         let open = |spec: String| async move {
             Store::open(&spec, StoreConfig::default())
                 .await
@@ -336,11 +459,12 @@ impl Cluster {
         let mut acs = Vec::new();
         let mut addrs = Vec::new();
         let mut stores = Vec::new();
-        for _ in 0..nodes {
+        // One runtime per node (the in-process store has one node).
+        for node_runtime in &runtimes {
             let (node_config, stats) = (acs_config.clone(), stats.clone());
             let (spec, memory) = (config.store.clone(), memory.clone());
-            // Started on the nodes' runtime: their connections and Redis client run there.
-            let started = runtime.spawn(async move {
+            // Started on the node's runtime: its connections and Redis client run there.
+            let started = node_runtime.spawn(async move {
                 let listener = transport::bind("127.0.0.1:0").await?;
                 let addr = listener.local_addr()?;
                 let mut node_config = node_config;
@@ -373,7 +497,7 @@ impl Cluster {
                 nodes: acs,
                 stores,
                 watcher_store: None,
-                runtime: Some(runtime),
+                runtimes: Arc::new(Mutex::new(runtimes.into_iter().map(Some).collect())),
             });
         }
         // The watcher: on this runtime, with a store connection of its own.
@@ -399,7 +523,7 @@ impl Cluster {
             nodes: acs,
             stores,
             watcher_store: watcher_store.is_shared().then_some(watcher_store),
-            runtime: Some(runtime),
+            runtimes: Arc::new(Mutex::new(runtimes.into_iter().map(Some).collect())),
         })
     }
 
@@ -409,17 +533,28 @@ impl Cluster {
     }
 }
 
-/// Runs one CPE until the ACS has seen it through the scenario (or its deadline passes).
+/// Runs one CPE until the ACS has seen it through the scenario (or its deadline passes; or,
+/// unless `patient`, the ACS noted a problem for it).
 async fn run_one(
     acs: &Acs,
     agent: AgentConfig,
     stats: Arc<Stats>,
     deadline: Duration,
+    patient: bool,
 ) -> (String, AgentReport, bool) {
     let serial = agent.serial.clone();
     let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(cpe::run(agent, stats, stopped));
-    let done = acs.wait_for(&serial, deadline).await;
+    let until = Instant::now() + deadline;
+    let mut done = acs.wait_for(&serial, deadline).await;
+    // `wait_for` stops at the first problem the ACS noted; a patient wait goes on until the
+    // device is done or its deadline passes.
+    while patient && !done && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        done = acs
+            .wait_for(&serial, until.saturating_duration_since(Instant::now()))
+            .await;
+    }
     let _ = stop.send(true);
     let report = match task.await {
         Ok(Ok(r)) => r,

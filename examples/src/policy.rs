@@ -51,6 +51,20 @@ pub struct Provisioning {
     pub download_delay_seconds: u32,
     /// Everything that went wrong (unexpected faults or events).
     pub problems: Vec<String>,
+    /// RPCs asked and not answered yet. A session cut off before their answers (its ACS node
+    /// died) leaves them here, and the device's next session asks them again: the CPE carries
+    /// out a Download or a Reboot only once the ACS got its answer, so asking again applies
+    /// nothing twice (SetParameterValues and the reads are idempotent; an AddObject the CPE
+    /// applied but whose answer was lost adds a second instance).
+    #[serde(default)]
+    pub unanswered: Vec<Request>,
+    /// The CPE answered the Download, as far as the ACS knows.
+    #[serde(default)]
+    pub download_answered: bool,
+    /// An Inform carried `7 TRANSFER COMPLETE` (or the TransferComplete came): the CPE
+    /// carried out the Download.
+    #[serde(default)]
+    pub transfer_seen: bool,
 }
 
 impl Provisioning {
@@ -63,11 +77,68 @@ impl Provisioning {
             instance: None,
             download_delay_seconds: 0,
             problems: Vec::new(),
+            unanswered: Vec::new(),
+            download_answered: false,
+            transfer_seen: false,
         }
     }
 
-    /// Called with each Inform; returns the RPCs to queue for this session.
+    /// Notes the RPCs handed out as unanswered.
+    fn asked(&mut self, requests: Vec<Request>) -> Vec<Request> {
+        self.unanswered.extend(requests.iter().cloned());
+        requests
+    }
+
+    /// Called with each Inform; returns the RPCs to queue for this session: the stage's, or
+    /// those a previous session left unanswered.
     pub fn on_inform(&mut self, inform: &Inform) -> Vec<Request> {
+        if inform.has_event(&EventCode::TransferComplete) {
+            self.transfer_seen = true;
+        }
+        let next = self.next_on_inform(inform);
+        if !next.is_empty() {
+            return self.asked(next);
+        }
+        // A node can die after it stored the CPE's answer to a Download or a Reboot and before
+        // its reply reached the CPE, which then does not carry the action out (it does so once
+        // the ACS got its answer, and cannot know). The agent carries it out as soon as the
+        // session ends, so an Inform that shows no sign of it means it was not done: asked
+        // again. (A Download with DelaySeconds may still be waiting: not asked again.)
+        let redo: Option<Request> = match self.stage {
+            Stage::Downloading
+                if self.download_answered
+                    && !self.transfer_seen
+                    && self.download_delay_seconds == 0 =>
+            {
+                self.download_answered = false;
+                Some(self.download().into())
+            }
+            // Rebooted, the CPE's Inform would carry `M Reboot` (and move the stage on).
+            Stage::Rebooting => Some(Reboot::new(REBOOT_KEY).into()),
+            _ => None,
+        };
+        if let Some(r) = redo.filter(|r| !self.unanswered.contains(r)) {
+            self.unanswered.push(r);
+        }
+        match self.stage {
+            Stage::Downloading | Stage::Rebooting => self.unanswered.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The scenario's Download.
+    fn download(&self) -> Download {
+        let mut dl = Download::new(
+            DOWNLOAD_KEY,
+            "1 Firmware Upgrade Image",
+            self.download_url.clone(),
+        );
+        dl.file_size = 1024;
+        dl.delay_seconds = self.download_delay_seconds;
+        dl
+    }
+
+    fn next_on_inform(&mut self, inform: &Inform) -> Vec<Request> {
         let has = |c: &EventCode| inform.has_event(c);
         match self.stage {
             Stage::New if has(&EventCode::Bootstrap) => {
@@ -109,6 +180,11 @@ impl Provisioning {
 
     /// Called with the CPE's TransferComplete; returns RPCs to queue (the Reboot).
     pub fn on_transfer_complete(&mut self, tc: &TransferComplete) -> Vec<Request> {
+        self.transfer_seen = true;
+        if self.stage != Stage::Downloading && tc.command_key == DOWNLOAD_KEY {
+            // Sent again: the ACS's response was lost (its node died). Acknowledged, once.
+            return Vec::new();
+        }
         if self.stage != Stage::Downloading || tc.command_key != DOWNLOAD_KEY {
             self.problems
                 .push(format!("unexpected TransferComplete {:?}", tc.command_key));
@@ -121,11 +197,22 @@ impl Provisioning {
             ));
         }
         self.stage = Stage::Rebooting;
-        vec![Reboot::new(REBOOT_KEY).into()]
+        self.asked(vec![Reboot::new(REBOOT_KEY).into()])
     }
 
     /// Called with each answer to one of the queued RPCs; returns follow-up RPCs to queue.
     pub fn on_answer(&mut self, req: &Request, answer: Result<&Response, &Fault>) -> Vec<Request> {
+        if let Some(i) = self.unanswered.iter().position(|r| r == req) {
+            self.unanswered.remove(i);
+        }
+        if matches!(req, Request::Download(_)) {
+            self.download_answered = true;
+        }
+        let follow_ups = self.follow_ups(req, answer);
+        self.asked(follow_ups)
+    }
+
+    fn follow_ups(&mut self, req: &Request, answer: Result<&Response, &Fault>) -> Vec<Request> {
         let resp = match answer {
             Ok(r) => r,
             Err(f) => {
@@ -138,13 +225,7 @@ impl Provisioning {
             Response::AddObject(a) => {
                 self.instance = Some(a.instance_number);
                 let obj = format!("{IP_INTERFACE_TABLE}{}.", a.instance_number);
-                let mut dl = Download::new(
-                    DOWNLOAD_KEY,
-                    "1 Firmware Upgrade Image",
-                    self.download_url.clone(),
-                );
-                dl.file_size = 1024;
-                dl.delay_seconds = self.download_delay_seconds;
+                let dl = self.download();
                 vec![
                     SetParameterValues::new(
                         vec![
@@ -243,6 +324,65 @@ mod tests {
         )]));
         assert_eq!(p.stage, Stage::Done);
         assert!(p.problems.is_empty());
+    }
+
+    #[test]
+    fn rpcs_a_cut_off_session_left_unanswered_are_asked_again() {
+        let mut p = Provisioning::new(1, "http://x/");
+        let first = p.on_inform(&inform(vec![EventStruct::new(EventCode::Bootstrap)]));
+        assert_eq!(first.len(), 3);
+        // The GetParameterValues was answered; then the session was cut off.
+        let mut dev = Device::new(&DeviceIdentity::example("S"), "http://a/", "1");
+        let ans = dev.answer(&first[0]);
+        assert!(p.on_answer(&first[0], ans.as_ref()).is_empty());
+        // The retry session (the InformResponse had arrived: no BOOTSTRAP any more).
+        let again = p.on_inform(&inform(vec![EventStruct::new(EventCode::Periodic)]));
+        assert_eq!(again, first[1..]);
+        for req in &again {
+            let ans = dev.answer(req);
+            p.on_answer(req, ans.as_ref());
+        }
+        // The AddObject's follow-ups (ending with the Download) are asked, and unanswered.
+        let methods: Vec<_> = p.unanswered.iter().map(Request::method_name).collect();
+        assert_eq!(
+            methods,
+            ["SetParameterValues", "GetParameterNames", "Download"]
+        );
+        // A session with nothing left unanswered asks nothing.
+        p.unanswered.clear();
+        let quiet = p.on_inform(&inform(vec![EventStruct::new(EventCode::Periodic)]));
+        assert!(quiet.is_empty());
+    }
+
+    #[test]
+    fn a_download_answered_but_not_carried_out_is_asked_again() {
+        let mut p = Provisioning::new(1, "http://x/");
+        let mut dev = Device::new(&DeviceIdentity::example("S"), "http://a/", "1");
+        let mut queue = p.on_inform(&inform(vec![EventStruct::new(EventCode::Bootstrap)]));
+        while !queue.is_empty() {
+            let req = queue.remove(0);
+            let ans = dev.answer(&req);
+            queue.extend(p.on_answer(&req, ans.as_ref()));
+        }
+        assert!(p.unanswered.is_empty());
+        // The node stored the DownloadResponse and died before its reply: the CPE's retry
+        // session shows no transfer.
+        let again = p.on_inform(&inform(vec![EventStruct::new(EventCode::Periodic)]));
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].method_name(), "Download");
+        // Once the transfer shows, it is not asked again, and a TransferComplete sent again
+        // after a lost response is no problem.
+        let ans = dev.answer(&again[0]);
+        p.on_answer(&again[0], ans.as_ref());
+        let mut tc = TransferComplete::default();
+        tc.command_key = DOWNLOAD_KEY.into();
+        tc.fault_struct = FaultStruct::success();
+        let mut seven = EventStruct::new(EventCode::TransferComplete);
+        seven.command_key = String::new();
+        assert!(p.on_inform(&inform(vec![seven])).is_empty());
+        assert_eq!(p.on_transfer_complete(&tc).len(), 1);
+        assert!(p.on_transfer_complete(&tc).is_empty());
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
     }
 
     #[test]

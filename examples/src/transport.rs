@@ -487,6 +487,9 @@ pub struct SessionClient {
     conns: Vec<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
     /// State of the node picker (0: not seeded yet).
     pick: u64,
+    /// Nodes of [`SessionClient::spread_over`] that could not be connected to this session:
+    /// not picked again until the session ends.
+    down: Vec<String>,
     /// Cookies of the current session.
     pub jar: CookieJar,
     /// Content coding for request bodies (gzip, as some CPEs send).
@@ -500,15 +503,27 @@ pub struct SessionClient {
     pub connect_timeout: Option<std::time::Duration>,
     /// ACS nodes (`host:port`) of one cluster: when not empty, each POST goes to one of them
     /// picked at random, over a connection kept per node, as an HTTP load balancer with
-    /// keep-alive backend connections spreads requests (the URL's path is kept).
+    /// keep-alive backend connections spreads requests (the URL's path is kept). A node
+    /// that cannot be connected to is left out for the rest of the session and the POST goes
+    /// to another one (nothing was sent yet): the CPEs fail over to the live nodes.
     pub spread_over: Vec<String>,
 }
 
 impl SessionClient {
     /// The authority of the next POST: the URL's, or a random node of
-    /// [`SessionClient::spread_over`].
+    /// [`SessionClient::spread_over`] (of those not down, while one is left).
     fn authority_for(&mut self, url: &Uri) -> Result<String, ClientError> {
         if !self.spread_over.is_empty() {
+            let live: Vec<&String> = self
+                .spread_over
+                .iter()
+                .filter(|n| !self.down.contains(n))
+                .collect();
+            let nodes = if live.is_empty() {
+                self.spread_over.iter().collect()
+            } else {
+                live
+            };
             if self.pick == 0 {
                 self.pick = u64::from_le_bytes(crate::http::os_random::<8>()) | 1;
             }
@@ -516,8 +531,8 @@ impl SessionClient {
             self.pick ^= self.pick << 13;
             self.pick ^= self.pick >> 7;
             self.pick ^= self.pick << 17;
-            let i = usize::try_from(self.pick % self.spread_over.len() as u64).unwrap_or(0);
-            return Ok(self.spread_over[i].clone());
+            let i = usize::try_from(self.pick % nodes.len() as u64).unwrap_or(0);
+            return Ok(nodes[i].clone());
         }
         Ok(url
             .authority()
@@ -533,10 +548,28 @@ impl SessionClient {
         authorization: Option<&str>,
         soap_action: bool,
     ) -> Result<ClientResponse, ClientError> {
-        let authority = self.authority_for(url)?;
         if url.scheme_str() != Some("http") {
             return Err(ClientError::BadUrl(url.to_string()));
         }
+        if self.reconnect_each_post {
+            self.conns.clear();
+        }
+        // The node, and a connection to it: another node when it cannot be connected to.
+        let (authority, at) = loop {
+            let authority = self.authority_for(url)?;
+            match self.connection(&authority).await {
+                Ok(at) => break (authority, at),
+                Err(ClientError::Io(_))
+                    if self
+                        .spread_over
+                        .iter()
+                        .any(|n| *n != authority && !self.down.contains(n)) =>
+                {
+                    self.down.push(authority);
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let coding = self.coding.unwrap_or(ContentCoding::Identity);
         let mut req = Request::builder()
             .method(Method::POST)
@@ -567,11 +600,7 @@ impl SessionClient {
         let req = req
             .body(Full::new(payload))
             .map_err(|e| ClientError::BadUrl(e.to_string()))?;
-        if self.reconnect_each_post {
-            self.conns.clear();
-        }
-        let sender = self.connection(&authority).await?;
-        let resp = match sender.send_request(req).await {
+        let resp = match self.conns[at].1.send_request(req).await {
             Ok(r) => r,
             Err(e) => {
                 self.forget(&authority);
@@ -611,10 +640,8 @@ impl SessionClient {
         })
     }
 
-    async fn connection(
-        &mut self,
-        authority: &str,
-    ) -> Result<&mut hyper::client::conn::http1::SendRequest<Full<Bytes>>, ClientError> {
+    /// The index in `conns` of a ready connection to `authority`, opened if need be.
+    async fn connection(&mut self, authority: &str) -> Result<usize, ClientError> {
         let mut at = None;
         if let Some(i) = self.conns.iter().position(|(a, _)| a == authority) {
             if self.conns[i].1.ready().await.is_ok() {
@@ -647,7 +674,7 @@ impl SessionClient {
             self.conns.push((authority.to_owned(), sender));
             at = Some(self.conns.len() - 1);
         }
-        Ok(&mut self.conns[at.expect("set above")].1)
+        Ok(at.expect("set above"))
     }
 
     fn forget(&mut self, authority: &str) {
@@ -659,10 +686,12 @@ impl SessionClient {
         self.conns.clear();
     }
 
-    /// Ends the session: closes the connections and forgets the cookies.
+    /// Ends the session: closes the connections and forgets the cookies (and which nodes
+    /// were down: the next session tries them again).
     pub fn end_session(&mut self) {
         self.conns.clear();
         self.jar.clear();
+        self.down.clear();
     }
 }
 
@@ -695,6 +724,41 @@ pub async fn get(
         .map_err(|e| ClientError::BadUrl(e.to_string()))?;
     let resp = sender.send_request(req).await.map_err(ClientError::Http)?;
     Ok((resp.status(), resp.headers().clone()))
+}
+
+/// [`fetch`] from the URL's host, or, when the connection to it cannot be made or breaks and
+/// it is one of the nodes of a cluster (`host:port`, as [`SessionClient::spread_over`]), from
+/// the other nodes in turn (the same path): every node serves the same files, and a GET can
+/// be repeated.
+pub async fn fetch_from_cluster(
+    url: &Uri,
+    limit: usize,
+    nodes: &[String],
+) -> Result<(StatusCode, Bytes), ClientError> {
+    let first = fetch(url, limit).await;
+    let Some(authority) = url.authority().map(|a| a.as_str().to_owned()) else {
+        return first;
+    };
+    let broken =
+        |r: &Result<_, ClientError>| matches!(r, Err(ClientError::Io(_) | ClientError::Http(_)));
+    if !broken(&first) || !nodes.contains(&authority) {
+        return first;
+    }
+    let mut last = first;
+    for node in nodes.iter().filter(|n| **n != authority) {
+        let other = format!(
+            "http://{node}{}",
+            url.path_and_query().map_or("/", |p| p.as_str())
+        );
+        let Ok(other) = other.parse::<Uri>() else {
+            continue;
+        };
+        last = fetch(&other, limit).await;
+        if !broken(&last) {
+            break;
+        }
+    }
+    last
 }
 
 /// Fetches a file with an HTTP GET on a fresh connection (the CPE's Download): the status and

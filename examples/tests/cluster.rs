@@ -448,3 +448,33 @@ async fn a_cpe_that_drops_cookies_is_found_by_its_connection_on_a_shared_store()
     assert_eq!((report.reboots, report.transfers_reported), (1, 1));
     assert_eq!(acs.progress().2, Vec::<(String, String)>::new());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_fails_over_when_a_node_is_killed_mid_run() {
+    let redis = RedisServer::start();
+    let mut config = cwmp_examples::demo::DemoConfig::default();
+    config.cpes = 40;
+    config.progress = false;
+    config.store = redis.url();
+    config.acs_nodes = 2;
+    config.kill_node_after = Some(150);
+    let report = cwmp_examples::demo::run(config).await.unwrap();
+    let failover = report.failover.clone().unwrap();
+    eprintln!("{}", failover.summary());
+    let killed = failover.killed_after.expect("node 0 was killed mid-run");
+    assert!(killed >= 150, "{killed}");
+    assert_eq!(failover.answered_after_kill, 0, "the dead node answered");
+    assert_eq!(report.per_node[0], killed);
+    assert_eq!(
+        (
+            failover.cpes_done,
+            failover.not_provisioned,
+            failover.duplicates
+        ),
+        (40, 0, 0),
+        "{:#?}",
+        report.problems
+    );
+    // The survivor took the rest of the run.
+    assert!(report.per_node[1] > 0, "{:?}", report.per_node);
+}

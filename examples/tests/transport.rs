@@ -1,5 +1,6 @@
 //! The hyper transports over real loopback HTTP: gzip bodies, cookies and the fallback for
-//! CPEs that drop them, redirects, `Expect: 100-continue`, unsupported codings.
+//! CPEs that drop them, redirects, `Expect: 100-continue`, unsupported codings, POSTs spread
+//! over cluster nodes failing over from a dead one.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -202,4 +203,32 @@ async fn connection_request_listener_challenges_accepts_and_rate_limits() {
         StatusCode::OK,
         "accepted again once the first was taken"
     );
+}
+
+#[tokio::test]
+async fn posts_spread_over_nodes_fail_over_from_a_node_that_refuses_connections() {
+    let (live, seen) = start().await;
+    // A port nothing listens on (bound, then closed).
+    let dead = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().to_string()
+    };
+    let live = live.trim_start_matches("http://").to_owned();
+    let url = format!("http://{dead}/acs").parse().unwrap();
+    let mut c = SessionClient::default();
+    c.spread_over = vec![dead.clone(), live];
+    for i in 0..20 {
+        let body = Bytes::from(format!("<Envelope>{i}</Envelope>"));
+        let r = c.post(&url, body.clone(), None, true).await.unwrap();
+        assert_eq!((r.status, r.body), (StatusCode::OK, body));
+    }
+    assert_eq!(seen.lock().unwrap().len(), 20);
+    // A new session tries the node again, and fails over again.
+    c.end_session();
+    let r = c.post(&url, Bytes::from("x"), None, true).await.unwrap();
+    assert_eq!(r.status, StatusCode::OK);
+    // With every node down, the connection error comes back.
+    c.end_session();
+    c.spread_over = vec![dead];
+    assert!(c.post(&url, Bytes::from("x"), None, true).await.is_err());
 }

@@ -16,6 +16,7 @@ use super::{
     Active, CpeSession, Deferred, Failure, InformArgs, LastMessage, MAX_SCHEDULED_INFORMS,
     PendingAction, Sent, SessionKind, Step,
 };
+use crate::connreq::Credentials;
 use crate::http::SendReason;
 use crate::queue::{CpeRequest, Snapshot};
 use crate::{Limit, Misuse, Reply, RpcHandle, SessionError};
@@ -215,6 +216,13 @@ impl CpeSession {
         self.config.acs_url = url.into();
         self.version_ceiling = None;
         self.queue_event(now, EventStruct::new(EventCode::Bootstrap), true)
+    }
+
+    /// Changes `ManagementServer.Username` and `.Password` ([`Config::credentials`](super::Config::credentials);
+    /// `None`: the transport adds `Authorization`). The next `Authorization` the machine
+    /// computes uses them, in the running session too (the challenge it answered is kept).
+    pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
+        self.config.credentials = credentials;
     }
 
     /// Ends the running session unsuccessfully (e.g. the device shuts down): events stay

@@ -42,7 +42,8 @@ pub struct Config {
     pub max_auth_attempts: u32,
     /// `ManagementServer.Username` and `.Password` (default `None`). With them the machine
     /// answers the ACS's `401` challenges itself and fills [`HttpRequest::authorization`];
-    /// without them the transport adds `Authorization`.
+    /// without them the transport adds `Authorization`. [`CpeSession::set_credentials`]
+    /// changes them on a running machine (when the ACS sets them).
     pub credentials: Option<Credentials>,
     /// How often one CPE request is resent in a session after fault 8005 (default 4).
     pub max_request_retries: u32,
