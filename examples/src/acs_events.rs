@@ -145,6 +145,10 @@ impl State {
                         "{} failed: {reason:?}",
                         req.as_ref().map_or("?", Request::method_name)
                     ));
+                    // Asked again in the device's next session.
+                    if let Some(req) = req {
+                        d.policy.on_rpc_failed(req);
+                    }
                 });
             }
             Event::AwaitingRequests => running.session.finish(now),

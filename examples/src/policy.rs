@@ -51,11 +51,12 @@ pub struct Provisioning {
     pub download_delay_seconds: u32,
     /// Everything that went wrong (unexpected faults or events).
     pub problems: Vec<String>,
-    /// RPCs asked and not answered yet. A session cut off before their answers (its ACS node
-    /// died) leaves them here, and the device's next session asks them again: the CPE carries
-    /// out a Download or a Reboot only once the ACS got its answer, so asking again applies
-    /// nothing twice (SetParameterValues and the reads are idempotent; an AddObject the CPE
-    /// applied but whose answer was lost adds a second instance).
+    /// RPCs a session ended without their answer ([`Provisioning::on_rpc_failed`]: it was cut
+    /// off when its ACS node died, timed out or was abandoned), asked again by the device's
+    /// next session: the CPE carries out a Download or a Reboot only once the ACS got its
+    /// answer, so asking again applies nothing twice (SetParameterValues and the reads are
+    /// idempotent; an AddObject the CPE applied but whose answer was lost adds a second
+    /// instance). Only a session's failure changes it, so answers do not rewrite the record.
     #[serde(default)]
     pub unanswered: Vec<Request>,
     /// The CPE answered the Download, as far as the ACS knows.
@@ -83,10 +84,12 @@ impl Provisioning {
         }
     }
 
-    /// Notes the RPCs handed out as unanswered.
-    fn asked(&mut self, requests: Vec<Request>) -> Vec<Request> {
-        self.unanswered.extend(requests.iter().cloned());
-        requests
+    /// A session ended before the CPE answered `req` (the session machine's `RpcFailed`): the
+    /// device's next session asks it again.
+    pub fn on_rpc_failed(&mut self, req: Request) {
+        if !self.unanswered.contains(&req) {
+            self.unanswered.push(req);
+        }
     }
 
     /// Called with each Inform; returns the RPCs to queue for this session: the stage's, or
@@ -97,7 +100,7 @@ impl Provisioning {
         }
         let next = self.next_on_inform(inform);
         if !next.is_empty() {
-            return self.asked(next);
+            return next;
         }
         // A node can die after it stored the CPE's answer to a Download or a Reboot and before
         // its reply reached the CPE, which then does not carry the action out (it does so once
@@ -121,7 +124,8 @@ impl Provisioning {
             self.unanswered.push(r);
         }
         match self.stage {
-            Stage::Downloading | Stage::Rebooting => self.unanswered.clone(),
+            // Asked in this session: if it fails too, they come back through on_rpc_failed.
+            Stage::Downloading | Stage::Rebooting => std::mem::take(&mut self.unanswered),
             _ => Vec::new(),
         }
     }
@@ -197,7 +201,7 @@ impl Provisioning {
             ));
         }
         self.stage = Stage::Rebooting;
-        self.asked(vec![Reboot::new(REBOOT_KEY).into()])
+        vec![Reboot::new(REBOOT_KEY).into()]
     }
 
     /// Called with each answer to one of the queued RPCs; returns follow-up RPCs to queue.
@@ -208,8 +212,7 @@ impl Provisioning {
         if matches!(req, Request::Download(_)) {
             self.download_answered = true;
         }
-        let follow_ups = self.follow_ups(req, answer);
-        self.asked(follow_ups)
+        self.follow_ups(req, answer)
     }
 
     fn follow_ups(&mut self, req: &Request, answer: Result<&Response, &Fault>) -> Vec<Request> {
@@ -331,25 +334,33 @@ mod tests {
         let mut p = Provisioning::new(1, "http://x/");
         let first = p.on_inform(&inform(vec![EventStruct::new(EventCode::Bootstrap)]));
         assert_eq!(first.len(), 3);
-        // The GetParameterValues was answered; then the session was cut off.
+        // The GetParameterValues was answered (which leaves the record as it was); then the
+        // session was cut off, and the machine reported the other two failed.
         let mut dev = Device::new(&DeviceIdentity::example("S"), "http://a/", "1");
         let ans = dev.answer(&first[0]);
         assert!(p.on_answer(&first[0], ans.as_ref()).is_empty());
-        // The retry session (the InformResponse had arrived: no BOOTSTRAP any more).
+        assert!(p.unanswered.is_empty());
+        for req in &first[1..] {
+            p.on_rpc_failed(req.clone());
+            p.on_rpc_failed(req.clone());
+        }
+        // The retry session (the InformResponse had arrived: no BOOTSTRAP any more) asks them,
+        // once each.
         let again = p.on_inform(&inform(vec![EventStruct::new(EventCode::Periodic)]));
         assert_eq!(again, first[1..]);
+        assert!(p.unanswered.is_empty());
+        // Their answers bring the AddObject's follow-ups, ending with the Download.
+        let mut follow_ups = Vec::new();
         for req in &again {
             let ans = dev.answer(req);
-            p.on_answer(req, ans.as_ref());
+            follow_ups.extend(p.on_answer(req, ans.as_ref()));
         }
-        // The AddObject's follow-ups (ending with the Download) are asked, and unanswered.
-        let methods: Vec<_> = p.unanswered.iter().map(Request::method_name).collect();
+        let methods: Vec<_> = follow_ups.iter().map(Request::method_name).collect();
         assert_eq!(
             methods,
             ["SetParameterValues", "GetParameterNames", "Download"]
         );
         // A session with nothing left unanswered asks nothing.
-        p.unanswered.clear();
         let quiet = p.on_inform(&inform(vec![EventStruct::new(EventCode::Periodic)]));
         assert!(quiet.is_empty());
     }
