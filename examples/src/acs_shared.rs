@@ -97,6 +97,8 @@ struct Committed {
     reply: Reply,
     running: Running,
     connection_request: Option<Targets>,
+    /// The device's record was written (not the same as loaded).
+    device_changed: bool,
 }
 
 /// Whether `session` waits for this POST (or it repeats its last one): the method the CPE
@@ -181,7 +183,7 @@ impl State {
 
     /// Writes a session (and its device's record, if it differs from `loaded_device`) over
     /// `expected`, releasing `unlock`; on a conflict, what is stored now. Returns the device
-    /// record's bytes as written.
+    /// record's bytes as written, and whether they differ from `loaded_device`.
     #[allow(clippy::too_many_arguments)]
     async fn write(
         &self,
@@ -192,7 +194,7 @@ impl State {
         connection_request: bool,
         loaded_device: Option<&[u8]>,
         unlock: Option<(&str, &str)>,
-    ) -> Result<(CasOutcome, Option<Vec<u8>>), StoreError> {
+    ) -> Result<(CasOutcome, Option<Vec<u8>>, bool), StoreError> {
         let saved = running
             .session
             .save()
@@ -237,7 +239,7 @@ impl State {
                     .then(|| SystemTime::now() + CONNECTION_REQUEST_RETRY),
             })
             .await?;
-        Ok((outcome, device.map(|(_, d)| d)))
+        Ok((outcome, device.map(|(_, d)| d), device_changed))
     }
 
     /// Takes this node's copy of the session `key`, if it has one.
@@ -307,7 +309,13 @@ impl State {
 
     /// After a write: counts, the local copy of the device's record, signals, and the
     /// Connection Request.
-    fn committed(self: &Arc<Self>, store: &Arc<Store>, running: &Running, cr: Option<Targets>) {
+    fn committed(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        running: &Running,
+        cr: Option<Targets>,
+        device_changed: bool,
+    ) {
         for (mine, theirs) in [
             (&self.stats.sessions, &running.stats.sessions),
             (&self.stats.rpcs, &running.stats.rpcs),
@@ -318,8 +326,11 @@ impl State {
         let Some((serial, record)) = &running.device else {
             return;
         };
-        self.cache(serial, record.clone());
-        self.signal(serial);
+        if device_changed {
+            // This node's view of the fleet, and whoever waits for the device.
+            self.cache(serial, record.clone());
+            self.signal(serial);
+        }
         if let Some(targets) = cr {
             self.send_connection_request_shared(store, serial, targets);
         }
@@ -402,8 +413,9 @@ impl State {
                     mut reply,
                     running,
                     connection_request,
+                    device_changed,
                 } = committed;
-                self.committed(store, &running, connection_request);
+                self.committed(store, &running, connection_request, device_changed);
                 let session_key = new_key.clone().or(key);
                 let mut peers = self.peers.lock().expect("lock");
                 if running.session.is_ended() {
@@ -596,7 +608,7 @@ impl State {
             };
             let cr = connection_request.is_some();
             let unlock = lock.as_deref().map(|name| (name, self.node_token.as_str()));
-            let (outcome, written_device) = self
+            let (outcome, written_device, device_changed) = self
                 .write(
                     store,
                     &session_key,
@@ -616,6 +628,7 @@ impl State {
                         reply,
                         running,
                         connection_request,
+                        device_changed,
                     };
                     return Ok(Ok((
                         committed,
@@ -719,7 +732,7 @@ impl State {
             running.session.abort(now);
             let _ = self.drain(&mut running, now);
             let cr = Self::end_on_device(&mut running);
-            let (outcome, _) = self
+            let (outcome, _, _) = self
                 .write(
                     store,
                     key,
@@ -731,7 +744,7 @@ impl State {
                 )
                 .await?;
             if outcome == CasOutcome::Written {
-                self.committed(store, &running, cr);
+                self.committed(store, &running, cr, true);
                 return Ok(());
             }
         }

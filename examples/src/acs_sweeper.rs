@@ -61,7 +61,7 @@ impl State {
             } else {
                 None
             };
-            let (outcome, _) = self
+            let (outcome, _, _) = self
                 .write(
                     store,
                     key,
@@ -73,7 +73,7 @@ impl State {
                 )
                 .await?;
             if outcome == CasOutcome::Written {
-                self.committed(store, &running, cr);
+                self.committed(store, &running, cr, true);
                 return Ok(());
             }
         }
