@@ -129,6 +129,8 @@ struct Active {
     stale_renewals: u32,
     /// The challenge answered on every POST (with [`Config::credentials`]).
     auth: Option<AuthState>,
+    /// `auth` is the previous session's, not yet answered by the ACS in this one.
+    preemptive: bool,
     request_retries: u32,
     version: CwmpVersion,
     snapshot: Snapshot,
@@ -162,6 +164,8 @@ pub struct CpeSession {
     now: Instant,
     outputs: VecDeque<Output>,
     active: Option<Active>,
+    /// The last session's challenge and the URL it was for ([`Config::preemptive_auth`]).
+    kept_auth: Option<(String, AuthState)>,
     announced: Option<SessionKind>,
     session_wanted: bool,
     value_change_only: bool,
@@ -190,6 +194,7 @@ impl CpeSession {
             now,
             outputs: VecDeque::new(),
             active: None,
+            kept_auth: None,
             announced: None,
             value_change_only: false,
             retry_at: None,
@@ -320,6 +325,7 @@ impl CpeSession {
 
     fn succeed(&mut self) {
         let Some(a) = self.active.take() else { return };
+        self.kept_auth = a.auth.map(|auth| (a.url, auth));
         self.last_success = Some(self.now);
         if a.kind == SessionKind::Regular {
             self.queue.set_retry_count(0);
@@ -341,6 +347,11 @@ impl CpeSession {
 
     fn fail(&mut self, failure: Failure) {
         let Some(a) = self.active.take() else { return };
+        // A challenge the ACS refused is not offered again.
+        self.kept_auth = match failure {
+            Failure::AuthenticationFailed | Failure::UnusableChallenge(_) => None,
+            _ => a.auth.map(|auth| (a.url, auth)),
+        };
         let retry_at = match a.kind {
             SessionKind::Regular => {
                 let n = self.queue.retry_count().saturating_add(1);

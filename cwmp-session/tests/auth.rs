@@ -44,6 +44,8 @@ struct World {
     ends: Vec<cpe::SessionEnd>,
     /// Seconds the server clock moves before each POST, by POST index.
     skew: Vec<(usize, u64)>,
+    /// A refused digest answer gets a new challenge (else the test fails at once).
+    challenge_refusals: bool,
 }
 
 impl World {
@@ -65,7 +67,19 @@ impl World {
             statuses: Vec::new(),
             ends: Vec::new(),
             skew: Vec::new(),
+            challenge_refusals: false,
         }
+    }
+
+    /// Runs one more session (a `2 PERIODIC` Inform) until it ends.
+    fn run_another(&mut self) {
+        self.ends.clear();
+        // A second later: the server's next challenge has a nonce of its own.
+        self.unix += 1;
+        self.cpe
+            .queue_event(self.now, EventStruct::new(EventCode::Periodic), true)
+            .unwrap();
+        self.run();
     }
 
     /// Runs until the first session ends.
@@ -109,6 +123,9 @@ impl World {
                 Some(h) => match issuer.verify(h, "POST", "/cwmp", self.unix, password) {
                     Ok(_) => None,
                     Err(VerifyError::Stale) => Some(issuer.challenge(self.unix, &[2; 16], true)),
+                    Err(_) if self.challenge_refusals => {
+                        Some(issuer.challenge(self.unix, &[3; 16], false))
+                    }
                     Err(e) => panic!("the CPE's answer was refused: {e}"),
                 },
             },
@@ -125,7 +142,9 @@ impl World {
             return;
         }
         let sys = SystemTime::UNIX_EPOCH + Duration::from_secs(self.unix);
-        if request.reason == SendReason::NewSession || self.acs.is_none() {
+        if request.reason == SendReason::NewSession
+            || self.acs.as_ref().is_none_or(AcsSession::is_ended)
+        {
             self.acs = Some(AcsSession::new(acs::Config::default(), sys));
         }
         let acs = self.acs.as_mut().unwrap();
@@ -398,4 +417,71 @@ fn credentials_set_on_a_running_machine_answer_the_next_challenge() {
     assert_eq!(w.statuses, [401, 200, 204]);
     let answer = digest::AuthorizationParams::parse(w.authorizations()[1].as_deref().unwrap());
     assert_eq!(answer.unwrap().username, "cpe");
+}
+
+#[test]
+fn with_preemptive_auth_the_next_session_answers_the_last_challenge_at_once() {
+    let gate = Gate::Digest(NonceIssuer::new(SECRET, "acs", Algorithm::Md5, 300));
+    let mut w = World::new("http://acs.example/cwmp", creds(), gate);
+    w.run();
+    assert_eq!(w.statuses, [401, 200, 204]);
+    // Off by default: the next session waits for a challenge again.
+    w.run_another();
+    assert_eq!(w.ends[0].result, Ok(()));
+    assert_eq!(w.statuses[3..], [401, 200, 204]);
+    assert_eq!(w.authorizations()[3], None);
+}
+
+#[test]
+fn a_preemptive_answer_reuses_the_nonce_with_the_next_count() {
+    let gate = Gate::Digest(NonceIssuer::new(SECRET, "acs", Algorithm::Md5, 300));
+    let mut w = World::new("http://acs.example/cwmp", creds(), gate);
+    w.cpe = preemptive(&w);
+    w.run();
+    assert_eq!(w.statuses, [401, 200, 204]);
+    w.run_another();
+    assert_eq!(w.ends[0].result, Ok(()));
+    // No 401: the first POST carried the answer (the issuer refuses replays, so a count
+    // used before would have failed).
+    assert_eq!(w.statuses[3..], [200, 204]);
+    let auth = w.authorizations();
+    let last = digest::AuthorizationParams::parse(auth[2].as_deref().unwrap()).unwrap();
+    let first = digest::AuthorizationParams::parse(auth[3].as_deref().unwrap()).unwrap();
+    assert_eq!(first.nonce, last.nonce);
+    assert_eq!(first.qop_auth.map(|q| q.0), Some(3));
+    // Credentials changed by the ACS: the old challenge is not offered again.
+    w.cpe.set_credentials(creds());
+    w.run_another();
+    assert_eq!(w.statuses[5..], [401, 200, 204]);
+}
+
+#[test]
+fn a_refused_preemptive_answer_is_followed_by_the_answer_to_the_new_challenge() {
+    let gate = Gate::Digest(NonceIssuer::new(SECRET, "acs", Algorithm::Md5, 300));
+    let mut w = World::new("http://acs.example/cwmp", creds(), gate);
+    w.cpe = preemptive(&w);
+    w.run();
+    // The ACS restarted with another secret: the kept nonce is refused (not stale).
+    w.gate = Gate::Digest(NonceIssuer::new(
+        b"another secret, 32 bytes long!!!",
+        "acs",
+        Algorithm::Md5,
+        300,
+    ));
+    w.challenge_refusals = true;
+    w.run_another();
+    assert_eq!(w.ends[0].result, Ok(()));
+    assert_eq!(w.statuses[3..], [401, 200, 204]);
+}
+
+/// A machine like `w`'s with `preemptive_auth`.
+fn preemptive(w: &World) -> CpeSession {
+    let mut config = cpe::Config::new(
+        DeviceIdStruct::new("Acme", "00D09E", "Router", "SN0001"),
+        "http://acs.example/cwmp",
+    );
+    config.credentials = creds();
+    config.seed = 7;
+    config.preemptive_auth = true;
+    CpeSession::new(config, w.now, EventQueue::bootstrap())
 }

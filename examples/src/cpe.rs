@@ -77,6 +77,10 @@ pub struct AgentConfig {
     /// Open a new TCP connection for every POST (a quirky CPE; the ACS must find the session
     /// by its cookie). Together with `drop_cookies` no ACS can follow the session.
     pub reconnect_each_post: bool,
+    /// Answer the last session's digest challenge on the next session's Inform (as many CPEs
+    /// do), instead of waiting for a `401` (default true; `cwmp_session::cpe::Config::
+    /// preemptive_auth`).
+    pub preemptive_auth: bool,
     /// ACS nodes (`host:port`) to spread the POSTs over, each to a random node over a
     /// connection kept per node (empty: the ACS URL's host only).
     pub spread_over: Vec<String>,
@@ -138,6 +142,7 @@ impl AgentConfig {
             gzip: false,
             drop_cookies: false,
             reconnect_each_post: false,
+            preemptive_auth: true,
             spread_over: Vec::new(),
             retry_policy: RetryPolicy::default(),
             fallback_periodic_interval: Some(Duration::from_secs(15 * 60)),
@@ -329,6 +334,7 @@ pub async fn run(
         session_config.response_timeout = agent.config.response_timeout;
         // The machine answers the ACS's challenges itself.
         session_config.credentials = Some(agent.config.acs_credentials.clone());
+        session_config.preemptive_auth = agent.config.preemptive_auth;
         let mut cpe = CpeSession::new(session_config, Instant::now(), flash.queue.clone());
         let startup = Effects::startup();
         if let Err(e) =

@@ -75,13 +75,20 @@ impl CpeSession {
         let body = encode(&env)?;
         let requests = snapshot.requests.iter().copied().collect();
         let deadline = later(now, self.config.response_timeout);
+        let kept = self.kept_auth.take().filter(|(url, _)| {
+            self.config.preemptive_auth
+                && self.config.credentials.is_some()
+                && *url == self.config.acs_url
+        });
+        let preemptive = kept.is_some();
         self.active = Some(Active {
             kind,
             url: self.config.acs_url.clone(),
             redirects: 0,
             auth_attempts: 0,
             stale_renewals: 0,
-            auth: None,
+            auth: kept.map(|(_, auth)| auth),
+            preemptive,
             request_retries: 0,
             version,
             snapshot,
@@ -223,6 +230,7 @@ impl CpeSession {
     /// computes uses them, in the running session too (the challenge it answered is kept).
     pub fn set_credentials(&mut self, credentials: Option<Credentials>) {
         self.config.credentials = credentials;
+        self.kept_auth = None;
     }
 
     /// Ends the running session unsuccessfully (e.g. the device shuts down): events stay

@@ -45,6 +45,12 @@ pub struct Config {
     /// without them the transport adds `Authorization`. [`CpeSession::set_credentials`]
     /// changes them on a running machine (when the ACS sets them).
     pub credentials: Option<Credentials>,
+    /// Answer the last session's digest challenge on the first POST of the next session to
+    /// the same URL, with the next nonce count (RFC 7616 §3.4 lets a client reuse a nonce),
+    /// instead of waiting for a new `401` (default `false`). Saves one HTTP exchange per
+    /// session while the ACS keeps the nonce valid; when it refuses, the machine answers the
+    /// new challenge and that refusal does not count against `max_auth_attempts`.
+    pub preemptive_auth: bool,
     /// How often one CPE request is resent in a session after fault 8005 (default 4).
     pub max_request_retries: u32,
     /// `cwmp:SessionTimeout` (seconds) sent in the Inform header when the session version is
@@ -79,6 +85,7 @@ impl Config {
             max_redirects: 5,
             max_auth_attempts: 2,
             credentials: None,
+            preemptive_auth: false,
             max_request_retries: 4,
             session_timeout: None,
             active_notification_throttle: Duration::ZERO,

@@ -23,7 +23,10 @@ impl CpeSession {
         if status == 401 {
             let challenge = response.www_authenticate;
             let stale = challenge.is_some_and(|h| is_stale_renewal(h, a.auth.as_ref()));
-            if stale && a.stale_renewals < MAX_STALE_RENEWALS {
+            if a.preemptive {
+                // The previous session's challenge, no longer good: answer the new one.
+                a.preemptive = false;
+            } else if stale && a.stale_renewals < MAX_STALE_RENEWALS {
                 // A new nonce for right credentials: no refusal.
                 a.stale_renewals += 1;
             } else {
@@ -48,6 +51,7 @@ impl CpeSession {
         }
         a.auth_attempts = 0;
         a.stale_renewals = 0;
+        a.preemptive = false;
         if matches!(status, 301 | 302 | 303 | 307 | 308) {
             let Some(location) = response.location.filter(|l| !l.trim().is_empty()) else {
                 self.fail(Failure::HttpStatus(status));
