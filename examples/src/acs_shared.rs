@@ -36,7 +36,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use cwmp_session::acs::{self, Route, SavedSession, Step};
 use cwmp_session::connreq::digest::AuthorizationParams;
@@ -70,6 +70,8 @@ const SWEEP_BATCH: usize = 256;
 /// When a Connection Request is sent again if its device has not come (the node that sent
 /// it may have died before it went out).
 const CONNECTION_REQUEST_RETRY: Duration = Duration::from_secs(5);
+/// How long a node keeps its copy of a session it wrote.
+const CACHE_FOR: Duration = Duration::from_secs(2);
 /// Longest serial number used as a store key (TR-069 Table 36: string(64)).
 const MAX_SERIAL: usize = 64;
 
@@ -90,6 +92,8 @@ pub(super) struct Cached {
     revision: u64,
     running: Running,
     device: Option<Vec<u8>>,
+    /// When it was kept.
+    kept: Instant,
 }
 
 /// A written session, and what follows the write.
@@ -250,23 +254,24 @@ impl State {
     /// Keeps a session written by this node for its next POST (which may well come here):
     /// that POST then needs no load, only the compare-and-set, which fails, and returns the
     /// stored state, if another node wrote since. Ended sessions are not kept; the copies
-    /// are bounded by `max_sessions`, those past their deadline dropped first.
+    /// are bounded by `max_sessions`, and kept [`CACHE_FOR`] (a CPE answers at once; a copy
+    /// older than that has most likely moved on at another node, or its CPE is gone).
     fn put_cached(&self, key: String, cached: Cached) {
         if cached.running.session.is_ended() {
             return;
         }
         let mut cache = self.shared_cache.lock().expect("lock");
         if cache.len() >= self.config.max_sessions {
-            Self::prune(&mut cache, SystemTime::now());
+            Self::prune(&mut cache, Instant::now());
         }
         if cache.len() < self.config.max_sessions {
             cache.insert(key, cached);
         }
     }
 
-    /// Drops the copies of sessions past their deadline (the sweeper ends them in the store).
-    fn prune(cache: &mut HashMap<String, Cached>, now: SystemTime) {
-        cache.retain(|_, c| c.running.session.poll_timeout().is_some_and(|d| d > now));
+    /// Drops the copies kept longer than [`CACHE_FOR`].
+    pub(super) fn prune(cache: &mut HashMap<String, Cached>, now: Instant) {
+        cache.retain(|_, c| now.duration_since(c.kept) < CACHE_FOR);
     }
 
     /// A session is over: the device is free, and may be due a Connection Request (decided
@@ -445,6 +450,7 @@ impl State {
                             revision,
                             running,
                             device,
+                            kept: Instant::now(),
                         },
                     );
                 }
@@ -587,6 +593,7 @@ impl State {
                         revision,
                         running,
                         device,
+                        kept: Instant::now(),
                     },
                 );
                 return Ok(Err(reply));

@@ -9,7 +9,7 @@ impl State {
     /// past their deadline, as the in-process ACS does, with the same events.
     pub(in crate::acs) async fn sweep(self: &Arc<Self>, store: &Arc<Store>) {
         let now = SystemTime::now();
-        Self::prune(&mut self.shared_cache.lock().expect("lock"), now);
+        Self::prune(&mut self.shared_cache.lock().expect("lock"), Instant::now());
         match store
             .try_lock("sweeper", &self.node_token, SWEEPER_LOCK_TTL)
             .await
