@@ -224,6 +224,7 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     let killer = config.kill_node_after.map(|after| {
         tokio::spawn(kill_node_0(
             cluster.nodes[0].clone(),
+            cluster.spread_over[0].parse().ok(),
             cluster.runtimes.clone(),
             after,
         ))
@@ -325,7 +326,8 @@ pub async fn run(config: DemoConfig) -> std::io::Result<DemoReport> {
     report.elapsed = started.elapsed();
     if let Some(killer) = killer {
         failover.killed_after = match killer.is_finished() {
-            true => killer.await.ok(),
+            // (The dead node's port is held until here.)
+            true => killer.await.ok().map(|(n, _port)| n),
             false => {
                 killer.abort();
                 None
@@ -403,8 +405,15 @@ impl Drop for Cluster {
 /// Kills node 0 once it has answered `after` requests: its runtime is shut down, which drops
 /// its tasks (listener, connections mid-exchange, store client) where they stand, as a
 /// SIGKILL of a node process would. Returns the requests it had answered when its threads
-/// had stopped.
-async fn kill_node_0(node: Acs, runtimes: Runtimes, after: u64) -> u64 {
+/// had stopped, and a socket bound to its address without listening: connections to the dead
+/// node are refused, as with a dead host's port, for the rest of the run (else the port may be
+/// handed to one of the CPEs' own listeners, and the CPEs would post to a stranger).
+async fn kill_node_0(
+    node: Acs,
+    addr: Option<std::net::SocketAddr>,
+    runtimes: Runtimes,
+    after: u64,
+) -> (u64, Option<tokio::net::TcpSocket>) {
     while node.requests_answered() < after {
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
@@ -417,7 +426,13 @@ async fn kill_node_0(node: Acs, runtimes: Runtimes, after: u64) -> u64 {
         })
         .await;
     }
-    node.requests_answered()
+    let port = addr.and_then(|addr| {
+        let socket = tokio::net::TcpSocket::new_v4().ok()?;
+        socket.set_reuseaddr(true).ok()?;
+        socket.bind(addr).ok()?;
+        Some(socket)
+    });
+    (node.requests_answered(), port)
 }
 
 impl Cluster {
