@@ -113,7 +113,7 @@ impl State {
 
 impl crate::acs::Acs {
     /// With a shared store: copies the device's record from the store into this node's view
-    /// (what [`Acs::progress`](super::Acs::progress) and friends read).
+    /// (what [`Acs::progress`](crate::acs::Acs::progress) and friends read).
     pub(in crate::acs) async fn refresh_device(&self, serial: &str) {
         let Some(store) = &self.state.config.store else {
             return;
@@ -126,8 +126,8 @@ impl crate::acs::Acs {
     }
 
     /// With a shared store: copies every device's record from the store into this node's
-    /// view, so that [`Acs::progress`](super::Acs::progress) and
-    /// [`Acs::summary`](super::Acs::summary) report the whole fleet, whichever node served
+    /// view, so that [`Acs::progress`](crate::acs::Acs::progress) and
+    /// [`Acs::summary`](crate::acs::Acs::summary) report the whole fleet, whichever node served
     /// each device. Without a store, nothing to do.
     pub async fn refresh_from_store(&self) -> Result<(), StoreError> {
         let Some(store) = &self.state.config.store else {
