@@ -719,11 +719,7 @@ impl State {
         // This node's copy (if any) is about to be stale.
         drop(self.take_cached(key));
         loop {
-            let (stored, device) = store.load_with_device(key).await?;
-            let Some(stored) = stored else {
-                return Ok(());
-            };
-            let Some(mut running) = self.restore(key, &stored.state, device) else {
+            let Some((revision, mut running)) = self.load_running(store, key).await? else {
                 return Ok(());
             };
             if running.session.is_ended() {
@@ -738,23 +734,53 @@ impl State {
             }
             running.session.abort(now);
             let _ = self.drain(&mut running, now);
-            let cr = Self::end_on_device(&mut running);
-            let (outcome, _, _) = self
-                .write(
-                    store,
-                    key,
-                    Some(stored.revision),
-                    &running,
-                    cr.is_some(),
-                    None,
-                    None,
-                )
-                .await?;
-            if outcome == CasOutcome::Written {
-                self.committed(store, &running, cr, true);
+            if self.write_back(store, key, revision, running).await? {
                 return Ok(());
             }
         }
+    }
+
+    /// The session stored under `key` and its revision, restored with its device's record.
+    pub(super) async fn load_running(
+        &self,
+        store: &Store,
+        key: &str,
+    ) -> Result<Option<(u64, Running)>, StoreError> {
+        let (stored, device) = store.load_with_device(key).await?;
+        Ok(stored.and_then(|s| Some((s.revision, self.restore(key, &s.state, device)?))))
+    }
+
+    /// Writes back a stored session that this node moved on outside a POST (ended by a new
+    /// Inform, timed out): its device freed if it ended, then what follows a write; `false`
+    /// if another node wrote first.
+    pub(super) async fn write_back(
+        self: &Arc<Self>,
+        store: &Arc<Store>,
+        key: &str,
+        revision: u64,
+        mut running: Running,
+    ) -> Result<bool, StoreError> {
+        let cr = if running.session.is_ended() {
+            Self::end_on_device(&mut running)
+        } else {
+            None
+        };
+        let (outcome, _, _) = self
+            .write(
+                store,
+                key,
+                Some(revision),
+                &running,
+                cr.is_some(),
+                None,
+                None,
+            )
+            .await?;
+        if outcome != CasOutcome::Written {
+            return Ok(false);
+        }
+        self.committed(store, &running, cr, true);
+        Ok(true)
     }
 
     /// Feeds a POST to a session and lets the policy react; the reply to send.

@@ -42,11 +42,7 @@ impl State {
     ) -> Result<(), StoreError> {
         drop(self.take_cached(key));
         loop {
-            let (stored, device) = store.load_with_device(key).await?;
-            let Some(stored) = stored else {
-                return store.forget_deadline(key).await;
-            };
-            let Some(mut running) = self.restore(key, &stored.state, device) else {
+            let Some((revision, mut running)) = self.load_running(store, key).await? else {
                 return store.forget_deadline(key).await;
             };
             let before = running.session.revision();
@@ -56,24 +52,7 @@ impl State {
                 // Not due after all (a POST moved its deadline).
                 return Ok(());
             }
-            let cr = if running.session.is_ended() {
-                Self::end_on_device(&mut running)
-            } else {
-                None
-            };
-            let (outcome, _, _) = self
-                .write(
-                    store,
-                    key,
-                    Some(stored.revision),
-                    &running,
-                    cr.is_some(),
-                    None,
-                    None,
-                )
-                .await?;
-            if outcome == CasOutcome::Written {
-                self.committed(store, &running, cr, true);
+            if self.write_back(store, key, revision, running).await? {
                 return Ok(());
             }
         }

@@ -11,23 +11,13 @@ impl Store {
                 let mut m = Self::memory(m);
                 let instant = Instant::now();
                 m.sessions.retain(|_, s| s.expires > instant);
-                let mut due: Vec<(SystemTime, String)> = m
+                let deadlines = m
                     .sessions
                     .iter()
-                    .filter_map(|(k, s)| s.deadline.filter(|d| *d <= now).map(|d| (d, k.clone())))
-                    .collect();
-                due.sort();
-                Ok(due.into_iter().take(limit).map(|(_, k)| k).collect())
+                    .filter_map(|(k, s)| Some((k, s.deadline?)));
+                Ok(earliest(deadlines, now, limit))
             }
-            Backend::Redis(r) => Ok(redis::cmd("ZRANGEBYSCORE")
-                .arg(&r.deadlines)
-                .arg("-inf")
-                .arg(unix_ms(now))
-                .arg("LIMIT")
-                .arg(0)
-                .arg(limit)
-                .query_async(&mut self.redis(r))
-                .await?),
+            Backend::Redis(r) => self.redis_due(r, &r.deadlines, now, limit).await,
         }
     }
 
@@ -41,25 +31,33 @@ impl Store {
         match &self.backend {
             Backend::Memory(m) => {
                 let m = Self::memory(m);
-                let mut due: Vec<(SystemTime, String)> = m
-                    .connection_requests
-                    .iter()
-                    .filter(|(_, d)| **d <= now)
-                    .map(|(s, d)| (*d, s.clone()))
-                    .collect();
-                due.sort();
-                Ok(due.into_iter().take(limit).map(|(_, s)| s).collect())
+                Ok(earliest(
+                    m.connection_requests.iter().map(|(s, d)| (s, *d)),
+                    now,
+                    limit,
+                ))
             }
-            Backend::Redis(r) => Ok(redis::cmd("ZRANGEBYSCORE")
-                .arg(&r.connection_requests)
-                .arg("-inf")
-                .arg(unix_ms(now))
-                .arg("LIMIT")
-                .arg(0)
-                .arg(limit)
-                .query_async(&mut self.redis(r))
-                .await?),
+            Backend::Redis(r) => self.redis_due(r, &r.connection_requests, now, limit).await,
         }
+    }
+
+    /// Up to `limit` members of the sorted set `index` scored at or before `now`.
+    async fn redis_due(
+        &self,
+        r: &Redis,
+        index: &str,
+        now: SystemTime,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(redis::cmd("ZRANGEBYSCORE")
+            .arg(index)
+            .arg("-inf")
+            .arg(unix_ms(now))
+            .arg("LIMIT")
+            .arg(0)
+            .arg(limit)
+            .query_async(&mut self.redis(r))
+            .await?)
     }
 
     /// Sets when a device's Connection Request is due again (`None`: no longer).
@@ -225,4 +223,21 @@ impl Store {
         }
         Ok(secret)
     }
+}
+
+/// Up to `limit` names whose time is at or before `now`, earliest first.
+fn earliest<'a>(
+    times: impl Iterator<Item = (&'a String, SystemTime)>,
+    now: SystemTime,
+    limit: usize,
+) -> Vec<String> {
+    let mut due: Vec<(SystemTime, &String)> = times
+        .filter(|(_, t)| *t <= now)
+        .map(|(name, t)| (t, name))
+        .collect();
+    due.sort();
+    due.into_iter()
+        .take(limit)
+        .map(|(_, name)| name.clone())
+        .collect()
 }
