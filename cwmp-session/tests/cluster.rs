@@ -379,6 +379,14 @@ fn the_unversioned_form_of_the_first_release_is_read_as_format_0() {
     assert_eq!(saved.device_id().unwrap().serial_number, "SN1");
     let mut s = AcsSession::restore(saved, Config::default()).unwrap();
     assert_eq!(s.poll_timeout(), Some(t0() + Duration::from_secs(60)));
+    answer_gpv_and_expect_the_queued_gpn(&mut s);
+    // Saved again, it is the current format.
+    assert_eq!(s.save().unwrap().format(), SavedSession::FORMAT);
+}
+
+/// Feeds the answer to the outstanding GetParameterValues (ID 1, handle 0) and checks that
+/// the queued GetParameterNames goes out next, with ID 2.
+fn answer_gpv_and_expect_the_queued_gpn(s: &mut AcsSession) {
     s.handle_input(acs::Input::HttpRequest {
         now: t0(),
         request: IncomingRequest::new(&gpv_response("1", "7")),
@@ -395,8 +403,6 @@ fn the_unversioned_form_of_the_first_release_is_read_as_format_0() {
     let next = cwmp_soap::decode(&r.body).unwrap().envelope;
     assert_eq!(next.body.method_name(), "GetParameterNames");
     assert_eq!(next.header.id.as_deref(), Some("2"));
-    // Saved again, it is the current format.
-    assert_eq!(s.save().unwrap().format(), SavedSession::FORMAT);
 }
 
 #[test]
@@ -430,22 +436,7 @@ fn a_format_1_state_is_read_and_written_back_the_same() {
     assert_eq!(id_of(&again), "1");
     assert_eq!(s.revision(), 7, "a retry changes nothing");
     // The answer to it sends the queued GetParameterNames.
-    s.handle_input(acs::Input::HttpRequest {
-        now: t0(),
-        request: IncomingRequest::new(&gpv_response("1", "7")),
-    })
-    .unwrap();
-    let outputs: Vec<_> = std::iter::from_fn(|| s.poll_output()).collect();
-    assert!(matches!(
-        &outputs[0],
-        Output::Event(Event::RpcResponse { handle, .. }) if handle.id() == 0
-    ));
-    let Some(Output::SendHttp(r)) = outputs.last() else {
-        panic!("{outputs:?}")
-    };
-    let next = cwmp_soap::decode(&r.body).unwrap().envelope;
-    assert_eq!(next.body.method_name(), "GetParameterNames");
-    assert_eq!(next.header.id.as_deref(), Some("2"));
+    answer_gpv_and_expect_the_queued_gpn(&mut s);
 }
 
 #[test]

@@ -278,10 +278,8 @@ async fn another_devices_cookie_starts_a_session_of_ones_own_and_touches_nothing
     assert!(acs.stage("DEV3").is_none());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_a_shared_store_sessions_stay_bound_to_their_identity_on_every_node() {
-    let redis = common::redis::RedisServer::start();
-    let secret = b"factory secret";
+/// Two ACS nodes on one Redis, with per-device credentials derived from `secret`.
+async fn two_nodes(redis: &common::redis::RedisServer, secret: &[u8]) -> Vec<Acs> {
     let mut nodes = Vec::new();
     for _ in 0..2 {
         let store = cwmp_examples::store::Store::open(&redis.url(), Default::default())
@@ -291,6 +289,14 @@ async fn on_a_shared_store_sessions_stay_bound_to_their_identity_on_every_node()
         config.use_store(Arc::new(store)).await.unwrap();
         nodes.push(start_acs(config).await);
     }
+    nodes
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_shared_store_sessions_stay_bound_to_their_identity_on_every_node() {
+    let redis = common::redis::RedisServer::start();
+    let secret = b"factory secret";
+    let nodes = two_nodes(&redis, secret).await;
     let mut victim = Cpe::new(&nodes[0], Some(device_creds(secret, "DEV1")));
     assert!(is_inform_response(&victim.post(inform("DEV1", None)).await));
     let cookie = victim.cookie();
@@ -336,15 +342,7 @@ async fn on_a_shared_store_sessions_stay_bound_to_their_identity_on_every_node()
 async fn an_inform_replayed_to_another_node_of_a_cluster_is_refused() {
     let redis = common::redis::RedisServer::start();
     let secret = b"factory secret";
-    let mut nodes = Vec::new();
-    for _ in 0..2 {
-        let store = cwmp_examples::store::Store::open(&redis.url(), Default::default())
-            .await
-            .unwrap();
-        let mut config = per_device_config(secret);
-        config.use_store(Arc::new(store)).await.unwrap();
-        nodes.push(start_acs(config).await);
-    }
+    let nodes = two_nodes(&redis, secret).await;
     let mut device = Cpe::new(&nodes[0], Some(device_creds(secret, "DEV3")));
     let body = inform("DEV3", None);
     assert!(is_inform_response(&device.post(body.clone()).await));
