@@ -21,57 +21,6 @@ fn t0() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
 }
 
-struct Acs {
-    s: AcsSession,
-    now: SystemTime,
-    events: Vec<Event>,
-}
-
-impl Acs {
-    fn with(config: acs::Config) -> Self {
-        Self {
-            s: AcsSession::new(config, t0()),
-            now: t0(),
-            events: Vec::new(),
-        }
-    }
-
-    fn post(&mut self, body: &[u8]) -> HttpResponse {
-        self.s
-            .handle_input(acs::Input::HttpRequest {
-                now: self.now,
-                request: IncomingRequest::new(body),
-            })
-            .unwrap();
-        self.drain().expect("an answer")
-    }
-
-    fn drain(&mut self) -> Option<HttpResponse> {
-        let mut out = None;
-        while let Some(o) = self.s.poll_output() {
-            match o {
-                Output::SendHttp(r) => out = Some(r),
-                Output::Event(e) => self.events.push(e),
-                other => panic!("{other:?}"),
-            }
-        }
-        out
-    }
-
-    fn diagnostics(&self) -> Vec<(DiagnosticKind, DiagnosticCode)> {
-        self.events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Diagnostic(d) => {
-                    assert_eq!(d.message, d.code.message());
-                    Some((d.kind, d.code))
-                }
-                _ => None,
-            })
-            .collect()
-    }
-}
-
 fn enc(env: &Envelope) -> Vec<u8> {
     let mut out = Vec::new();
     cwmp_soap::encode(env, &mut out).unwrap();
@@ -102,7 +51,7 @@ fn acs_decodes_with_its_configured_options() {
     let body = enc(&inform_env());
     let mut config = acs::Config::default();
     config.decode.max_envelope_bytes = body.len() - 1;
-    let mut a = Acs::with(config);
+    let mut a = AcsAlone::new(config);
     assert_eq!(a.post(&body).status, 400);
     assert!(a.events.iter().any(|e| matches!(
         e,
@@ -117,7 +66,7 @@ fn acs_decodes_with_its_configured_options() {
         .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "")
         .replace(">Acme<", ">Soci\u{e9}t\u{e9}<");
     let bytes: Vec<u8> = latin1.chars().map(|c| c as u8).collect();
-    let mut plain = Acs::with(acs::Config::default());
+    let mut plain = AcsAlone::new(acs::Config::default());
     assert_eq!(plain.post(&bytes).status, 200, "guessed");
     assert!(plain.events.iter().any(|e| matches!(
         e,
@@ -125,16 +74,16 @@ fn acs_decodes_with_its_configured_options() {
     )));
     let mut config = acs::Config::default();
     config.decode.charset = Charset::Utf8;
-    assert_eq!(Acs::with(config).post(&bytes).status, 400, "not UTF-8");
+    assert_eq!(AcsAlone::new(config).post(&bytes).status, 400, "not UTF-8");
     let mut config = acs::Config::default();
     config.decode.charset = Charset::Latin1;
-    let mut a = Acs::with(config);
+    let mut a = AcsAlone::new(config);
     assert_eq!(a.post(&bytes).status, 200);
     assert_eq!(a.s.device_id().unwrap().manufacturer, "Soci\u{e9}t\u{e9}");
     // The Content-Type's charset still wins over the configured one.
     let mut config = acs::Config::default();
     config.decode.charset = Charset::Latin1;
-    let mut a = Acs::with(config);
+    let mut a = AcsAlone::new(config);
     let utf8 = enc(&{
         let mut e = inform_env();
         if let Body::Request(Request::Inform(i)) = &mut e.body {
@@ -156,7 +105,7 @@ fn acs_reports_decode_warnings_before_the_message() {
     let body = String::from_utf8(enc(&inform_env()))
         .unwrap()
         .replace("EventStruct[1]", "EventStruct[5]");
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     assert_eq!(a.post(body.as_bytes()).status, 200);
     let warnings = a
         .events
@@ -170,7 +119,7 @@ fn acs_reports_decode_warnings_before_the_message() {
         .unwrap();
     assert!(warnings < inform);
     // A clean message produces none.
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     a.post(&enc(&inform_env()));
     assert!(
         !a.events
@@ -219,7 +168,7 @@ fn cpe_decodes_with_its_configured_options_and_reports_warnings() {
 
 #[test]
 fn diagnostics_are_typed_and_a_timeout_produces_one() {
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     a.post(&enc(&inform_env()));
     a.s.handle_input(acs::Input::Timeout(t0() + Duration::from_secs(61)))
         .unwrap();
@@ -233,7 +182,7 @@ fn diagnostics_are_typed_and_a_timeout_produces_one() {
         Some(Event::SessionEnded(EndReason::TimedOut { .. }))
     ));
 
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     a.post(&enc(&inform_env()));
     // Another Inform (the same bytes again would be a retry of the first, answered again).
     let mut second = inform_env();
@@ -253,7 +202,7 @@ fn the_cpes_session_timeout_and_hold_requests_are_readable() {
     config.decode.max_depth = 20;
     config.decode.charset = Charset::Latin1;
     config.response_id_policy = ResponseIdPolicy::Accept;
-    let mut a = Acs::with(config);
+    let mut a = AcsAlone::new(config);
     assert_eq!(a.s.cpe_session_timeout(), None);
     a.post(&enc(&env));
     assert_eq!(a.s.cpe_session_timeout(), Some(Duration::from_secs(120)));
@@ -299,7 +248,7 @@ fn the_cpes_session_timeout_and_hold_requests_are_readable() {
 
 #[test]
 fn the_request_behind_a_handle_is_readable() {
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     let gpv: Request = GetParameterValues::new(["Device.A."]).into();
     let h1 = a.s.queue_request(a.now, gpv.clone()).unwrap();
     let h2 = a.s.queue_request(a.now, Reboot::new("rb")).unwrap();
@@ -341,7 +290,7 @@ fn the_request_behind_a_handle_is_readable() {
 
 #[test]
 fn a_response_with_another_cwmp_id_is_rejected_by_default() {
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     let h =
         a.s.queue_request(a.now, GetParameterValues::new(["Device.A"]))
             .unwrap();
@@ -374,7 +323,7 @@ fn a_response_with_another_cwmp_id_is_rejected_by_default() {
     // Accepted with a quirk when the config says so.
     let mut config = acs::Config::default();
     config.response_id_policy = ResponseIdPolicy::Accept;
-    let mut a = Acs::with(config);
+    let mut a = AcsAlone::new(config);
     let h =
         a.s.queue_request(a.now, GetParameterValues::new(["Device.A"]))
             .unwrap();
@@ -393,7 +342,7 @@ fn a_response_with_another_cwmp_id_is_rejected_by_default() {
     );
 
     // No cwmp:ID at all (CPEs without a SOAP Header): accepted with a quirk either way.
-    let mut a = Acs::with(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     let h =
         a.s.queue_request(a.now, GetParameterValues::new(["Device.A"]))
             .unwrap();

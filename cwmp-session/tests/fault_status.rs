@@ -4,9 +4,7 @@
 
 mod harness;
 
-use std::time::{Duration, SystemTime};
-
-use cwmp_session::acs::{self, AcsSession, EndReason, Event, FaultStatus, Output};
+use cwmp_session::acs::{self, AcsSession, EndReason, FaultStatus};
 use cwmp_session::cpe::Failure;
 use cwmp_session::http::{CONTENT_TYPE_XML, HttpResponse, IncomingRequest, SendReason};
 use cwmp_session::{CpeRequest, EventQueue, Reply};
@@ -144,57 +142,6 @@ fn acs_config(fault_status: FaultStatus) -> acs::Config {
     c
 }
 
-/// A session of the ACS alone, answering TransferComplete with `reply` when asked.
-struct Acs {
-    s: AcsSession,
-    now: SystemTime,
-    reply: Option<Reply>,
-    ended: Option<EndReason>,
-}
-
-impl Acs {
-    fn new(config: acs::Config) -> Self {
-        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        Self {
-            s: AcsSession::new(config, now),
-            now,
-            reply: None,
-            ended: None,
-        }
-    }
-
-    fn post(&mut self, body: &[u8]) -> HttpResponse {
-        self.s
-            .handle_input(acs::Input::HttpRequest {
-                now: self.now,
-                request: IncomingRequest::new(body),
-            })
-            .unwrap();
-        self.drain().expect("a response")
-    }
-
-    fn drain(&mut self) -> Option<HttpResponse> {
-        let mut response = None;
-        while let Some(o) = self.s.poll_output() {
-            match o {
-                Output::SendHttp(r) => response = Some(r),
-                Output::Event(Event::CpeRequest {
-                    handle,
-                    answered: false,
-                    ..
-                }) => {
-                    if let Some(reply) = self.reply.take() {
-                        self.s.respond(self.now, handle, reply).unwrap();
-                    }
-                }
-                Output::Event(Event::SessionEnded(r)) => self.ended = Some(r),
-                _ => {}
-            }
-        }
-        response
-    }
-}
-
 fn inform(id: &str) -> Envelope {
     Envelope::with_id(
         id,
@@ -228,13 +175,13 @@ fn acs_faults_under(fault_status: FaultStatus, expected: u16) {
     env.header.supported_cwmp_versions = Some(vec![CwmpVersion::V1_0]);
     let mut only_1_4 = config.clone();
     only_1_4.versions = vec![CwmpVersion::V1_4];
-    let mut a = Acs::new(only_1_4);
+    let mut a = AcsAlone::new(only_1_4);
     let r = a.post(&encode(&env));
     assert_eq!(
         seen(&r),
         (expected, Some(FaultCode::AcsVersionIncompatible), true)
     );
-    assert_eq!(a.ended, Some(EndReason::VersionIncompatible));
+    assert_eq!(a.ended(), Some(&EndReason::VersionIncompatible));
 
     // MustUnderstand: an Inform with a header entry this ACS does not understand.
     let text = String::from_utf8(encode(&inform("1"))).unwrap();
@@ -243,14 +190,14 @@ fn acs_faults_under(fault_status: FaultStatus, expected: u16) {
         r#"<cwmp:HoldRequest soap-env:mustUnderstand="1">1</cwmp:HoldRequest></soap-env:Header>"#,
         1,
     );
-    let mut a = Acs::new(config.clone());
+    let mut a = AcsAlone::new(config.clone());
     let r = a.post(misunderstood.as_bytes());
     assert_eq!((r.status, r.session_ended), (expected, false));
     assert_eq!(r.content_type, Some(CONTENT_TYPE_XML));
     assert_eq!(decode(&r.body).body, Body::Fault(Fault::must_understand()));
 
     // The session: the InformResponse under 200 whatever the setting.
-    let mut a = Acs::new(config.clone());
+    let mut a = AcsAlone::new(config.clone());
     assert_eq!(seen(&a.post(&encode(&inform("1")))), (200, None, false));
     // 8000 for an ACS method called by the CPE.
     let r = a.post(&encode(&Envelope::with_id(
@@ -284,10 +231,10 @@ fn acs_faults_under(fault_status: FaultStatus, expected: u16) {
         seen(&r),
         (expected, Some(FaultCode::AcsInternalError), true)
     );
-    assert_eq!(a.ended, Some(EndReason::Aborted));
+    assert_eq!(a.ended(), Some(&EndReason::Aborted));
 
     // A protocol violation is no fault: 400 with a text reason whatever the setting.
-    let mut a = Acs::new(config);
+    let mut a = AcsAlone::new(config);
     let r = a.post(&encode(&Envelope::with_id(
         "1",
         TransferComplete::default(),
@@ -359,7 +306,7 @@ fn a_cpe_ends_its_session_on_8006_from_an_acs_that_faults_under_500() {
 #[test]
 fn a_retried_post_gets_its_fault_again_under_500_after_a_restore() {
     let config = acs_config(FaultStatus::InternalServerError500);
-    let mut a = Acs::new(config.clone());
+    let mut a = AcsAlone::new(config.clone());
     a.post(&encode(&inform("1")));
     let call = encode(&Envelope::with_id(
         "2",
@@ -368,7 +315,7 @@ fn a_retried_post_gets_its_fault_again_under_500_after_a_restore() {
     let first = a.post(&call);
     assert_eq!(first.status, 500);
     let json = serde_json::to_string(&a.s.save().unwrap()).unwrap();
-    let mut b = Acs::new(config);
+    let mut b = AcsAlone::new(config);
     b.s = AcsSession::restore(serde_json::from_str(&json).unwrap(), b.s.config().clone()).unwrap();
     assert!(b.s.is_retry(&call));
     assert_eq!(b.post(&call), first);

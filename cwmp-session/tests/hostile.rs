@@ -2,17 +2,16 @@
 //! a CPE that never sends its empty POST, an ACS that never answers. Each ends in an outcome
 //! with its reason; nothing grows without bound; every session ends.
 
-use std::time::{Duration, Instant, SystemTime};
+mod harness;
 
-use cwmp_session::acs::{self, AcsSession, EndReason, Event, Output, RpcFailure, Step};
+use std::time::{Duration, Instant};
+
+use cwmp_session::acs::{self, EndReason, Event, Output, RpcFailure, Step};
 use cwmp_session::cpe::{self, CpeSession, Failure, InformArgs};
 use cwmp_session::http::{HttpResponse, IncomingRequest};
 use cwmp_session::{CpeRequest, EventQueue, Limit, MAX_QUEUED_REQUESTS, RpcHandle, SessionError};
 use cwmp_types::*;
-
-fn t0() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000)
-}
+use harness::AcsAlone;
 
 fn enc(env: &Envelope) -> Vec<u8> {
     let mut out = Vec::new();
@@ -28,54 +27,6 @@ fn inform() -> Vec<u8> {
             vec![EventStruct::new(EventCode::Periodic)],
         ),
     ))
-}
-
-struct Acs {
-    s: AcsSession,
-    now: SystemTime,
-    events: Vec<Event>,
-}
-
-impl Acs {
-    fn new(config: acs::Config) -> Self {
-        Self {
-            s: AcsSession::new(config, t0()),
-            now: t0(),
-            events: Vec::new(),
-        }
-    }
-
-    fn post(&mut self, body: &[u8]) -> HttpResponse {
-        self.s
-            .handle_input(acs::Input::HttpRequest {
-                now: self.now,
-                request: IncomingRequest::new(body),
-            })
-            .unwrap();
-        self.drain().expect("every POST gets a response")
-    }
-
-    fn drain(&mut self) -> Option<HttpResponse> {
-        let mut out = None;
-        while let Some(o) = self.s.poll_output() {
-            match o {
-                Output::SendHttp(r) => {
-                    assert!(out.is_none(), "one response per POST");
-                    out = Some(r);
-                }
-                Output::Event(e) => self.events.push(e),
-                other => panic!("{other:?}"),
-            }
-        }
-        out
-    }
-
-    fn ended(&self) -> Option<&EndReason> {
-        self.events.iter().find_map(|e| match e {
-            Event::SessionEnded(r) => Some(r),
-            _ => None,
-        })
-    }
 }
 
 fn id_of(r: &HttpResponse) -> String {
@@ -95,7 +46,7 @@ fn responses_out_of_order_and_duplicated() {
     // tests/codec_events.rs); accepted, each response goes to the outstanding request.
     let mut config = acs::Config::default();
     config.response_id_policy = acs::ResponseIdPolicy::Accept;
-    let mut a = Acs::new(config);
+    let mut a = AcsAlone::new(config);
     let first =
         a.s.queue_request(a.now, GetParameterValues::new(["Device.A"]))
             .unwrap();
@@ -153,7 +104,7 @@ fn responses_out_of_order_and_duplicated() {
 /// Two CPE requests with the same cwmp:ID, and the same response twice.
 #[test]
 fn duplicate_ids_from_the_cpe() {
-    let mut a = Acs::new(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     a.s.queue_request(a.now, GetRpcMethods::default()).unwrap();
     a.s.finish(a.now);
     a.post(&inform());
@@ -248,7 +199,7 @@ fn duplicate_ids_from_the_cpe() {
 /// one is sent, answered and matched, one at a time.
 #[test]
 fn ten_thousand_queued_rpcs() {
-    let mut a = Acs::new(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     let limit = a.s.config().max_queued_requests;
     let mut refused = 0;
     for i in 0..10_000 {
@@ -266,7 +217,7 @@ fn ten_thousand_queued_rpcs() {
 
     let mut config = acs::Config::default();
     config.max_queued_requests = 10_000;
-    let mut a = Acs::new(config);
+    let mut a = AcsAlone::new(config);
     for i in 0..10_000 {
         a.s.queue_request(a.now, GetParameterValues::new([format!("Device.X.{i}")]))
             .unwrap();
@@ -318,7 +269,7 @@ fn ten_thousand_queued_rpcs() {
 /// time, saying it waited for the CPE's next message; a late empty POST starts nothing.
 #[test]
 fn a_cpe_that_never_sends_its_empty_post() {
-    let mut a = Acs::new(acs::Config::default());
+    let mut a = AcsAlone::new(acs::Config::default());
     a.s.queue_request(a.now, GetRpcMethods::default()).unwrap();
     assert_eq!(a.post(&inform()).status, 200);
     let waiting = a.s.waiting_for().unwrap();

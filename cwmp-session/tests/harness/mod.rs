@@ -11,6 +11,11 @@ use cwmp_session::http::{HttpRequest, IncomingRequest, IncomingResponse, SendRea
 use cwmp_session::{EventQueue, Reply, RpcHandle};
 use cwmp_types::*;
 
+mod acs_alone;
+// (Each test binary compiles the harness; not every one drives an ACS alone.)
+#[allow(unused_imports)]
+pub use acs_alone::AcsAlone;
+
 pub const ACS_URL: &str = "http://acs.example/cwmp";
 /// The wall clock at the harness's `t0`.
 pub const UNIX_T0: i64 = 1_700_000_000;
