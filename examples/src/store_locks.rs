@@ -15,17 +15,13 @@ impl Store {
         wait: Duration,
         serial: &str,
     ) -> Result<Option<Option<Vec<u8>>>, StoreError> {
-        let give_up = tokio::time::Instant::now() + wait;
-        let mut pause = Duration::from_millis(1);
-        loop {
-            let got = match &self.backend {
-                Backend::Memory(_) => {
-                    if self.try_lock(name, token, ttl).await? {
-                        Some(self.device(serial).await?)
-                    } else {
-                        None
-                    }
-                }
+        retry_for(wait, || async move {
+            match &self.backend {
+                Backend::Memory(_) => Ok(if self.try_lock(name, token, ttl).await? {
+                    Some(self.device(serial).await?)
+                } else {
+                    None
+                }),
                 Backend::Redis(r) => {
                     let reply: redis::Value = r
                         .lock_get
@@ -38,18 +34,11 @@ impl Store {
                     let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
                     let taken: i64 = item(&items, 0)?.unwrap_or(0);
                     let device: Option<Vec<u8>> = item(&items, 1)?;
-                    (taken == 1).then_some(device)
+                    Ok((taken == 1).then_some(device))
                 }
-            };
-            if got.is_some() {
-                return Ok(got);
             }
-            if tokio::time::Instant::now() + pause > give_up {
-                return Ok(None);
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(20));
-        }
+        })
+        .await
     }
 
     /// Takes the lock `name` with `token` for `ttl` if it is free (or expired).
@@ -95,18 +84,11 @@ impl Store {
         ttl: Duration,
         wait: Duration,
     ) -> Result<bool, StoreError> {
-        let give_up = tokio::time::Instant::now() + wait;
-        let mut pause = Duration::from_millis(1);
-        loop {
-            if self.try_lock(name, token, ttl).await? {
-                return Ok(true);
-            }
-            if tokio::time::Instant::now() + pause > give_up {
-                return Ok(false);
-            }
-            tokio::time::sleep(pause).await;
-            pause = (pause * 2).min(Duration::from_millis(20));
-        }
+        let taken = retry_for(wait, || async move {
+            Ok(self.try_lock(name, token, ttl).await?.then_some(()))
+        })
+        .await?;
+        Ok(taken.is_some())
     }
 
     /// Releases the lock if it still holds `token` (a lock that expired and was taken by
@@ -130,5 +112,26 @@ impl Store {
                 Ok(())
             }
         }
+    }
+}
+
+/// Runs `attempt` until it gives `Some`, again after 1, 2, 4, … ms (20 at most) for up to
+/// `wait`; `None` if it never did.
+async fn retry_for<T, F, Fut>(wait: Duration, mut attempt: F) -> Result<Option<T>, StoreError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, StoreError>>,
+{
+    let give_up = tokio::time::Instant::now() + wait;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(got) = attempt().await? {
+            return Ok(Some(got));
+        }
+        if tokio::time::Instant::now() + pause > give_up {
+            return Ok(None);
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(20));
     }
 }
