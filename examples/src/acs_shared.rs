@@ -105,12 +105,10 @@ struct Committed {
     device_changed: bool,
 }
 
-/// Whether `session` waits for this POST (or it repeats its last one): the method the CPE
-/// answers, its empty POST or one of its requests.
+/// Whether `session` waits for this POST: the method the CPE answers, its empty POST or one
+/// of its requests. (A retry of the session's last POST is not what it waits for: it is
+/// answered from the stored state, loaded, without hashing the body once more here.)
 fn waits_for(session: &AcsSession, body: &[u8], peek: Option<&Peek>) -> bool {
-    if session.is_retry(body) {
-        return true;
-    }
     let Some(waiting) = session.waiting_for() else {
         return false;
     };
