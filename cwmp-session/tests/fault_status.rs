@@ -48,17 +48,7 @@ fn fault_8006_under_500_makes_the_cpe_fall_back_to_an_older_version() {
 #[test]
 fn fault_8005_under_500_resends_the_same_request() {
     let mut p = Pair::new(Pair::config(), EventQueue::new());
-    let h = p
-        .cpe
-        .queue_request(
-            p.now,
-            CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete()),
-        )
-        .unwrap();
-    p.acs_app.cpe_request_faults.push_back((
-        "AutonomousTransferComplete".into(),
-        FaultCode::AcsRetryRequest,
-    ));
+    let h = p.queue_transfer_complete_to_retry(1);
     p.net.push_back(Net::Pass);
     p.net.push_back(Net::Rewrite(fault_as_500));
     p.run_sessions(1);
@@ -259,17 +249,7 @@ fn the_acs_sends_its_faults_under_500_when_configured() {
 fn a_cpe_resends_on_8005_from_an_acs_that_faults_under_500() {
     let mut p = Pair::new(Pair::config(), EventQueue::new());
     p.acs_config.fault_status = FaultStatus::InternalServerError500;
-    let h = p
-        .cpe
-        .queue_request(
-            p.now,
-            CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete()),
-        )
-        .unwrap();
-    p.acs_app.cpe_request_faults.push_back((
-        "AutonomousTransferComplete".into(),
-        FaultCode::AcsRetryRequest,
-    ));
+    let h = p.queue_transfer_complete_to_retry(1);
     p.run_sessions(1);
     assert_eq!(
         p.answered(),

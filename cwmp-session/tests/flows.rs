@@ -294,19 +294,7 @@ fn method_not_supported_drops_the_request() {
 #[test]
 fn fault_8005_resends_the_same_request_bounded() {
     let mut p = Pair::new(Pair::config(), EventQueue::new());
-    let h = p
-        .cpe
-        .queue_request(
-            p.now,
-            CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete()),
-        )
-        .unwrap();
-    for _ in 0..2 {
-        p.acs_app.cpe_request_faults.push_back((
-            "AutonomousTransferComplete".into(),
-            FaultCode::AcsRetryRequest,
-        ));
-    }
+    let h = p.queue_transfer_complete_to_retry(2);
     p.run_sessions(1);
     assert_eq!(
         p.posted(),

@@ -447,6 +447,21 @@ impl Pair {
         }
     }
 
+    /// Queues an AutonomousTransferComplete that the ACS's application answers with fault
+    /// 8005 (retry) the first `retries` times; its handle.
+    pub fn queue_transfer_complete_to_retry(&mut self, retries: usize) -> RpcHandle {
+        let request =
+            cwmp_session::CpeRequest::AutonomousTransferComplete(autonomous_transfer_complete());
+        let handle = self.cpe.queue_request(self.now, request).unwrap();
+        for _ in 0..retries {
+            self.acs_app.cpe_request_faults.push_back((
+                "AutonomousTransferComplete".into(),
+                FaultCode::AcsRetryRequest,
+            ));
+        }
+        handle
+    }
+
     /// Runs until the number of finished CPE sessions reaches `n`.
     pub fn run_sessions(&mut self, n: usize) {
         self.run_until(Duration::from_secs(30 * 86_400), |p| {
