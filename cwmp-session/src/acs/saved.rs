@@ -287,13 +287,7 @@ pub(super) mod last_exchange {
 
 #[cfg(feature = "serde")]
 fn hex(d: &Digest) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    s
+    crate::connreq::hex(d)
 }
 
 #[cfg(feature = "serde")]

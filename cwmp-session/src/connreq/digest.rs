@@ -27,12 +27,11 @@ mod client;
 mod replay;
 mod server;
 
-use super::hex;
 use md5::{Digest as _, Md5};
 use sha2::Sha256;
 
-pub(crate) use client::parse_schemes;
 pub use client::{Challenge, authorization};
+pub(crate) use client::{Param, parse_schemes};
 pub use replay::NcTracker;
 pub use server::{
     AuthorizationParams, DEFAULT_REPLAY_CAPACITY, NonceIssuer, Verified, VerifyError,
@@ -84,11 +83,47 @@ impl Algorithm {
         matches!(self, Self::Md5Sess | Self::Sha256Sess)
     }
 
-    fn hash(self, data: &str) -> String {
-        match self {
-            Self::Md5 | Self::Md5Sess => hex(&Md5::digest(data.as_bytes())),
-            Self::Sha256 | Self::Sha256Sess => hex(&Sha256::digest(data.as_bytes())),
+    /// The hex digest of `parts` joined with `:`, hashed as they come (no joined copy).
+    fn hash(self, parts: &[&str]) -> HexDigest {
+        fn run<D: md5::Digest>(mut d: D, parts: &[&str]) -> HexDigest {
+            for (i, part) in parts.iter().enumerate() {
+                if i > 0 {
+                    d.update(b":");
+                }
+                d.update(part.as_bytes());
+            }
+            HexDigest::of(&d.finalize())
         }
+        match self {
+            Self::Md5 | Self::Md5Sess => run(Md5::new(), parts),
+            Self::Sha256 | Self::Sha256Sess => run(Sha256::new(), parts),
+        }
+    }
+}
+
+/// A digest in lowercase hex, on the stack (32 characters for MD5, 64 for SHA-256).
+#[derive(Clone, Copy)]
+struct HexDigest {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl HexDigest {
+    fn of(bytes: &[u8]) -> Self {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut buf = [0u8; 64];
+        let mut len = 0;
+        for b in bytes.iter().take(32) {
+            buf[len] = DIGITS[usize::from(b >> 4)];
+            buf[len + 1] = DIGITS[usize::from(b & 15)];
+            len += 2;
+        }
+        Self { buf, len }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
     }
 }
 
@@ -118,11 +153,11 @@ pub enum DigestError {
     },
 }
 
-fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+fn get<'a>(params: &'a [Param<'_>], name: &str) -> Option<&'a str> {
     params
         .iter()
         .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
+        .map(|(_, v)| v.as_ref())
 }
 
 /// Computes the `response` value (RFC 7616 §3.4.1).
@@ -136,15 +171,15 @@ fn response_value(
     uri: &str,
     nonce: &str,
     qop: Option<(&str, &str)>, // (nc, cnonce)
-) -> String {
-    let mut ha1 = alg.hash(&format!("{username}:{realm}:{password}"));
+) -> HexDigest {
+    let mut ha1 = alg.hash(&[username, realm, password]);
     if alg.is_sess() {
         let cnonce = qop.map(|q| q.1).unwrap_or("");
-        ha1 = alg.hash(&format!("{ha1}:{nonce}:{cnonce}"));
+        ha1 = alg.hash(&[ha1.as_str(), nonce, cnonce]);
     }
-    let ha2 = alg.hash(&format!("{method}:{uri}"));
+    let ha2 = alg.hash(&[method, uri]);
     match qop {
-        Some((nc, cnonce)) => alg.hash(&format!("{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}")),
-        None => alg.hash(&format!("{ha1}:{nonce}:{ha2}")),
+        Some((nc, cnonce)) => alg.hash(&[ha1.as_str(), nonce, nc, cnonce, "auth", ha2.as_str()]),
+        None => alg.hash(&[ha1.as_str(), nonce, ha2.as_str()]),
     }
 }

@@ -1,5 +1,7 @@
 //! Client side: parse a `WWW-Authenticate` challenge and build the `Authorization` answering it.
 
+use std::borrow::Cow;
+
 use super::super::Credentials;
 use super::{Algorithm, DigestError, get, response_value};
 
@@ -23,15 +25,19 @@ pub struct Challenge {
     pub userhash: bool,
 }
 
-/// `(name lowercased, value)` pairs of one scheme.
-pub(crate) type Params = Vec<(String, String)>;
+/// A `(name lowercased, value)` pair, borrowed from the header unless lowercasing or
+/// unescaping had to change it.
+pub(crate) type Param<'a> = (Cow<'a, str>, Cow<'a, str>);
+
+/// The `(name lowercased, value)` pairs of one scheme.
+pub(crate) type Params<'a> = Vec<Param<'a>>;
 
 /// Splits a header value into `(scheme, params)` items.
-pub(crate) fn parse_schemes(header: &str) -> Result<Vec<(String, Params)>, DigestError> {
+pub(crate) fn parse_schemes(header: &str) -> Result<Vec<(&str, Params<'_>)>, DigestError> {
     const MAX_ITEMS: usize = 64;
     let b = header.as_bytes();
     let mut i = 0;
-    let mut out: Vec<(String, Params)> = Vec::new();
+    let mut out: Vec<(&str, Params<'_>)> = Vec::new();
     let skip_ws = |i: &mut usize| {
         while *i < b.len() && (b[*i] == b' ' || b[*i] == b'\t' || b[*i] == b',') {
             *i += 1;
@@ -66,38 +72,13 @@ pub(crate) fn parse_schemes(header: &str) -> Result<Vec<(String, Params)>, Diges
             }
             let value = if i < b.len() && b[i] == b'"' {
                 i += 1;
-                let mut v = String::new();
-                loop {
-                    match b.get(i) {
-                        None => {
-                            return Err(DigestError::Malformed {
-                                offset: i,
-                                reason: "unterminated quoted string",
-                            });
-                        }
-                        Some(b'"') => {
-                            i += 1;
-                            break;
-                        }
-                        Some(b'\\') if i + 1 < b.len() => {
-                            let c = header[i + 1..].chars().next().unwrap_or('\\');
-                            v.push(c);
-                            i += 1 + c.len_utf8();
-                        }
-                        Some(_) => {
-                            let c = header[i..].chars().next().unwrap_or('\\');
-                            v.push(c);
-                            i += c.len_utf8();
-                        }
-                    }
-                }
-                v
+                quoted(header, &mut i)?
             } else {
                 let vs = i;
                 while i < b.len() && b[i] != b',' && b[i] != b' ' && b[i] != b'\t' {
                     i += 1;
                 }
-                header[vs..i].to_string()
+                Cow::Borrowed(&header[vs..i])
             };
             let Some(last) = out.last_mut() else {
                 return Err(DigestError::Malformed {
@@ -111,7 +92,12 @@ pub(crate) fn parse_schemes(header: &str) -> Result<Vec<(String, Params)>, Diges
                     reason: "too many parameters",
                 });
             }
-            last.1.push((token.to_ascii_lowercase(), value));
+            let name = if token.bytes().any(|c| c.is_ascii_uppercase()) {
+                Cow::Owned(token.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(token)
+            };
+            last.1.push((name, value));
         } else {
             if out.len() >= MAX_ITEMS {
                 return Err(DigestError::Malformed {
@@ -119,13 +105,61 @@ pub(crate) fn parse_schemes(header: &str) -> Result<Vec<(String, Params)>, Diges
                     reason: "too many schemes",
                 });
             }
-            out.push((token.to_string(), Vec::new()));
+            out.push((token, Vec::new()));
         }
     }
     Ok(out)
 }
 
-pub(super) fn digest_params(header: &str) -> Result<Vec<(String, String)>, DigestError> {
+/// The value of a quoted string whose opening quote is before `*i`; `*i` ends after the
+/// closing quote. Borrowed from `header` unless it holds a `\\` escape.
+fn quoted<'a>(header: &'a str, i: &mut usize) -> Result<Cow<'a, str>, DigestError> {
+    let b = header.as_bytes();
+    let start = *i;
+    let Some(len) = b[start..].iter().position(|&c| c == b'"' || c == b'\\') else {
+        return Err(DigestError::Malformed {
+            offset: b.len(),
+            reason: "unterminated quoted string",
+        });
+    };
+    if b[start + len] == b'"' {
+        *i = start + len + 1;
+        return Ok(Cow::Borrowed(&header[start..start + len]));
+    }
+    // An escape: unescape into an owned copy (quote and backslash are ASCII, so every index
+    // stepped to is a character boundary).
+    let mut v = String::with_capacity(len + 16);
+    let mut j = start;
+    loop {
+        match b.get(j) {
+            None => {
+                return Err(DigestError::Malformed {
+                    offset: j,
+                    reason: "unterminated quoted string",
+                });
+            }
+            Some(b'"') => {
+                *i = j + 1;
+                return Ok(Cow::Owned(v));
+            }
+            Some(b'\\') if j + 1 < b.len() => {
+                let c = header[j + 1..].chars().next().unwrap_or('\\');
+                v.push(c);
+                j += 1 + c.len_utf8();
+            }
+            Some(_) => {
+                let run = b[j + 1..]
+                    .iter()
+                    .position(|&c| c == b'"' || c == b'\\')
+                    .map_or(b.len(), |n| j + 1 + n);
+                v.push_str(&header[j..run]);
+                j = run;
+            }
+        }
+    }
+}
+
+pub(super) fn digest_params(header: &str) -> Result<Params<'_>, DigestError> {
     parse_schemes(header)?
         .into_iter()
         .find(|(s, _)| s.eq_ignore_ascii_case("digest"))
@@ -151,7 +185,7 @@ impl Challenge {
             .collect())
     }
 
-    fn from_params(p: &[(String, String)]) -> Result<Self, DigestError> {
+    fn from_params(p: &[Param<'_>]) -> Result<Self, DigestError> {
         let realm = get(p, "realm").ok_or(DigestError::MissingParam("realm"))?;
         let nonce = get(p, "nonce").ok_or(DigestError::MissingParam("nonce"))?;
         let algorithm = match get(p, "algorithm") {
@@ -243,7 +277,9 @@ pub fn authorization(
         qop,
     );
     let username = if challenge.userhash {
-        alg.hash(&format!("{}:{}", credentials.username, challenge.realm))
+        alg.hash(&[&credentials.username, &challenge.realm])
+            .as_str()
+            .to_owned()
     } else {
         credentials.username.clone()
     };
@@ -254,7 +290,7 @@ pub fn authorization(
         quote(&challenge.nonce),
         quote(uri),
         alg.as_str(),
-        response
+        response.as_str()
     );
     if let Some((nc, cnonce)) = qop {
         s.push_str(&format!(
@@ -278,6 +314,38 @@ mod tests {
 
     // RFC 7616 §3.9.1.
     const RFC7616_CHALLENGE_MD5: &str = r#"Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS""#;
+
+    #[test]
+    fn quoted_values_unescape_and_plain_ones_are_borrowed() {
+        let h = r#"Digest Realm="a \"quoted\" \\ réalm", nonce="plain", Opaque=tok"#;
+        let schemes = parse_schemes(h).unwrap();
+        let (scheme, p) = &schemes[0];
+        assert_eq!(*scheme, "Digest");
+        assert_eq!(get(p, "realm"), Some(r#"a "quoted" \ réalm"#));
+        assert!(
+            matches!(p[0].0, Cow::Owned(_)),
+            "a name with capitals is lowercased"
+        );
+        assert!(matches!(p[1].1, Cow::Borrowed("plain")));
+        assert_eq!(get(p, "opaque"), Some("tok"));
+        // An unescaped value made of several runs between escapes.
+        let p = digest_params(r#"Digest realm="x\yz\w""#).unwrap();
+        assert_eq!(get(&p, "realm"), Some("xyzw"));
+        for broken in [
+            r#"Digest realm="open"#,
+            r#"Digest realm="esc\"#,
+            r#"Digest realm="a\"b"#,
+        ] {
+            assert_eq!(
+                parse_schemes(broken),
+                Err(DigestError::Malformed {
+                    offset: broken.len(),
+                    reason: "unterminated quoted string"
+                }),
+                "{broken}"
+            );
+        }
+    }
 
     #[test]
     fn rfc7616_md5() {
@@ -355,6 +423,7 @@ mod tests {
             "{h}"
         );
         // RFC 2069: MD5(HA1:nonce:HA2)
+        use crate::connreq::hex;
         let ha1 = hex(&Md5::digest(b"u:IGD:p"));
         let ha2 = hex(&Md5::digest(b"GET:/"));
         let r = hex(&Md5::digest(format!("{ha1}:abc:{ha2}").as_bytes()));

@@ -275,12 +275,12 @@ impl NonceIssuer {
         let password = password_of(&a.username);
         // Compute even for unknown users so timing does not reveal which users exist.
         let pw = password.as_deref().unwrap_or("");
-        let nc_s = a.qop_auth.as_ref().map(|(nc, _)| format!("{nc:08x}"));
+        let nc_hex = a.qop_auth.as_ref().map(|(nc, _)| nc_hex(*nc));
         let qop = a
             .qop_auth
             .as_ref()
-            .zip(nc_s.as_deref())
-            .map(|((_, c), nc)| (nc, c.as_str()));
+            .zip(nc_hex.as_ref())
+            .map(|((_, c), nc)| (std::str::from_utf8(nc).unwrap_or_default(), c.as_str()));
         let expected = response_value(
             a.algorithm,
             &a.username,
@@ -291,10 +291,7 @@ impl NonceIssuer {
             &a.nonce,
             qop,
         );
-        let ok = ct_eq(
-            expected.as_bytes(),
-            a.response.to_ascii_lowercase().as_bytes(),
-        );
+        let ok = response_matches(expected.as_str(), &a.response);
         if password.is_none() || !ok {
             return Err(VerifyError::WrongCredentials);
         }
@@ -309,6 +306,30 @@ impl NonceIssuer {
             nc: a.qop_auth.map(|(nc, _)| nc),
         })
     }
+}
+
+/// `nc` as the 8 lowercase hex digits it is sent as.
+fn nc_hex(nc: u32) -> [u8; 8] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 8];
+    for (k, d) in out.iter_mut().enumerate() {
+        *d = DIGITS[((nc >> (28 - 4 * k)) & 15) as usize];
+    }
+    out
+}
+
+/// Whether a client's `response` is the `expected` lowercase hex digest, compared in
+/// constant time and ignoring the response's case.
+fn response_matches(expected: &str, response: &str) -> bool {
+    let mut lower = [0u8; 64];
+    let r = response.as_bytes();
+    if r.len() != expected.len() || r.len() > lower.len() {
+        return false;
+    }
+    for (d, c) in lower.iter_mut().zip(r) {
+        *d = c.to_ascii_lowercase();
+    }
+    ct_eq(expected.as_bytes(), &lower[..r.len()])
 }
 
 #[cfg(test)]
