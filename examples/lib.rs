@@ -10,6 +10,7 @@
 //! | [`device`] | the simulated device: its TR-181 tree (`cwmp-datamodel`) and deferred actions |
 //! | [`transport`], [`http`], [`limits`], [`crlisten`] | hyper server and client, HTTP details, the server's limits, the Connection Request listener |
 //! | [`store`], [`balancer`] | sessions and device records in memory or in Redis for a cluster of ACS nodes (the ACS uses it with `AcsConfig::use_store`, `acs_server --store`); a load balancer giving each client connection a backend connection of its own |
+//! | [`http_floor`] | the HTTP floor under the ACS's CPU per session: the same server and client with canned bodies |
 //! | [`inspect`], [`support`] | the inspect tool; flags, statistics, memory figures |
 //! | [`natcr`], [`xmpp`], [`udp_cr`], [`stun`] | Connection Requests that reach a CPE behind NAT: XMPP (Annex K), UDP with STUN (Annex G), and the ACS's choice of path |
 //! | [`cr_figures`] | the figures of Connection Requests behind NAT (memory per XMPP connection, request-to-Inform times) |
@@ -47,6 +48,8 @@ pub mod demo;
 pub mod device;
 #[path = "src/http.rs"]
 pub mod http;
+#[path = "src/http_floor.rs"]
+pub mod http_floor;
 #[path = "src/inspect.rs"]
 pub mod inspect;
 #[path = "src/limits.rs"]
