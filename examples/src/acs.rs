@@ -613,9 +613,9 @@ pub async fn connection_request(
     random: &[u8],
 ) -> Result<(), String> {
     let uri: Uri = url.parse().map_err(|e| format!("{url:?}: {e}"))?;
-    let (status, headers) = transport::get(&uri, None)
-        .await
-        .map_err(|e| e.to_string())?;
+    // The GET with credentials goes on the connection that got the 401, if the CPE keeps it.
+    let mut client = transport::GetClient::default();
+    let (status, headers) = client.get(&uri, None).await.map_err(|e| e.to_string())?;
     let status = if status == StatusCode::UNAUTHORIZED {
         let challenge = headers
             .get_all(WWW_AUTHENTICATE)
@@ -626,7 +626,8 @@ pub async fn connection_request(
         let cnonce: String = random.iter().map(|b| format!("{b:02x}")).collect();
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         let auth = digest::authorization(&challenge, credentials, "GET", path, &cnonce, 1);
-        transport::get(&uri, Some(&auth))
+        client
+            .get(&uri, Some(&auth))
             .await
             .map_err(|e| e.to_string())?
             .0

@@ -24,7 +24,9 @@ use crate::limits::{ConnectionCount, Limits, Watch, Watched};
 
 #[path = "transport_client.rs"]
 mod client;
-pub use client::{ClientError, ClientResponse, SessionClient, fetch, fetch_from_cluster, get};
+pub use client::{
+    ClientError, ClientResponse, GetClient, SessionClient, fetch, fetch_from_cluster, get,
+};
 
 /// One TCP connection of the server, shared by the requests that arrive on it.
 #[derive(Debug)]

@@ -280,30 +280,79 @@ pub async fn get(
     url: &Uri,
     authorization: Option<&str>,
 ) -> Result<(StatusCode, HeaderMap), ClientError> {
-    let authority = url
-        .authority()
-        .ok_or_else(|| ClientError::BadUrl(url.to_string()))?
-        .to_string();
-    let stream = TcpStream::connect(&authority)
-        .await
-        .map_err(ClientError::Io)?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(ClientError::Http)?;
-    tokio::spawn(conn);
-    let mut req = Request::builder()
-        .method(Method::GET)
-        .uri(url.path_and_query().map_or("/", |p| p.as_str()))
-        .header(hyper::header::HOST, &authority);
-    if let Some(a) = authorization {
-        req = req.header(hyper::header::AUTHORIZATION, a);
-    }
-    let req = req
-        .body(Full::new(Bytes::new()))
-        .map_err(|e| ClientError::BadUrl(e.to_string()))?;
-    let resp = sender.send_request(req).await.map_err(ClientError::Http)?;
-    Ok((resp.status(), resp.headers().clone()))
+    GetClient::default().get(url, authorization).await
 }
+
+/// HTTP GETs to one host over one connection, kept while the server keeps it: the ACS's
+/// Connection Request sends its GET with credentials on the connection that got the `401`
+/// (RFC 9112 §9.3), and opens a new one when the CPE closed it (as some do after a `401`).
+#[derive(Debug, Default)]
+pub struct GetClient {
+    conn: Option<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
+}
+
+impl GetClient {
+    /// Sends a GET of `url` with an optional Authorization header; returns the status and
+    /// headers (the body is not read).
+    pub async fn get(
+        &mut self,
+        url: &Uri,
+        authorization: Option<&str>,
+    ) -> Result<(StatusCode, HeaderMap), ClientError> {
+        let authority = url
+            .authority()
+            .ok_or_else(|| ClientError::BadUrl(url.to_string()))?
+            .to_string();
+        // The kept connection, if it is to this host and still open.
+        let mut kept = self
+            .conn
+            .take()
+            .filter(|(a, s)| *a == authority && !s.is_closed());
+        if let Some((_, sender)) = &mut kept {
+            if sender.ready().await.is_err() {
+                kept = None;
+            }
+        }
+        let mut sender = match kept {
+            Some((_, sender)) => sender,
+            None => {
+                let stream = TcpStream::connect(&authority)
+                    .await
+                    .map_err(ClientError::Io)?;
+                let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map_err(ClientError::Http)?;
+                tokio::spawn(conn);
+                sender
+            }
+        };
+        let mut req = Request::builder()
+            .method(Method::GET)
+            .uri(url.path_and_query().map_or("/", |p| p.as_str()))
+            .header(hyper::header::HOST, &authority);
+        if let Some(a) = authorization {
+            req = req.header(hyper::header::AUTHORIZATION, a);
+        }
+        let req = req
+            .body(Full::new(Bytes::new()))
+            .map_err(|e| ClientError::BadUrl(e.to_string()))?;
+        let resp = sender.send_request(req).await.map_err(ClientError::Http)?;
+        let closing = header_str(resp.headers(), &CONNECTION)
+            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let (parts, body) = resp.into_parts();
+        // Read the (short) body so the connection can carry the next GET; a long or broken
+        // one closes it.
+        let read = Limited::new(body, GET_BODY_LIMIT).collect().await.is_ok();
+        if read && !closing {
+            self.conn = Some((authority, sender));
+        }
+        Ok((parts.status, parts.headers))
+    }
+}
+
+/// The longest body a [`GetClient`] reads to keep its connection (a Connection Request's
+/// answer has none).
+const GET_BODY_LIMIT: usize = 4096;
 
 /// [`fetch`] from the URL's host, or, when the connection to it cannot be made or breaks and
 /// it is one of the nodes of a cluster (`host:port`, as [`SessionClient::spread_over`]), from

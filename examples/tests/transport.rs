@@ -232,3 +232,58 @@ async fn posts_spread_over_nodes_fail_over_from_a_node_that_refuses_connections(
     c.spread_over = vec![dead];
     assert!(c.post(&url, Bytes::from("x"), None, true).await.is_err());
 }
+
+/// A GET server whose gate answers `401` without `Authorization` (with `Connection: close`
+/// when `close_after_401`) and records the client port of every request it admits or refuses.
+async fn get_server(close_after_401: bool) -> (hyper::Uri, Arc<Mutex<Vec<u16>>>) {
+    use cwmp_examples::transport::{ServerOptions, serve_with};
+    use hyper::header::CONNECTION;
+
+    let listener = bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/cr", listener.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    let ports: Arc<Mutex<Vec<u16>>> = Arc::default();
+    let log = ports.clone();
+    let gate: cwmp_examples::transport::Gate = Arc::new(move |r: &RequestHead<'_>| {
+        log.lock().unwrap().push(r.connection.peer.port());
+        if r.parts.headers.contains_key("authorization") {
+            return Ok(None);
+        }
+        let reply = Reply::status(StatusCode::UNAUTHORIZED);
+        Err(if close_after_401 {
+            reply.with_header(CONNECTION, HeaderValue::from_static("close"))
+        } else {
+            reply
+        })
+    });
+    let handler: Handler =
+        Arc::new(|_r: IncomingRequest| Box::pin(async { Reply::status(StatusCode::OK) }));
+    tokio::spawn(serve_with(
+        listener,
+        ServerOptions::default().with_gate(gate),
+        handler,
+    ));
+    (url, ports)
+}
+
+#[tokio::test]
+async fn a_get_with_credentials_goes_on_the_connection_of_its_401_unless_it_was_closed() {
+    use cwmp_examples::transport::GetClient;
+
+    for close in [false, true] {
+        let (url, ports) = get_server(close).await;
+        let mut client = GetClient::default();
+        let (st, _) = client.get(&url, None).await.unwrap();
+        assert_eq!(st, StatusCode::UNAUTHORIZED);
+        let (st, _) = client.get(&url, Some("Digest x")).await.unwrap();
+        assert_eq!(st, StatusCode::OK);
+        let ports = ports.lock().unwrap().clone();
+        assert_eq!(ports.len(), 2);
+        if close {
+            assert_ne!(ports[0], ports[1], "a new connection after Connection: close");
+        } else {
+            assert_eq!(ports[0], ports[1], "one connection for the 401 and the retry");
+        }
+    }
+}
