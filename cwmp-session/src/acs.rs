@@ -152,12 +152,13 @@ impl AcsSession {
                     return Err(Misuse::ResponsePending.into());
                 }
                 let digest = saved::digest(request.body);
-                if let Some(response) = self.state.retry_response(&digest, request.body) {
+                if let Some(response) = self.state.retry_response(Some(&digest), request.body) {
                     self.outputs.push_back(Output::SendHttp(response.clone()));
                     return Ok(());
                 }
                 self.state.revision += 1;
                 self.state.post_digest = Some(digest);
+                self.state.post_len = u64::try_from(request.body.len()).ok();
                 self.on_post(request);
                 Ok(())
             }

@@ -572,3 +572,26 @@ fn a_second_empty_post_after_a_releasing_204_is_not_a_retry() {
     assert_eq!((r.status, r.session_ended), (204, true));
     assert_eq!(s.end_reason(), Some(&EndReason::Completed));
 }
+
+#[test]
+fn a_retry_is_told_by_length_then_digest_and_states_without_the_length_still_tell_it() {
+    let inform = inform_of("SN1", "1");
+    let (saved, _, _) = handle(None, &inform, t0());
+    assert!(saved.is_retry(&inform));
+    // Another Inform of the same length (one digit of the serial changed) is not a retry;
+    // nor is one of another length.
+    let same_len = inform_of("SN2", "1");
+    assert_eq!(same_len.len(), inform.len());
+    assert!(!saved.is_retry(&same_len));
+    assert!(!saved.is_retry(&inform_of("SN10", "1")));
+    // The length is saved beside the digest; a state written without it (by the release
+    // before) is read, and a retry is then told by the digest alone.
+    let mut json: serde_json::Value = serde_json::to_value(&saved).unwrap();
+    assert_eq!(json["post_len"], inform.len());
+    assert_eq!(json["last"]["post_len"], inform.len());
+    json.as_object_mut().unwrap().remove("post_len");
+    json["last"].as_object_mut().unwrap().remove("post_len");
+    let older: SavedSession = serde_json::from_value(json).unwrap();
+    assert!(older.is_retry(&inform));
+    assert!(!older.is_retry(&same_len));
+}

@@ -281,9 +281,15 @@ async fn a_get_with_credentials_goes_on_the_connection_of_its_401_unless_it_was_
         let ports = ports.lock().unwrap().clone();
         assert_eq!(ports.len(), 2);
         if close {
-            assert_ne!(ports[0], ports[1], "a new connection after Connection: close");
+            assert_ne!(
+                ports[0], ports[1],
+                "a new connection after Connection: close"
+            );
         } else {
-            assert_eq!(ports[0], ports[1], "one connection for the 401 and the retry");
+            assert_eq!(
+                ports[0], ports[1],
+                "one connection for the 401 and the retry"
+            );
         }
     }
 }

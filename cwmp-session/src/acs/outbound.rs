@@ -29,6 +29,7 @@ impl AcsSession {
         // Every response answers the last POST: kept to answer a retry of it again.
         self.state.last = self.state.post_digest.map(|digest| saved::LastExchange {
             digest,
+            post_len: self.state.post_len,
             response: response.clone(),
         });
         self.outputs.push_back(Output::SendHttp(response));

@@ -21,6 +21,9 @@ pub(super) fn digest(body: &[u8]) -> Digest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct LastExchange {
     pub(super) digest: Digest,
+    /// The POST's length, when known: a body of another length is not a retry, without
+    /// hashing it.
+    pub(super) post_len: Option<u64>,
     pub(super) response: HttpResponse,
 }
 
@@ -83,7 +86,9 @@ pub enum StateError {
 /// The serialized form is one object: `format`, `deadline` and the session's own fields side
 /// by side, under the same names in formats 0 and 1 (format 1 added `format`, `revision`,
 /// `deadline`, `post_digest`, `last`, `cpe_session_timeout` and the queued request inside
-/// `outstanding`).
+/// `outstanding`). Format 1 later gained the optional `post_len` (beside `post_digest`, and
+/// inside `last`): a release that does not know it ignores it, and a state without it is
+/// read as before (a retry is then told by the digest alone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SavedSession {
@@ -135,7 +140,7 @@ impl SavedSession {
 
     /// Whether `body` repeats the last POST the session answered ([`AcsSession::is_retry`]).
     pub fn is_retry(&self, body: &[u8]) -> bool {
-        self.state.retry_response(&digest(body), body).is_some()
+        self.state.retry_response(None, body).is_some()
     }
 }
 
@@ -143,10 +148,28 @@ impl SessionState {
     /// The response to answer `body` with again, if it repeats the last POST answered. A
     /// repeated empty POST after a `204` that released HoldRequests is the CPE's next empty
     /// POST, not a retry.
-    pub(super) fn retry_response(&self, digest: &Digest, body: &[u8]) -> Option<&HttpResponse> {
+    /// `digest` is the body's, if the caller has it already (else it is computed when the
+    /// lengths match).
+    pub(super) fn retry_response(
+        &self,
+        digest: Option<&Digest>,
+        body: &[u8],
+    ) -> Option<&HttpResponse> {
         let last = self.last.as_ref()?;
-        let next_empty_post = self.phase == Phase::MaybeDone && is_empty_body(body);
-        (!next_empty_post && last.digest == *digest).then_some(&last.response)
+        if self.phase == Phase::MaybeDone && is_empty_body(body) {
+            return None;
+        }
+        if last
+            .post_len
+            .is_some_and(|n| u64::try_from(body.len()).ok() != Some(n))
+        {
+            return None;
+        }
+        let same = match digest {
+            Some(d) => last.digest == *d,
+            None => last.digest == self::digest(body),
+        };
+        same.then_some(&last.response)
     }
 }
 
@@ -165,7 +188,7 @@ impl AcsSession {
     /// Bytes are all the session can go by: a CPE that sends responses without `cwmp:ID` and
     /// answers two requests in a row with the same bytes looks like a retry.
     pub fn is_retry(&self, body: &[u8]) -> bool {
-        self.state.retry_response(&digest(body), body).is_some()
+        self.state.retry_response(None, body).is_some()
     }
 
     /// The state to keep in a store until the next POST or timeout (see [`SavedSession`]).
@@ -247,6 +270,9 @@ pub(super) mod last_exchange {
     struct SavedResponse {
         /// Hex SHA-256 of the POST it answered.
         post: String,
+        /// The POST's length (absent when written by a release before it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        post_len: Option<u64>,
         status: u16,
         body: String,
         session_ended: bool,
@@ -261,6 +287,7 @@ pub(super) mod last_exchange {
             let body = String::from_utf8(l.response.body.to_vec()).ok()?;
             Some(SavedResponse {
                 post: hex(&l.digest),
+                post_len: l.post_len,
                 status: l.response.status,
                 body,
                 session_ended: l.response.session_ended,
@@ -275,6 +302,7 @@ pub(super) mod last_exchange {
         Ok(Option::<SavedResponse>::deserialize(d)?.and_then(|l| {
             Some(LastExchange {
                 digest: unhex(&l.post)?,
+                post_len: l.post_len,
                 response: crate::acs::outbound::http_response(
                     l.status,
                     Bytes::from(l.body.into_bytes()),

@@ -26,6 +26,13 @@ pub(super) struct SessionState {
     /// The digest of the POST being answered (hex); absent in format 0.
     #[cfg_attr(feature = "serde", serde(default, with = "super::saved::digest_hex"))]
     pub(super) post_digest: Option<Digest>,
+    /// The length of the POST being answered (absent when written by a release before it:
+    /// a retry is then told by its digest alone).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    pub(super) post_len: Option<u64>,
     /// The last POST answered and its response, to answer a retry of it again; absent in
     /// format 0.
     #[cfg_attr(
@@ -63,6 +70,7 @@ impl SessionState {
         Self {
             revision: 0,
             post_digest: None,
+            post_len: None,
             last: None,
             phase: Phase::AwaitInform,
             end_reason: None,

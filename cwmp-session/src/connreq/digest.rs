@@ -103,13 +103,14 @@ impl Algorithm {
 
 /// A digest in lowercase hex, on the stack (32 characters for MD5, 64 for SHA-256).
 #[derive(Clone, Copy)]
-struct HexDigest {
+pub(crate) struct HexDigest {
     buf: [u8; 64],
     len: usize,
 }
 
 impl HexDigest {
-    fn of(bytes: &[u8]) -> Self {
+    /// The first 32 bytes of `bytes` in hex.
+    pub(crate) fn of(bytes: &[u8]) -> Self {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut buf = [0u8; 64];
         let mut len = 0;
@@ -121,7 +122,7 @@ impl HexDigest {
         Self { buf, len }
     }
 
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         // Only ASCII hex digits are ever written.
         std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
     }

@@ -3,7 +3,7 @@
 
 use super::super::{ct_eq, hex};
 use super::client::digest_params;
-use super::{Algorithm, Challenge, DigestError, NcTracker, get, response_value};
+use super::{Algorithm, Challenge, DigestError, HexDigest, NcTracker, get, response_value};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -121,7 +121,8 @@ pub enum VerifyError {
 /// replays (see the module docs).
 #[derive(Clone)]
 pub struct NonceIssuer {
-    secret: Vec<u8>,
+    /// HMAC-SHA256 keyed with the secret once (cloned for each nonce made or checked).
+    keyed: HmacSha256,
     lifetime_secs: u64,
     realm: String,
     algorithm: Algorithm,
@@ -157,7 +158,9 @@ impl NonceIssuer {
         lifetime_secs: u64,
     ) -> Self {
         Self {
-            secret: secret.to_vec(),
+            // HMAC accepts keys of any length, so this cannot fail.
+            keyed: <HmacSha256 as Mac>::new_from_slice(secret)
+                .unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
             lifetime_secs,
             realm: realm.into(),
             algorithm,
@@ -186,26 +189,24 @@ impl NonceIssuer {
         &self.realm
     }
 
-    fn mac(&self, body: &str) -> String {
-        // HMAC accepts keys of any length, so this cannot fail.
-        let mut m = <HmacSha256 as Mac>::new_from_slice(&self.secret)
-            .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    fn mac(&self, body: &str) -> HexDigest {
+        let mut m = self.keyed.clone();
         m.update(body.as_bytes());
-        hex(&m.finalize().into_bytes())
+        HexDigest::of(&m.finalize().into_bytes())
     }
 
     /// A fresh nonce issued at `now` (unix seconds), `random` being caller randomness (≥ 8 bytes).
     pub fn nonce(&self, now: u64, random: &[u8]) -> String {
         let body = format!("{now:x}.{}", hex(random));
         let mac = self.mac(&body);
-        format!("{body}.{mac}")
+        format!("{body}.{}", mac.as_str())
     }
 
     /// Checks a nonce's MAC and returns its issue time.
     pub fn nonce_issued_at(&self, nonce: &str) -> Option<u64> {
         let (body, mac) = nonce.rsplit_once('.')?;
         let (ts, _) = body.split_once('.')?;
-        if ts.len() > 16 || !ct_eq(self.mac(body).as_bytes(), mac.as_bytes()) {
+        if ts.len() > 16 || !ct_eq(self.mac(body).as_str().as_bytes(), mac.as_bytes()) {
             return None;
         }
         u64::from_str_radix(ts, 16).ok()
