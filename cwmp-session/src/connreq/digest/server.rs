@@ -121,8 +121,9 @@ pub enum VerifyError {
 /// replays (see the module docs).
 #[derive(Clone)]
 pub struct NonceIssuer {
-    /// HMAC-SHA256 keyed with the secret once (cloned for each nonce made or checked).
-    keyed: HmacSha256,
+    /// HMAC-SHA256 keyed with the secret once (copied for each nonce made or checked; boxed
+    /// to keep the issuer small).
+    keyed: Box<HmacSha256>,
     lifetime_secs: u64,
     realm: String,
     algorithm: Algorithm,
@@ -159,8 +160,10 @@ impl NonceIssuer {
     ) -> Self {
         Self {
             // HMAC accepts keys of any length, so this cannot fail.
-            keyed: <HmacSha256 as Mac>::new_from_slice(secret)
-                .unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
+            keyed: Box::new(
+                <HmacSha256 as Mac>::new_from_slice(secret)
+                    .unwrap_or_else(|_| unreachable!("HMAC takes any key length")),
+            ),
             lifetime_secs,
             realm: realm.into(),
             algorithm,
@@ -190,7 +193,7 @@ impl NonceIssuer {
     }
 
     fn mac(&self, body: &str) -> HexDigest {
-        let mut m = self.keyed.clone();
+        let mut m = HmacSha256::clone(&self.keyed);
         m.update(body.as_bytes());
         HexDigest::of(&m.finalize().into_bytes())
     }
