@@ -209,9 +209,12 @@ impl State {
             asked: running.asked.iter().map(|(h, r)| (*h, r.clone())).collect(),
             identity: running.identity.clone(),
         };
-        // Sized for a typical session (its last response included): no regrowth.
-        let mut state = Vec::with_capacity(16 * 1024);
+        // Sized by the last state written, with room to grow: mostly no regrowth.
+        let last = self.state_len.load(Ordering::Relaxed);
+        let mut state = Vec::with_capacity(last + last / 4 + 256);
         serde_json::to_writer(&mut state, &record).map_err(|e| StoreError(e.to_string()))?;
+        self.state_len
+            .store(state.len(), Ordering::Relaxed);
         let device = match &running.device {
             Some((serial, d)) => Some((
                 serial.as_str(),
