@@ -195,7 +195,7 @@ struct State {
     shared_cache: Mutex<HashMap<String, shared::Cached>>,
     /// With a shared store: the length of the last session state this node wrote, to size
     /// the next one's buffer.
-    state_len: std::sync::atomic::AtomicUsize,
+    state_len: AtomicUsize,
     /// Requests this node answered (past the gate).
     answered: std::sync::atomic::AtomicU64,
     /// Signalled whenever a device completes the scenario or fails.
@@ -256,7 +256,7 @@ impl Acs {
             stats,
             answered: std::sync::atomic::AtomicU64::new(0),
             shared_cache: Mutex::new(HashMap::new()),
-            state_len: std::sync::atomic::AtomicUsize::new(0),
+            state_len: AtomicUsize::new(0),
             progress: Notify::new(),
             watchers: config.progress_signals.clone().unwrap_or_default(),
             config,
