@@ -213,8 +213,7 @@ impl State {
         let last = self.state_len.load(Ordering::Relaxed);
         let mut state = Vec::with_capacity(last + last / 4 + 256);
         serde_json::to_writer(&mut state, &record).map_err(|e| StoreError(e.to_string()))?;
-        self.state_len
-            .store(state.len(), Ordering::Relaxed);
+        self.state_len.store(state.len(), Ordering::Relaxed);
         let device = match &running.device {
             Some((serial, d)) => Some((
                 serial.as_str(),

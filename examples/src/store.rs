@@ -176,10 +176,10 @@ struct MemorySession {
 
 struct Redis {
     connection: redis::aio::MultiplexedConnection,
-    cas: redis::Script,
-    load: redis::Script,
-    lock_get: redis::Script,
-    unlock: redis::Script,
+    cas: lua::Lua,
+    load: lua::Lua,
+    lock_get: lua::Lua,
+    unlock: lua::Lua,
     deadlines: String,
     connection_requests: String,
     device_set: String,
@@ -286,6 +286,8 @@ fn item<T: redis::FromRedisValue>(
 mod fleet;
 #[path = "store_locks.rs"]
 mod locks;
+#[path = "store_lua.rs"]
+mod lua;
 
 fn unix_ms(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH)
@@ -307,10 +309,10 @@ impl Store {
             let _: String = redis::cmd("PING").query_async(&mut connection).await?;
             Backend::Redis(Redis {
                 connection,
-                cas: redis::Script::new(CAS_SCRIPT),
-                load: redis::Script::new(LOAD_SCRIPT),
-                lock_get: redis::Script::new(LOCK_GET_SCRIPT),
-                unlock: redis::Script::new(UNLOCK_SCRIPT),
+                cas: lua::Lua::new(CAS_SCRIPT),
+                load: lua::Lua::new(LOAD_SCRIPT),
+                lock_get: lua::Lua::new(LOCK_GET_SCRIPT),
+                unlock: lua::Lua::new(UNLOCK_SCRIPT),
                 deadlines: format!("{}:deadlines", config.prefix),
                 connection_requests: format!("{}:connection-requests", config.prefix),
                 device_set: format!("{}:devices", config.prefix),
@@ -423,11 +425,18 @@ impl Store {
                 Ok((Some(stored), device))
             }
             Backend::Redis(r) => {
+                let session = self.key("s", key);
+                let devices = self.key("d", "");
                 let (rev, state, device): (Option<u64>, Option<Vec<u8>>, Option<Vec<u8>>) = r
                     .load
-                    .key(self.key("s", key))
-                    .arg(self.key("d", ""))
-                    .invoke_async(&mut self.redis(r))
+                    .run(
+                        &mut self.redis(r),
+                        1,
+                        session.len() + devices.len(),
+                        |cmd| {
+                            cmd.arg(&session).arg(&devices);
+                        },
+                    )
                     .await?;
                 let stored = rev
                     .zip(state)
@@ -535,49 +544,33 @@ impl Store {
                     Some((name, token)) => (self.key("lock", name), token),
                     None => (self.key("lock", ""), ""),
                 };
+                let session = self.key("s", write.key);
+                let devices = self.key("d", "");
+                let size = write.state.len() + device.len() + 512;
                 let reply: redis::Value = r
                     .cas
-                    .key(self.key("s", write.key))
-                    .key(&r.deadlines)
-                    .key(device_key)
-                    .key(&r.connection_requests)
-                    .key(lock_key)
-                    .key(&r.device_set)
-                    .arg(write.expected.map(|e| e.to_string()).unwrap_or_default())
-                    .arg(write.revision)
-                    .arg(write.state)
-                    .arg(millis(ttl))
-                    .arg(
-                        write
-                            .deadline
-                            .map(|d| unix_ms(d).to_string())
-                            .unwrap_or_default(),
-                    )
-                    .arg(write.key)
-                    .arg(device)
-                    .arg(serial)
-                    .arg(
-                        write
-                            .connection_request_due
-                            .filter(|_| !serial.is_empty())
-                            .map(|d| unix_ms(d).to_string())
-                            .unwrap_or_default(),
-                    )
-                    .arg(token)
-                    .arg(self.key("d", ""))
-                    .arg(
-                        write
-                            .caps
-                            .map(|c| c.sessions.to_string())
-                            .unwrap_or_default(),
-                    )
-                    .arg(
-                        write
-                            .caps
-                            .map(|c| c.devices.to_string())
-                            .unwrap_or_default(),
-                    )
-                    .invoke_async(&mut self.redis(r))
+                    .run(&mut self.redis(r), 6, size, |cmd| {
+                        cmd.arg(&session)
+                            .arg(&r.deadlines)
+                            .arg(&device_key)
+                            .arg(&r.connection_requests)
+                            .arg(&lock_key)
+                            .arg(&r.device_set);
+                        optional(cmd, write.expected);
+                        cmd.arg(write.revision).arg(write.state).arg(millis(ttl));
+                        optional(cmd, write.deadline.map(unix_ms));
+                        cmd.arg(write.key).arg(device).arg(serial);
+                        optional(
+                            cmd,
+                            write
+                                .connection_request_due
+                                .filter(|_| !serial.is_empty())
+                                .map(unix_ms),
+                        );
+                        cmd.arg(token).arg(&devices);
+                        optional(cmd, write.caps.map(|c| c.sessions));
+                        optional(cmd, write.caps.map(|c| c.devices));
+                    })
                     .await?;
                 let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
                 match item::<i64>(&items, 0)?.unwrap_or(0) {
@@ -595,4 +588,12 @@ impl Store {
             }
         }
     }
+}
+
+/// A number, or the empty string for none (as the scripts read their optional arguments).
+fn optional<T: redis::ToRedisArgs>(cmd: &mut redis::Cmd, value: Option<T>) {
+    match value {
+        Some(v) => cmd.arg(v),
+        None => cmd.arg(""),
+    };
 }

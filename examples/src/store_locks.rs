@@ -23,13 +23,18 @@ impl Store {
                     None
                 }),
                 Backend::Redis(r) => {
+                    let lock = self.key("lock", name);
+                    let device = self.key("d", serial);
                     let reply: redis::Value = r
                         .lock_get
-                        .key(self.key("lock", name))
-                        .key(self.key("d", serial))
-                        .arg(token)
-                        .arg(millis(ttl))
-                        .invoke_async(&mut self.redis(r))
+                        .run(
+                            &mut self.redis(r),
+                            2,
+                            lock.len() + device.len() + 64,
+                            |cmd| {
+                                cmd.arg(&lock).arg(&device).arg(token).arg(millis(ttl));
+                            },
+                        )
                         .await?;
                     let items: Vec<redis::Value> = redis::FromRedisValue::from_redis_value(&reply)?;
                     let taken: i64 = item(&items, 0)?.unwrap_or(0);
@@ -103,11 +108,12 @@ impl Store {
                 Ok(())
             }
             Backend::Redis(r) => {
+                let lock = self.key("lock", name);
                 let _: i64 = r
                     .unlock
-                    .key(self.key("lock", name))
-                    .arg(token)
-                    .invoke_async(&mut self.redis(r))
+                    .run(&mut self.redis(r), 1, lock.len() + token.len(), |cmd| {
+                        cmd.arg(&lock).arg(token);
+                    })
                     .await?;
                 Ok(())
             }
