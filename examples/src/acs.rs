@@ -54,6 +54,8 @@ use crate::xmpp::{AcsXmpp, XmppAccount};
 
 #[path = "acs_events.rs"]
 mod events;
+#[path = "acs_record.rs"]
+mod record;
 #[path = "acs_shared.rs"]
 mod shared;
 

@@ -38,15 +38,15 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
-use cwmp_session::acs::{self, Route, SavedSession, Step};
+use cwmp_session::AcsSession;
+use cwmp_session::acs::{self, Route, Step};
 use cwmp_session::connreq::digest::AuthorizationParams;
 use cwmp_session::http::is_empty_body;
-use cwmp_session::{AcsSession, RpcHandle};
 use cwmp_soap::Peek;
-use cwmp_types::Request;
 use hyper::StatusCode;
 use hyper::header::{HeaderValue, SET_COOKIE};
 
+use super::record::{SessionRecord, SessionRecordRef};
 use super::{DeviceRecord, MAX_PROBLEMS, State};
 use crate::acs_sessions::Running;
 use crate::http::{SESSION_COOKIE, SessionKey, hex, os_random};
@@ -74,16 +74,6 @@ const CONNECTION_REQUEST_RETRY: Duration = Duration::from_secs(5);
 const CACHE_FOR: Duration = Duration::from_secs(2);
 /// Longest serial number used as a store key (TR-069 Table 36: string(64)).
 const MAX_SERIAL: usize = 64;
-
-/// A session as stored: the library's state and what the policy tracks beside it.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-struct SessionRecord {
-    saved: SavedSession,
-    serial: Option<String>,
-    asked: Vec<(RpcHandle, Request)>,
-    /// The identity that started the session (`None` without authentication).
-    identity: Option<String>,
-}
 
 /// This node's copy of a session it wrote last: its revision, the session, and the bytes of
 /// its device's record as stored.
@@ -203,11 +193,11 @@ impl State {
             .map_err(|e| StoreError(e.to_string()))?;
         let revision = saved.revision();
         let deadline = saved.deadline();
-        let record = SessionRecord {
-            saved,
-            serial: running.serial.clone(),
-            asked: running.asked.iter().map(|(h, r)| (*h, r.clone())).collect(),
-            identity: running.identity.clone(),
+        let record = SessionRecordRef {
+            saved: &saved,
+            serial: &running.serial,
+            asked: running.asked.iter().map(|(h, r)| (*h, r)).collect(),
+            identity: &running.identity,
         };
         // Sized by the last state written, with room to grow: mostly no regrowth.
         let last = self.state_len.load(Ordering::Relaxed);
