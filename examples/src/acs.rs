@@ -52,6 +52,8 @@ use crate::support::{Stats, log_text};
 use crate::transport::{self, Gate, Handler, IncomingRequest, Reply, RequestHead, ServerOptions};
 use crate::xmpp::{AcsXmpp, XmppAccount};
 
+#[path = "acs_cache.rs"]
+mod cache;
 #[path = "acs_events.rs"]
 mod events;
 #[path = "acs_record.rs"]
@@ -194,7 +196,7 @@ struct State {
     problem_count: AtomicUsize,
     stats: Arc<Stats>,
     /// With a shared store: the sessions this node wrote last, for their next POST.
-    shared_cache: Mutex<HashMap<String, shared::Cached>>,
+    shared_cache: Mutex<HashMap<String, cache::Cached>>,
     /// With a shared store: the length of the last session state this node wrote, to size
     /// the next one's buffer.
     state_len: AtomicUsize,

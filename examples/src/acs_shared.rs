@@ -39,13 +39,14 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
 use cwmp_session::AcsSession;
-use cwmp_session::acs::{self, Route, Step};
+use cwmp_session::acs::{self, Route};
 use cwmp_session::connreq::digest::AuthorizationParams;
 use cwmp_session::http::is_empty_body;
 use cwmp_soap::Peek;
 use hyper::StatusCode;
 use hyper::header::{HeaderValue, SET_COOKIE};
 
+use super::cache::{Cached, waits_for};
 use super::record::{SessionRecord, SessionRecordRef};
 use super::{DeviceRecord, MAX_PROBLEMS, State};
 use crate::acs_sessions::Running;
@@ -70,21 +71,8 @@ const SWEEP_BATCH: usize = 256;
 /// When a Connection Request is sent again if its device has not come (the node that sent
 /// it may have died before it went out).
 const CONNECTION_REQUEST_RETRY: Duration = Duration::from_secs(5);
-/// How long a node keeps its copy of a session it wrote.
-const CACHE_FOR: Duration = Duration::from_secs(2);
 /// Longest serial number used as a store key (TR-069 Table 36: string(64)).
 const MAX_SERIAL: usize = 64;
-
-/// This node's copy of a session it wrote last: its revision, the session, and the bytes of
-/// its device's record as stored.
-#[derive(Debug)]
-pub(super) struct Cached {
-    revision: u64,
-    running: Running,
-    device: Option<Vec<u8>>,
-    /// When it was kept.
-    kept: Instant,
-}
 
 /// A written session, and what follows the write.
 struct Committed {
@@ -93,28 +81,6 @@ struct Committed {
     connection_request: Option<Targets>,
     /// The device's record was written (not the same as loaded).
     device_changed: bool,
-}
-
-/// Whether `session` waits for this POST: the method the CPE answers, its empty POST or one
-/// of its requests. (A retry of the session's last POST is not what it waits for: it is
-/// answered from the stored state, loaded, without hashing the body once more here.)
-fn waits_for(session: &AcsSession, body: &[u8], peek: Option<&Peek>) -> bool {
-    let Some(waiting) = session.waiting_for() else {
-        return false;
-    };
-    match (&waiting.step, peek) {
-        (Step::CpeResponse(method), Some(p)) => {
-            p.method == "Fault"
-                || p.method
-                    .strip_suffix("Response")
-                    .is_some_and(|m| m == method.as_str())
-        }
-        (Step::CpeMessage | Step::CpeAfterHold, None) => is_empty_body(body),
-        (Step::CpeMessage | Step::CpeAfterHold, Some(p)) => {
-            !p.is_inform() && !p.method.ends_with("Response") && p.method != "Fault"
-        }
-        _ => false,
-    }
 }
 
 /// Nonces an Inform's record remembers at most.
@@ -234,34 +200,6 @@ impl State {
             })
             .await?;
         Ok((outcome, device.map(|(_, d)| d), device_changed))
-    }
-
-    /// Takes this node's copy of the session `key`, if it has one.
-    fn take_cached(&self, key: &str) -> Option<Cached> {
-        self.shared_cache.lock().expect("lock").remove(key)
-    }
-
-    /// Keeps a session written by this node for its next POST (which may well come here):
-    /// that POST then needs no load, only the compare-and-set, which fails, and returns the
-    /// stored state, if another node wrote since. Ended sessions are not kept; the copies
-    /// are bounded by `max_sessions`, and kept [`CACHE_FOR`] (a CPE answers at once; a copy
-    /// older than that has most likely moved on at another node, or its CPE is gone).
-    fn put_cached(&self, key: String, cached: Cached) {
-        if cached.running.session.is_ended() {
-            return;
-        }
-        let mut cache = self.shared_cache.lock().expect("lock");
-        if cache.len() >= self.config.max_sessions {
-            Self::prune(&mut cache, Instant::now());
-        }
-        if cache.len() < self.config.max_sessions {
-            cache.insert(key, cached);
-        }
-    }
-
-    /// Drops the copies kept longer than [`CACHE_FOR`].
-    pub(super) fn prune(cache: &mut HashMap<String, Cached>, now: Instant) {
-        cache.retain(|_, c| now.duration_since(c.kept) < CACHE_FOR);
     }
 
     /// A session is over: the device is free, and may be due a Connection Request (decided
