@@ -576,6 +576,15 @@ async fn a_dead_redis_is_an_error_and_each_command_one_round_trip() {
     );
 }
 
+/// What a restart of the server, or an operator's SCRIPT FLUSH, does to the loaded scripts.
+async fn flush_scripts(admin: &mut redis::aio::MultiplexedConnection) {
+    let _: String = redis::cmd("SCRIPT")
+        .arg("FLUSH")
+        .query_async(admin)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn the_scripts_are_loaded_again_after_the_server_lost_them() {
     let server = RedisServer::start();
@@ -589,46 +598,29 @@ async fn the_scripts_are_loaded_again_after_the_server_lost_them() {
             .unwrap(),
         CasOutcome::Written
     ));
-    // As after a restart of the server, or a SCRIPT FLUSH by an operator.
     let client = redis::Client::open(server.url()).unwrap();
     let mut admin = client.get_multiplexed_async_connection().await.unwrap();
-    let _: String = redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .query_async(&mut admin)
-        .await
-        .unwrap();
+    flush_scripts(&mut admin).await;
     assert!(matches!(
         s.compare_and_set_or_load(write("k", Some(1), 2, b"two"))
             .await
             .unwrap(),
         CasOutcome::Written
     ));
-    let _: String = redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .query_async(&mut admin)
-        .await
-        .unwrap();
+    flush_scripts(&mut admin).await;
     let (stored, _) = s.load_with_device("k").await.unwrap();
     assert_eq!(
         stored.map(|st| (st.revision, st.state)),
         Some((2, b"two".to_vec()))
     );
-    let _: String = redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .query_async(&mut admin)
-        .await
-        .unwrap();
+    flush_scripts(&mut admin).await;
     let ttl = Duration::from_secs(5);
     let got = s
         .lock_and_get_device("device:SN1", "a", ttl, ttl, "SN1")
         .await
         .unwrap();
     assert_eq!(got, Some(None), "the lock taken, no record yet");
-    let _: String = redis::cmd("SCRIPT")
-        .arg("FLUSH")
-        .query_async(&mut admin)
-        .await
-        .unwrap();
+    flush_scripts(&mut admin).await;
     s.unlock("device:SN1", "a").await.unwrap();
     assert!(s.try_lock("device:SN1", "b", ttl).await.unwrap());
 }
