@@ -313,30 +313,35 @@ impl GetClient {
                 kept = None;
             }
         }
+        let reused = kept.is_some();
         let mut sender = match kept {
             Some((_, sender)) => sender,
-            None => {
-                let stream = TcpStream::connect(&authority)
-                    .await
-                    .map_err(ClientError::Io)?;
-                let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                    .await
-                    .map_err(ClientError::Http)?;
-                tokio::spawn(conn);
-                sender
-            }
+            None => Self::connect(&authority).await?,
         };
-        let mut req = Request::builder()
-            .method(Method::GET)
-            .uri(url.path_and_query().map_or("/", |p| p.as_str()))
-            .header(hyper::header::HOST, &authority);
-        if let Some(a) = authorization {
-            req = req.header(hyper::header::AUTHORIZATION, a);
-        }
-        let req = req
-            .body(Full::new(Bytes::new()))
-            .map_err(|e| ClientError::BadUrl(e.to_string()))?;
-        let resp = sender.send_request(req).await.map_err(ClientError::Http)?;
+        let request = || {
+            let mut req = Request::builder()
+                .method(Method::GET)
+                .uri(url.path_and_query().map_or("/", |p| p.as_str()))
+                .header(hyper::header::HOST, &authority);
+            if let Some(a) = authorization {
+                req = req.header(hyper::header::AUTHORIZATION, a);
+            }
+            req.body(Full::new(Bytes::new()))
+                .map_err(|e| ClientError::BadUrl(e.to_string()))
+        };
+        let resp = match sender.send_request(request()?).await {
+            Ok(resp) => resp,
+            // A kept connection the server closed without saying so (some CPEs close after
+            // a 401): a GET can be sent again, on a new connection.
+            Err(_) if reused => {
+                sender = Self::connect(&authority).await?;
+                sender
+                    .send_request(request()?)
+                    .await
+                    .map_err(ClientError::Http)?
+            }
+            Err(e) => return Err(ClientError::Http(e)),
+        };
         let closing = header_str(resp.headers(), &CONNECTION)
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let (parts, body) = resp.into_parts();
@@ -347,6 +352,21 @@ impl GetClient {
             self.conn = Some((authority, sender));
         }
         Ok((parts.status, parts.headers))
+    }
+}
+
+impl GetClient {
+    async fn connect(
+        authority: &str,
+    ) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, ClientError> {
+        let stream = TcpStream::connect(authority)
+            .await
+            .map_err(ClientError::Io)?;
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+            .await
+            .map_err(ClientError::Http)?;
+        tokio::spawn(conn);
+        Ok(sender)
     }
 }
 

@@ -293,3 +293,50 @@ async fn a_get_with_credentials_goes_on_the_connection_of_its_401_unless_it_was_
         }
     }
 }
+
+#[tokio::test]
+async fn a_get_goes_again_on_a_new_connection_when_the_server_drops_the_kept_one_unanswered() {
+    use cwmp_examples::transport::GetClient;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// Reads one request head.
+    async fn head(socket: &mut tokio::net::TcpStream) {
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            assert!(n > 0, "the request head arrives");
+            head.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    // A CPE that answers the first GET with a 401 (no `Connection: close`), takes the next
+    // GET on the same connection and closes it unanswered; the GET on a new connection
+    // gets its 200.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url: hyper::Uri = format!("http://{}/cr", listener.local_addr().unwrap())
+        .parse()
+        .unwrap();
+    let server = tokio::spawn(async move {
+        let (mut first, _) = listener.accept().await.unwrap();
+        head(&mut first).await;
+        first
+            .write_all(b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n")
+            .await
+            .unwrap();
+        head(&mut first).await;
+        drop(first);
+        let (mut second, _) = listener.accept().await.unwrap();
+        head(&mut second).await;
+        second
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            .await
+            .unwrap();
+    });
+    let mut client = GetClient::default();
+    let (st, _) = client.get(&url, None).await.unwrap();
+    assert_eq!(st, StatusCode::UNAUTHORIZED);
+    let (st, _) = client.get(&url, Some("Digest x")).await.unwrap();
+    assert_eq!(st, StatusCode::OK);
+    server.await.unwrap();
+}
