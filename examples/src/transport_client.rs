@@ -286,6 +286,8 @@ pub async fn get(
 /// HTTP GETs to one host over one connection, kept while the server keeps it: the ACS's
 /// Connection Request sends its GET with credentials on the connection that got the `401`
 /// (RFC 9112 §9.3), and opens a new one when the CPE closed it (as some do after a `401`).
+/// A GET that a kept connection lost unanswered is sent once more on a new connection (GET
+/// is idempotent, RFC 9110 §9.2.2).
 #[derive(Debug, Default)]
 pub struct GetClient {
     conn: Option<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
