@@ -111,12 +111,10 @@ pub(crate) struct HexDigest {
 impl HexDigest {
     /// The first 32 bytes of `bytes` in hex.
     pub(crate) fn of(bytes: &[u8]) -> Self {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut buf = [0u8; 64];
         let mut len = 0;
-        for b in bytes.iter().take(32) {
-            buf[len] = DIGITS[usize::from(b >> 4)];
-            buf[len + 1] = DIGITS[usize::from(b & 15)];
+        for &b in bytes.iter().take(32) {
+            buf[len..len + 2].copy_from_slice(&super::hex_pair(b));
             len += 2;
         }
         Self { buf, len }

@@ -279,12 +279,16 @@ impl NonceIssuer {
         let password = password_of(&a.username);
         // Compute even for unknown users so timing does not reveal which users exist.
         let pw = password.as_deref().unwrap_or("");
-        let nc_hex = a.qop_auth.as_ref().map(|(nc, _)| nc_hex(*nc));
+        // `nc` as the 8 hex digits it is sent as.
+        let nc_hex = a
+            .qop_auth
+            .as_ref()
+            .map(|(nc, _)| HexDigest::of(&nc.to_be_bytes()));
         let qop = a
             .qop_auth
             .as_ref()
             .zip(nc_hex.as_ref())
-            .map(|((_, c), nc)| (std::str::from_utf8(nc).unwrap_or_default(), c.as_str()));
+            .map(|((_, c), nc)| (nc.as_str(), c.as_str()));
         let expected = response_value(
             a.algorithm,
             &a.username,
@@ -310,16 +314,6 @@ impl NonceIssuer {
             nc: a.qop_auth.map(|(nc, _)| nc),
         })
     }
-}
-
-/// `nc` as the 8 lowercase hex digits it is sent as.
-fn nc_hex(nc: u32) -> [u8; 8] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [0u8; 8];
-    for (k, d) in out.iter_mut().enumerate() {
-        *d = DIGITS[((nc >> (28 - 4 * k)) & 15) as usize];
-    }
-    out
 }
 
 /// Whether a client's `response` is the `expected` lowercase hex digest, compared in
