@@ -183,6 +183,8 @@ struct Redis {
     deadlines: String,
     connection_requests: String,
     device_set: String,
+    /// The prefix of device record keys (`PREFIX:d:`), which the scripts complete.
+    device_prefix: String,
 }
 
 impl std::fmt::Debug for Redis {
@@ -316,6 +318,7 @@ impl Store {
                 deadlines: format!("{}:deadlines", config.prefix),
                 connection_requests: format!("{}:connection-requests", config.prefix),
                 device_set: format!("{}:devices", config.prefix),
+                device_prefix: format!("{}:d:", config.prefix),
             })
         } else {
             return Err(StoreError(format!(
@@ -426,7 +429,7 @@ impl Store {
             }
             Backend::Redis(r) => {
                 let session = self.key("s", key);
-                let devices = self.key("d", "");
+                let devices = &r.device_prefix;
                 let (rev, state, device): (Option<u64>, Option<Vec<u8>>, Option<Vec<u8>>) = r
                     .load
                     .run(
@@ -434,7 +437,7 @@ impl Store {
                         1,
                         session.len() + devices.len(),
                         |cmd| {
-                            cmd.arg(&session).arg(&devices);
+                            cmd.arg(&session).arg(devices);
                         },
                     )
                     .await?;
@@ -538,14 +541,14 @@ impl Store {
                             &[][..]
                         },
                     ),
-                    None => (self.key("d", ""), "", &[][..]),
+                    None => (r.device_prefix.clone(), "", &[][..]),
                 };
                 let (lock_key, token) = match write.unlock {
                     Some((name, token)) => (self.key("lock", name), token),
                     None => (self.key("lock", ""), ""),
                 };
                 let session = self.key("s", write.key);
-                let devices = self.key("d", "");
+                let devices = &r.device_prefix;
                 let size = write.state.len() + device.len() + 512;
                 let reply: redis::Value = r
                     .cas
@@ -567,7 +570,7 @@ impl Store {
                                 .filter(|_| !serial.is_empty())
                                 .map(unix_ms),
                         );
-                        cmd.arg(token).arg(&devices);
+                        cmd.arg(token).arg(devices);
                         optional(cmd, write.caps.map(|c| c.sessions));
                         optional(cmd, write.caps.map(|c| c.devices));
                     })
