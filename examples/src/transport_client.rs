@@ -12,6 +12,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use super::header_str;
+
+/// The sending half of an HTTP/1.1 client connection.
+type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
 use crate::http::{ContentCoding, CookieJar, MAX_BODY, resolve_location};
 
 /// What came back for one POST.
@@ -63,7 +66,7 @@ impl std::error::Error for ClientError {}
 #[derive(Debug, Default)]
 pub struct SessionClient {
     /// Open connections, by authority (one, unless [`SessionClient::spread_over`] names nodes).
-    conns: Vec<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
+    conns: Vec<(String, Sender)>,
     /// State of the node picker (0: not seeded yet).
     pick: u64,
     /// Nodes of [`SessionClient::spread_over`] that could not be connected to this session:
@@ -246,10 +249,7 @@ impl SessionClient {
             }
             .map_err(ClientError::Io)?;
             let _ = stream.set_nodelay(true);
-            let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                .await
-                .map_err(ClientError::Http)?;
-            tokio::spawn(conn);
+            let sender = handshake(stream).await?;
             self.conns.push((authority.to_owned(), sender));
             at = Some(self.conns.len() - 1);
         }
@@ -290,7 +290,7 @@ pub async fn get(
 /// is idempotent, RFC 9110 §9.2.2).
 #[derive(Debug, Default)]
 pub struct GetClient {
-    conn: Option<(String, hyper::client::conn::http1::SendRequest<Full<Bytes>>)>,
+    conn: Option<(String, Sender)>,
 }
 
 impl GetClient {
@@ -318,7 +318,7 @@ impl GetClient {
         let reused = kept.is_some();
         let mut sender = match kept {
             Some((_, sender)) => sender,
-            None => Self::connect(&authority).await?,
+            None => connect(&authority).await?,
         };
         let request = || {
             let mut req = Request::builder()
@@ -336,7 +336,7 @@ impl GetClient {
             // A kept connection the server closed without saying so (some CPEs close after
             // a 401): a GET can be sent again, on a new connection.
             Err(_) if reused => {
-                sender = Self::connect(&authority).await?;
+                sender = connect(&authority).await?;
                 sender
                     .send_request(request()?)
                     .await
@@ -357,19 +357,21 @@ impl GetClient {
     }
 }
 
-impl GetClient {
-    async fn connect(
-        authority: &str,
-    ) -> Result<hyper::client::conn::http1::SendRequest<Full<Bytes>>, ClientError> {
-        let stream = TcpStream::connect(authority)
-            .await
-            .map_err(ClientError::Io)?;
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(ClientError::Http)?;
-        tokio::spawn(conn);
-        Ok(sender)
-    }
+/// A new HTTP/1.1 connection to `authority`.
+async fn connect(authority: &str) -> Result<Sender, ClientError> {
+    let stream = TcpStream::connect(authority)
+        .await
+        .map_err(ClientError::Io)?;
+    handshake(stream).await
+}
+
+/// An HTTP/1.1 client connection over `stream`, its connection task spawned.
+async fn handshake(stream: TcpStream) -> Result<Sender, ClientError> {
+    let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .map_err(ClientError::Http)?;
+    tokio::spawn(conn);
+    Ok(sender)
 }
 
 /// The longest body a [`GetClient`] reads to keep its connection (a Connection Request's
@@ -421,13 +423,7 @@ pub async fn fetch(url: &Uri, limit: usize) -> Result<(StatusCode, Bytes), Clien
     if url.scheme_str() != Some("http") {
         return Err(ClientError::BadUrl(url.to_string()));
     }
-    let stream = TcpStream::connect(&authority)
-        .await
-        .map_err(ClientError::Io)?;
-    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-        .await
-        .map_err(ClientError::Http)?;
-    tokio::spawn(conn);
+    let mut sender = connect(&authority).await?;
     let req = Request::builder()
         .method(Method::GET)
         .uri(url.path_and_query().map_or("/", |p| p.as_str()))
