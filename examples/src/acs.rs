@@ -631,7 +631,7 @@ pub async fn connection_request(
             .filter_map(|v| v.to_str().ok())
             .find_map(|v| Challenge::parse(v).ok())
             .ok_or("401 without a usable digest challenge")?;
-        let cnonce: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let cnonce = hex(random);
         let path = uri.path_and_query().map_or("/", |p| p.as_str());
         let auth = digest::authorization(&challenge, credentials, "GET", path, &cnonce, 1);
         client

@@ -192,7 +192,7 @@ impl Store {
     /// A 32-byte secret shared by every node using this store (for the digest nonces): the
     /// first node to ask sets it from `candidate`, the others read it.
     pub async fn shared_secret(&self, candidate: [u8; 32]) -> Result<[u8; 32], StoreError> {
-        let hex: String = candidate.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = crate::http::hex(&candidate);
         let stored = match &self.backend {
             Backend::Memory(m) => Self::memory(m)
                 .secret
